@@ -1,0 +1,25 @@
+"""FreeLB (Zhu et al., ICLR 2020) as EarlyRobust runs it: K ascent steps on the word embeddings,
+parameter gradients accumulated over all K with the loss averaged; extra loss (L1) added once."""
+from __future__ import annotations
+
+from trainables.adversarial.base import Adversary, adv_loss, word_embeddings
+
+
+class FreeLB(Adversary):
+    @property
+    def passes_per_step(self) -> int:
+        return self.steps
+
+    def train_backward(self, model, batch, extra_loss=None) -> float:
+        delta = self.init_delta(word_embeddings(model, batch).detach(), batch["attention_mask"])
+        total = 0.0
+        for t in range(self.steps):
+            delta.requires_grad_()
+            loss = adv_loss(model, batch, word_embeddings(model, batch) + delta) / self.steps
+            total += loss.item()
+            last = t == self.steps - 1
+            (loss + extra_loss() if last and extra_loss is not None else loss).backward()
+            if last:
+                break
+            delta = self.ascend(delta.detach(), delta.grad.detach(), self.max_norm)
+        return total

@@ -1,0 +1,125 @@
+"""Every trial parameter: its default, its type and the values allowed.
+
+One table serves the trainables (which validate the config they are given), the search spaces
+(which validate every key a user writes) and MLflow (which logs the resolved values).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+from trainables.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Param:
+    default: Any
+    kind: type
+    choices: tuple | None = None
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+    high_open: bool = False
+    help: str = ""
+
+    def allowed(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(map(str, self.choices))
+        if self.low is None and self.high is None:
+            return f"a {self.kind.__name__}"
+        lo = "(" if self.low_open else "["
+        hi = ")" if self.high_open else "]"
+        low = "-inf" if self.low is None else self.low
+        high = "inf" if self.high is None else self.high
+        return f"a {self.kind.__name__} in {lo}{low}, {high}{hi}"
+
+    def check(self, name: str, value: Any) -> Any:
+        bad = ConfigError(f"parameter '{name}' = {value!r} is not allowed: use {self.allowed()}")
+        if self.kind is bool:
+            if isinstance(value, str) and value.lower() in ("true", "false"):
+                return value.lower() == "true"
+            if not isinstance(value, bool):
+                raise bad
+            return value
+        try:
+            value = self.kind(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if self.kind is float and not math.isfinite(value):
+            raise bad
+        if self.choices and value not in self.choices:
+            raise bad
+        if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
+            raise bad
+        if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
+            raise bad
+        return value
+
+
+def _ratio(default, help):
+    return Param(default, float, low=0.0, high=1.0, high_open=True, help=help)
+
+
+def _positive(default, kind=float, help=""):
+    return Param(default, kind, low=0, low_open=True, help=help)
+
+
+PARAMS: dict[str, Param] = {
+    # data and model
+    "model": Param("minilm", str, help="packaged name (minilm, tiny-bert, tiny-roberta), HF name or path"),
+    "dataset": Param("sst2", str, help="sst2, ag_news, imdb, or a path to a folder or file"),
+    "data_dir": Param("", str, help="folder holding local copies of named datasets"),
+    "train_size": Param(0, int, low=0, help="training examples used (0 = all)"),
+    "eval_size": Param(0, int, low=0, help="evaluation examples for clean accuracy (0 = all)"),
+    "eval_split": Param("validation", str, choices=("validation", "test")),
+    "max_length": _positive(64, int),
+    "batch_size": _positive(32, int),
+    "seed": Param(42, int, low=0),
+    # search stage
+    "lr": _positive(2e-5),
+    "weight_decay": Param(0.01, float, low=0.0),
+    "warmup_ratio": _ratio(0.1, "fraction of search steps spent warming up"),
+    "adv_method": Param("freelb", str, choices=("freelb", "pgd")),
+    "adv_steps": _positive(5, int, "K ascent steps"),
+    "adv_lr": _positive(0.01, help="ascent step size"),
+    "adv_init_mag": Param(0.05, float, low=0.0),
+    "adv_max_norm": Param(0.0, float, low=0.0, help="norm bound (0 = unbounded; PGD needs > 0)"),
+    "adv_norm": Param("l2", str, choices=("l2", "linf")),
+    "l1_head": Param(1e-5, float, low=0.0),
+    "l1_ffn": Param(2e-4, float, low=0.0),
+    "search_epochs": _positive(1.0, help="search budget in epochs; the search stops earlier on convergence"),
+    # ticket
+    "head_ratio": _ratio(1 / 6, "fraction of attention heads pruned"),
+    "ffn_ratio": _ratio(0.4, "fraction of FFN neurons pruned"),
+    "prune_scope": Param("global", str, choices=("global", "layerwise")),
+    # convergence
+    "conv_rule": Param("earlyrobust", str, choices=("earlyrobust", "earlybird")),
+    "conv_eps": _positive(0.1, help="mask-distance threshold"),
+    "conv_window": _positive(5, int, "masks compared with the candidate"),
+    "check_interval": Param(0.05, float, low=0.0, high=1.0, low_open=True, help="epoch fraction between checks"),
+    # fine-tuning
+    "ft_epochs": Param(3, int, low=0),
+    "ft_lr": _positive(2e-5),
+    "ft_weight_decay": Param(0.0, float, low=0.0),
+    "ft_mode": Param("ce", str, choices=("ce", "freelb", "pgd")),
+    "ft_init": Param("pretrained", str, choices=("pretrained", "searched")),
+    # robustness evaluation
+    "attack": Param("textfooler", str, choices=("textfooler", "charbug", "embedding_pgd", "none")),
+    "attack_n": Param(100, int, low=1),
+    "attack_max_change": Param(0.2, float, low=0.0, high=1.0, low_open=True),
+    "attack_query_budget": _positive(2000, int),
+    "attack_split": Param("validation", str, choices=("validation", "test")),
+}
+
+
+def validate_config(config: dict) -> dict:
+    """Return a full config (defaults filled in, values coerced) or raise ConfigError."""
+    unknown = sorted(set(config) - set(PARAMS))
+    if unknown:
+        raise ConfigError(f"unknown parameter '{unknown[0]}': allowed parameters are {', '.join(PARAMS)}")
+    full = {name: p.check(name, config.get(name, p.default)) for name, p in PARAMS.items()}
+    uses_pgd = full["adv_method"] == "pgd" or full["ft_mode"] == "pgd"
+    if uses_pgd and full["adv_max_norm"] <= 0:
+        raise ConfigError("parameter 'adv_max_norm' must be > 0 when PGD is used: it is the radius of the ε-ball")
+    return full

@@ -1,0 +1,1 @@
+"""Datasets and models by name or path."""

@@ -1,0 +1,133 @@
+"""Text-classification datasets by name (sst2, ag_news, imdb) or by path.
+
+Named datasets are read from a local data folder first (the `data_dir` parameter, then the
+EARLYROBUST_DATA_DIR environment variable, then `../shared/data` beside the repository) and fall
+back to the Hugging Face hub when they are not local.  Every split comes back as a
+`datasets.Dataset` with a `text` column and an integer `label` column.
+"""
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import datasets
+import pandas as pd
+
+from trainables.errors import ConfigError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SPLITS = ("train", "validation", "test")
+FILE_SUFFIXES = (".tsv", ".csv", ".json", ".jsonl", ".parquet")
+
+
+def _read_sst2(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False)
+    return frame.rename(columns={"sentence": "text"})
+
+
+def _read_ag_news(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path, header=None, names=["label", "title", "description"], keep_default_na=False)
+    text = (frame["title"] + " " + frame["description"]).str.replace("\\n", " ", regex=False)
+    return pd.DataFrame({"text": text, "label": frame["label"] - 1})
+
+
+# name -> (split -> (relative file, reader)), hub id, hub split names
+LOCAL = {
+    "sst2": {"train": ("sst2/train.tsv", _read_sst2), "validation": ("sst2/dev.tsv", _read_sst2),
+             "test": ("sst2/test_labelled.tsv", _read_sst2)},
+    "ag_news": {"test": ("ag_news/test.csv", _read_ag_news)},
+    "imdb": {},
+}
+HUB = {"sst2": ("stanfordnlp/sst2", {"validation": "validation", "train": "train"}),
+       "ag_news": ("fancyzhx/ag_news", {"train": "train", "test": "test", "validation": "test"}),
+       "imdb": ("stanfordnlp/imdb", {"train": "train", "test": "test", "validation": "test"})}
+NUM_LABELS = {"sst2": 2, "ag_news": 4, "imdb": 2}
+
+
+def data_dir(explicit: str = "") -> Path | None:
+    for candidate in (explicit, os.environ.get("EARLYROBUST_DATA_DIR", ""), str(REPO_ROOT.parent / "shared" / "data")):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    if explicit:
+        raise ConfigError(f"parameter 'data_dir' = {explicit!r} is not a folder: give the folder holding sst2/, ag_news/ ...")
+    return None
+
+
+def _from_frame(frame: pd.DataFrame, where: str) -> datasets.Dataset:
+    text_col = next((c for c in ("text", "sentence", "sentence1", "review") if c in frame.columns), None)
+    if text_col is None:
+        raise ConfigError(f"dataset {where} has no text column: name one 'text' or 'sentence' (columns: {list(frame.columns)})")
+    if "label" not in frame.columns:
+        raise ConfigError(f"dataset {where} has no 'label' column (columns: {list(frame.columns)})")
+    if len(frame) == 0:
+        raise ConfigError(f"dataset {where} is empty: it needs at least one labelled row")
+    labels = pd.to_numeric(frame["label"], errors="coerce")
+    if labels.isna().any() or (labels < 0).any() or (labels % 1 != 0).any():
+        raise ConfigError(f"dataset {where}: column 'label' must hold integers 0..C-1")
+    out = pd.DataFrame({"text": frame[text_col].astype(str), "label": labels.astype(int)})
+    return datasets.Dataset.from_pandas(out, preserve_index=False)
+
+
+def _read_file(path: Path) -> pd.DataFrame:
+    suffix = path.suffix.lower()
+    if suffix == ".tsv":
+        return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False)
+    if suffix == ".csv":
+        return pd.read_csv(path, keep_default_na=False)
+    if suffix in (".json", ".jsonl"):
+        return pd.read_json(path, lines=suffix == ".jsonl")
+    if suffix == ".parquet":
+        return pd.read_parquet(path)
+    raise ConfigError(f"dataset file {path} has an unsupported type: use one of {', '.join(FILE_SUFFIXES)}")
+
+
+def _split_file(folder: Path, split: str) -> Path:
+    names = {"validation": ("validation", "dev", "valid", "val"), "train": ("train",), "test": ("test",)}[split]
+    for name in names:
+        for suffix in FILE_SUFFIXES:
+            if (folder / f"{name}{suffix}").is_file():
+                return folder / f"{name}{suffix}"
+    raise ConfigError(f"dataset folder {folder} has no {split} file: add one of "
+                      f"{', '.join(n + '.csv/.tsv/.json/.jsonl/.parquet' for n in names)}")
+
+
+def load_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.Dataset:
+    """Load one split of a dataset given by name or path."""
+    if split not in SPLITS:
+        raise ConfigError(f"split {split!r} is unknown: use one of {', '.join(SPLITS)}")
+    if dataset in LOCAL:
+        root = data_dir(data_dir_option)
+        local = LOCAL[dataset].get(split)
+        if root is not None and local is not None and (root / local[0]).is_file():
+            return _from_frame(local[1](root / local[0]), f"'{dataset}' ({root / local[0]})")
+        return _from_hub(dataset, split, root)
+    path = Path(dataset)
+    if path.is_dir():
+        return _from_frame(_read_file(_split_file(path, split)), str(path))
+    if path.is_file():
+        return _from_frame(_read_file(path), str(path))
+    raise ConfigError(f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(LOCAL)} "
+                      "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file")
+
+
+def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
+    hub_id, split_names = HUB[dataset]
+    try:
+        ds = datasets.load_dataset(hub_id, split=split_names[split])
+    except Exception as exc:  # offline, or the hub refused
+        where = f"in {root}" if root else "in any local data folder"
+        raise ConfigError(f"dataset '{dataset}' split '{split}' is not {where} and the Hugging Face hub "
+                          f"could not provide it ({type(exc).__name__}); set 'data_dir' or go online") from None
+    return _from_frame(ds.to_pandas(), f"'{dataset}' (hub {hub_id})")
+
+
+def num_labels(dataset: str, split_data: datasets.Dataset) -> int:
+    return NUM_LABELS.get(dataset, int(max(split_data["label"])) + 1)
+
+
+def subset(ds: datasets.Dataset, size: int, seed: int) -> datasets.Dataset:
+    """The first `size` rows of a seeded shuffle (all rows when size is 0 or too large)."""
+    if size <= 0 or size >= len(ds):
+        return ds
+    return ds.shuffle(seed=seed).select(range(size))

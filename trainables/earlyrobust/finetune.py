@@ -1,0 +1,52 @@
+"""Stage 2: fine-tune the pruned ticket (plain cross-entropy as in the paper, or FreeLB/PGD)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import torch.nn.functional as F
+
+from trainables.adversarial import Adversary
+from trainables.data.batching import model_inputs, to_device
+from trainables.earlyrobust.cost import CostMeter, ModelCost
+from trainables.earlyrobust.training import autocast, batch_shape, make_optimizer, make_schedule, optimizer_step
+
+
+def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
+             adversary: Adversary | None = None, dense_reference: tuple[ModelCost, int] | None = None,
+             on_epoch: Callable[[int], None] | None = None, start_epoch: int = 0, optimizer_state: dict | None = None):
+    """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch)` runs after each.
+
+    `dense_reference` = (cost of the dense model, passes per step) accumulates the FLOPs dense
+    adversarial training would spend on the same tokens, for the speed-up figure.
+    Returns the optimizer (its state is checkpointed between epochs).
+    """
+    named = list(model.named_parameters())
+    optimizer = make_optimizer(named, lr, weight_decay)
+    scheduler = make_schedule(optimizer, epochs * len(loader), warmup_ratio=0.0)
+    if optimizer_state is not None:
+        optimizer.load_state_dict(optimizer_state)
+    for _ in range(start_epoch * len(loader)):
+        scheduler.step()
+    params = [p for _, p in named]
+    model_cost = ModelCost.of(model)
+    passes = adversary.passes_per_step if adversary is not None else 1
+    model.train()
+    for epoch in range(start_epoch, epochs):
+        with cost.timed("finetune"):
+            for batch in loader:
+                batch = to_device(batch, dev)
+                with autocast(dev):
+                    if adversary is not None:
+                        loss = adversary.train_backward(model, batch)
+                    else:
+                        loss_t = F.cross_entropy(model(**model_inputs(batch)).logits, batch["labels"])
+                        loss_t.backward()
+                        loss = loss_t.item()
+                optimizer_step(params, optimizer, scheduler, loss)
+                tokens, seq_len = batch_shape(batch)
+                cost.add("finetune", model_cost.train_flops(tokens, seq_len, passes))
+                if dense_reference is not None:
+                    cost.dense_reference_flops += dense_reference[0].train_flops(tokens, seq_len, dense_reference[1])
+        if on_epoch is not None:
+            on_epoch(epoch + 1, optimizer)
+    return optimizer

@@ -1,0 +1,102 @@
+"""Stage 1: the robust ticket search.
+
+Weights and slimming coefficients train jointly under an adversarial loss plus an L1 penalty on
+the coefficients.  Every `check_interval` of an epoch the ticket is drawn at the target ratios and
+given to the convergence rule; the search stops as soon as the rule fires (that is where the
+compute is saved).  If the budget ends first, the ticket is drawn at the end and marked
+`converged=False`: there is never a silent fallback to random pruning.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Callable
+
+from trainables.adversarial import Adversary
+from trainables.convergence import ConvergenceRule
+from trainables.data.batching import to_device
+from trainables.earlyrobust.cost import CostMeter, ModelCost
+from trainables.earlyrobust.slimming import SlimmingCoefficients
+from trainables.earlyrobust.tickets import Ticket, draw_ticket
+from trainables.earlyrobust.training import autocast, batch_shape, make_optimizer, make_schedule, optimizer_step
+
+
+@dataclass
+class SearchSettings:
+    head_ratio: float = 1 / 6
+    ffn_ratio: float = 0.4
+    scope: str = "global"
+    lr: float = 2e-5
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.1
+    l1_head: float = 1e-5
+    l1_ffn: float = 2e-4
+    epochs: float = 1.0          # budget
+    check_interval: float = 0.05  # epoch fraction
+
+    @classmethod
+    def from_config(cls, cfg: dict) -> "SearchSettings":
+        return cls(cfg["head_ratio"], cfg["ffn_ratio"], cfg["prune_scope"], cfg["lr"], cfg["weight_decay"],
+                   cfg["warmup_ratio"], cfg["l1_head"], cfg["l1_ffn"], cfg["search_epochs"], cfg["check_interval"])
+
+
+@dataclass
+class SearchResult:
+    ticket: Ticket
+    checks: list[dict] = field(default_factory=list)
+    steps: int = 0
+    epochs: float = 0.0
+    steps_per_epoch: int = 0
+
+
+def run_search(model, loader, settings: SearchSettings, adversary: Adversary, rule: ConvergenceRule,
+               cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None) -> SearchResult:
+    steps_per_epoch = len(loader)
+    budget = max(1, math.ceil(settings.epochs * steps_per_epoch))
+    interval = max(1, round(settings.check_interval * steps_per_epoch))
+    coefs = SlimmingCoefficients(model)
+    named = list(model.named_parameters()) + [(f"slimming.{n}", p) for n, p in coefs.named_parameters()]
+    optimizer = make_optimizer(named, settings.lr, settings.weight_decay)
+    scheduler = make_schedule(optimizer, budget, settings.warmup_ratio)
+    model_cost = ModelCost.of(model)
+    params = [p for _, p in named]
+    checks: list[dict] = []
+
+    def draw(step: int) -> Ticket:
+        heads, ffn = coefs.scores()
+        return draw_ticket(heads, ffn, settings.head_ratio, settings.ffn_ratio, settings.scope,
+                           step=step, epoch=step / steps_per_epoch)
+
+    model.train()
+    step = 0
+    try:
+        with cost.timed("search"):
+            while step < budget and not rule.converged:
+                for batch in loader:
+                    batch = to_device(batch, dev)
+                    with autocast(dev):
+                        loss = adversary.train_backward(
+                            model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn))
+                    optimizer_step(params, optimizer, scheduler, loss)
+                    tokens, seq_len = batch_shape(batch)
+                    cost.add("search", model_cost.train_flops(tokens, seq_len, adversary.passes_per_step))
+                    step += 1
+                    if step % interval == 0:
+                        record = rule.update(draw(step))
+                        record["loss"] = loss
+                        checks.append(record)
+                        if on_check is not None:
+                            on_check(record)
+                    if step >= budget or rule.converged:
+                        break
+        if rule.converged:
+            ticket = rule.ticket
+            ticket.note = f"converged: {rule.name} rule, eps {rule.eps}, window {rule.window}"
+        else:
+            ticket = draw(step)
+            ticket.converged = False
+            ticket.note = f"not converged within {settings.epochs} epochs: drawn at the end of the budget"
+        ticket.extra["stopped_at_step"] = step
+    finally:
+        coefs.remove()
+    return SearchResult(ticket, checks, step, step / steps_per_epoch, steps_per_epoch)

@@ -1,0 +1,69 @@
+"""Shared pieces of the search and fine-tuning loops: device, optimiser, schedule, guards, eval."""
+from __future__ import annotations
+
+import math
+from contextlib import nullcontext
+
+import torch
+from transformers import get_linear_schedule_with_warmup
+
+from trainables.data.batching import model_inputs, to_device
+from trainables.errors import DivergedError
+
+NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight")
+
+
+def device() -> torch.device:
+    """CUDA when Ray (or the user) made a GPU visible, CPU otherwise."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+def autocast(dev: torch.device):
+    """bf16 mixed precision on GPU; full precision on CPU."""
+    return torch.autocast("cuda", dtype=torch.bfloat16) if dev.type == "cuda" else nullcontext()
+
+
+def make_optimizer(named_params, lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """One AdamW; weight decay on everything but biases and LayerNorm weights (coefficients included,
+    as in the reference)."""
+    params = [(n, p) for n, p in named_params if p.requires_grad]
+    groups = [{"params": [p for n, p in params if not n.endswith(NO_DECAY)], "weight_decay": weight_decay},
+              {"params": [p for n, p in params if n.endswith(NO_DECAY)], "weight_decay": 0.0}]
+    return torch.optim.AdamW(groups, lr=lr, eps=1e-8)
+
+
+def make_schedule(optimizer, total_steps: int, warmup_ratio: float):
+    return get_linear_schedule_with_warmup(optimizer, int(warmup_ratio * total_steps), max(total_steps, 1))
+
+
+def optimizer_step(params, optimizer, scheduler, loss_value: float, max_grad_norm: float = 1.0) -> None:
+    """Clip, step, schedule; a non-finite loss or gradient raises DivergedError."""
+    params = [p for p in params if p.grad is not None]
+    norm = torch.nn.utils.clip_grad_norm_(params, max_grad_norm)
+    if not math.isfinite(loss_value) or not torch.isfinite(norm):
+        optimizer.zero_grad(set_to_none=True)
+        raise DivergedError(f"training diverged: loss {loss_value}, gradient norm {float(norm)}")
+    optimizer.step()
+    scheduler.step()
+    optimizer.zero_grad(set_to_none=True)
+
+
+def batch_shape(batch: dict) -> tuple[int, int]:
+    """(padded tokens, sequence length) of a batch."""
+    ids = batch["input_ids"]
+    return ids.numel(), ids.size(1)
+
+
+@torch.no_grad()
+def evaluate_accuracy(model, loader, dev: torch.device) -> float:
+    was_training = model.training
+    model.eval()
+    correct = total = 0
+    for batch in loader:
+        batch = to_device(batch, dev)
+        with autocast(dev):
+            logits = model(**model_inputs(batch)).logits
+        correct += (logits.argmax(-1) == batch["labels"]).sum().item()
+        total += batch["labels"].numel()
+    model.train(was_training)
+    return correct / max(total, 1)
