@@ -1,0 +1,33 @@
+"""The attacked model: batched, eval-mode, dynamically padded queries, counted."""
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from trainables.earlyrobust.training import autocast
+
+
+class Victim:
+    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 64, device=None):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.max_length, self.batch_size = max_length, batch_size
+        self.device = device or next(model.parameters()).device
+        self.queries = 0
+
+    @property
+    def unk(self) -> str:
+        return self.tokenizer.unk_token or "[UNK]"
+
+    @torch.no_grad()
+    def probs(self, texts: list[str]) -> np.ndarray:
+        """Class probabilities for each text; every text counts as one query."""
+        self.queries += len(texts)
+        out = []
+        for start in range(0, len(texts), self.batch_size):
+            enc = self.tokenizer(texts[start:start + self.batch_size], truncation=True, max_length=self.max_length,
+                                 padding=True, return_tensors="pt").to(self.device)
+            with autocast(self.device):
+                logits = self.model(**enc).logits
+            out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 0))

@@ -1,0 +1,48 @@
+"""Trial checkpoints as safetensors + JSON only (nothing pickled): model weights, optimizer state
+and a small state record."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, load_model, save_file, save_model
+
+STATE = "state.json"
+
+
+def save_weights(model, path: Path) -> None:
+    save_model(model, str(path))
+
+
+def load_weights(model, path: Path) -> None:
+    load_model(model, str(path), strict=True)
+
+
+def save_optimizer(optimizer, folder: Path) -> None:
+    state = optimizer.state_dict()
+    tensors = {f"{pid}.{key}": (v if torch.is_tensor(v) else torch.tensor(v)).detach().cpu().contiguous()
+               for pid, entry in state["state"].items() for key, v in entry.items()}
+    save_file(tensors, str(folder / "optimizer.safetensors"))
+    (folder / "optimizer.json").write_text(json.dumps(state["param_groups"]))
+
+
+def load_optimizer_state(folder: Path, dev) -> dict | None:
+    if not (folder / "optimizer.json").exists():
+        return None
+    state: dict = {}
+    for name, tensor in load_file(str(folder / "optimizer.safetensors")).items():
+        pid, key = name.split(".", 1)
+        state.setdefault(int(pid), {})[key] = tensor if key == "step" else tensor.to(dev)
+    return {"state": state, "param_groups": json.loads((folder / "optimizer.json").read_text())}
+
+
+def write_state(folder: Path, **state) -> None:
+    tmp = folder / (STATE + ".tmp")
+    tmp.write_text(json.dumps(state, indent=1))
+    tmp.replace(folder / STATE)
+
+
+def read_state(folder: Path) -> dict:
+    path = folder / STATE
+    return json.loads(path.read_text()) if path.exists() else {}

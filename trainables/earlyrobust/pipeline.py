@@ -1,0 +1,175 @@
+"""One trial end to end: search -> draw -> prune -> fine-tune -> attack, with checkpoints.
+
+Independent of Ray: `report(metrics, checkpoint_folder_or_None)` is called at every convergence
+check, at the end of the search, after each fine-tune epoch and at the end.  The work folder holds
+the checkpoint; a trial given a folder with a checkpoint resumes at its last phase boundary.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Callable
+
+from trainables import adversarial
+from trainables.attacks import make_attack
+from trainables.attacks.embedding_pgd import robust_accuracy
+from trainables.attacks.runner import run_attack
+from trainables.attacks.victim import Victim
+from trainables.config import validate_config
+from trainables.convergence import make_rule
+from trainables.data.batching import make_loader
+from trainables.data.datasets import load_split, num_labels, subset
+from trainables.data.models import load_model, load_tokenizer
+from trainables.earlyrobust import checkpoint as ckpt
+from trainables.earlyrobust.cost import CostMeter, ModelCost
+from trainables.earlyrobust.finetune import finetune
+from trainables.earlyrobust.pruning import prune_model, save_pruned
+from trainables.earlyrobust.search import SearchSettings, run_search
+from trainables.earlyrobust.tickets import Ticket
+from trainables.earlyrobust.training import device, evaluate_accuracy
+
+Report = Callable[[dict, "Path | None"], None]
+SEARCHED_WEIGHTS = "searched.safetensors"
+FT_WEIGHTS = "finetuned.safetensors"
+
+
+class Trial:
+    def __init__(self, config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False):
+        self.cfg = validate_config(config)
+        self.dir = Path(workdir)
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.report = report or (lambda metrics, folder: None)
+        self.dense = dense
+        self.dev = device()
+        cfg = self.cfg
+        self.tokenizer = load_tokenizer(cfg["model"])
+        train = load_split(cfg["dataset"], "train", cfg["data_dir"])
+        self.num_labels = num_labels(cfg["dataset"], train)
+        self.train = subset(train, cfg["train_size"], cfg["seed"])
+        self.eval = subset(load_split(cfg["dataset"], cfg["eval_split"], cfg["data_dir"]), cfg["eval_size"], cfg["seed"])
+        self.state = ckpt.read_state(self.dir)
+        self.cost = CostMeter.from_dict(self.state["cost"]) if "cost" in self.state else CostMeter()
+
+    # -- pieces ---------------------------------------------------------------------------
+    def loader(self, ds, shuffle: bool, seed_offset: int = 0):
+        cfg = self.cfg
+        return make_loader(ds, self.tokenizer, cfg["batch_size"], cfg["max_length"], shuffle, cfg["seed"] + seed_offset)
+
+    def fresh_model(self):
+        """The pre-trained weights plus the seeded classifier head (the reference's checkpoint-0)."""
+        return load_model(self.cfg["model"], self.num_labels, self.cfg["seed"]).to(self.dev)
+
+    def save_state(self, **changes) -> None:
+        self.state.update(changes, cost=self.cost.to_dict())
+        ckpt.write_state(self.dir, **self.state)
+
+    # -- phases ---------------------------------------------------------------------------
+    def search(self) -> Ticket:
+        if "ticket" in self.state:
+            return Ticket(**self.state["ticket"])
+        cfg = self.cfg
+        model = self.fresh_model()
+        rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])
+
+        def on_check(record):
+            window = max(record["head_window"], record["ffn_window"])
+            dist = window if not math.isnan(window) else max(record["head_prev"], record["ffn_prev"])
+            self.report({"phase": "search", "mask_distance": dist, "search_epoch": record["epoch"],
+                         "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
+                         "train_flops": self.cost.train_flops}, None)
+        result = run_search(model, self.loader(self.train, True), SearchSettings.from_config(cfg),
+                            adversarial.from_config(cfg), rule, self.cost, self.dev, on_check)
+        if cfg["ft_init"] == "searched":
+            ckpt.save_weights(model, self.dir / SEARCHED_WEIGHTS)
+        (self.dir / "distances.json").write_text(json.dumps(result.checks))
+        result.ticket.save(self.dir / "ticket.json")
+        last = result.checks[-1] if result.checks else {}
+        self.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.epochs,
+                        mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)))
+        self.report(self.search_metrics(), self.dir)
+        return result.ticket
+
+    def search_metrics(self) -> dict:
+        t = Ticket(**self.state["ticket"]) if "ticket" in self.state else None
+        return {"phase": "searched", "head_sparsity": t.head_sparsity if t else 0.0,
+                "ffn_sparsity": t.ffn_sparsity if t else 0.0, "search_stop_epoch": self.state.get("search_epochs", 0.0),
+                "mask_distance": self.state.get("mask_distance", math.nan), "converged": float(bool(t and t.converged)),
+                "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds}
+
+    def ticket_model(self, ticket: Ticket | None):
+        model = self.fresh_model()
+        if ticket is not None and self.cfg["ft_init"] == "searched":
+            ckpt.load_weights(model, self.dir / SEARCHED_WEIGHTS)
+        dense_cost = ModelCost.of(model)
+        if ticket is not None:
+            with self.cost.timed("prune"):
+                prune_model(model, ticket)
+        return model, dense_cost
+
+    def run_finetune(self, ticket: Ticket | None):
+        cfg = self.cfg
+        model, dense_cost = self.ticket_model(ticket)
+        start = self.state.get("ft_epoch", 0)
+        opt_state = None
+        if start:
+            ckpt.load_weights(model, self.dir / FT_WEIGHTS)
+            opt_state = ckpt.load_optimizer_state(self.dir, self.dev)
+        adversary = None if cfg["ft_mode"] == "ce" else adversarial.from_config(cfg, cfg["ft_mode"])
+        reference = adversarial.make_adversary("freelb", cfg["adv_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
+        eval_loader = self.loader(self.eval, False)
+
+        def on_epoch(epoch, optimizer):
+            acc = evaluate_accuracy(model, eval_loader, self.dev)
+            ckpt.save_weights(model, self.dir / FT_WEIGHTS)
+            ckpt.save_optimizer(optimizer, self.dir)
+            self.save_state(ft_epoch=epoch, eval_acc=acc)
+            self.report({**self.search_metrics(), "phase": "finetune", "ft_epoch": epoch, "eval_acc": acc,
+                         "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
+                         "speedup_vs_dense": self.cost.speedup_vs_dense}, self.dir)
+        finetune(model, self.loader(self.train, True, seed_offset=1), cfg["ft_epochs"], cfg["ft_lr"],
+                 cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference.passes_per_step),
+                 on_epoch, start, opt_state)
+        if cfg["ft_epochs"] == 0:
+            self.state["eval_acc"] = evaluate_accuracy(model, eval_loader, self.dev)
+        return model
+
+    def attack(self, model) -> dict:
+        cfg = self.cfg
+        if cfg["attack"] == "none":
+            acc = self.state.get("eval_acc", math.nan)
+            return {"clean_acc": acc, "aua": math.nan, "suc": math.nan, "avg_queries": math.nan}
+        split = subset(load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"]), 0, cfg["seed"])
+        with self.cost.timed("attack"):
+            if cfg["attack"] == "embedding_pgd":
+                n = min(cfg["attack_n"], len(split))
+                r = robust_accuracy(model, self.loader(split.select(range(n)), False), self.dev,
+                                    cfg["adv_steps"], radius=max(cfg["adv_max_norm"], 0.5))
+                clean, aua = r["clean_acc"], r["robust_acc"]
+                return {"clean_acc": clean, "aua": aua, "suc": (clean - aua) / clean if clean else 0.0, "avg_queries": 0.0}
+            attack = make_attack(cfg["attack"], max_change=cfg["attack_max_change"],
+                                 query_budget=cfg["attack_query_budget"], seed=cfg["seed"])
+            victim = Victim(model, self.tokenizer, cfg["max_length"], device=self.dev)
+            summary = run_attack(attack, victim, split["text"], split["label"], cfg["attack_n"],
+                                 self.dir / "attack.jsonl", resume=True)
+        return {k: summary[k] for k in ("clean_acc", "aua", "suc", "avg_queries")}
+
+    def run(self) -> dict:
+        ticket = None if self.dense else self.search()
+        model = self.run_finetune(ticket)
+        model.eval()
+        result = {**self.search_metrics(), **self.attack(model), "eval_acc": self.state.get("eval_acc", math.nan),
+                  "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
+                  "speedup_vs_dense": self.cost.speedup_vs_dense, "phase": "done"}
+        if ticket is not None:
+            save_pruned(model, ticket, self.dir / "ticket_model", self.tokenizer)
+        else:
+            model.save_pretrained(self.dir / "dense_model")
+            self.tokenizer.save_pretrained(self.dir / "dense_model")
+        self.save_state(done=True, result=result)
+        self.report(result, self.dir)
+        return result
+
+
+def run_trial(config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False) -> dict:
+    return Trial(config, workdir, report, dense).run()
