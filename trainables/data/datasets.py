@@ -46,11 +46,13 @@ NUM_LABELS = {"sst2": 2, "ag_news": 4, "imdb": 2}
 
 
 def data_dir(explicit: str = "") -> Path | None:
-    for candidate in (explicit, os.environ.get("EARLYROBUST_DATA_DIR", ""), str(REPO_ROOT.parent / "shared" / "data")):
+    if explicit:
+        if not Path(explicit).is_dir():
+            raise ConfigError(f"parameter 'data_dir' = {explicit!r} is not a folder: give the folder holding sst2/, ag_news/ ...")
+        return Path(explicit)
+    for candidate in (os.environ.get("EARLYROBUST_DATA_DIR", ""), str(REPO_ROOT.parent / "shared" / "data")):
         if candidate and Path(candidate).is_dir():
             return Path(candidate)
-    if explicit:
-        raise ConfigError(f"parameter 'data_dir' = {explicit!r} is not a folder: give the folder holding sst2/, ag_news/ ...")
     return None
 
 
@@ -123,7 +125,7 @@ def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
 
 
 def num_labels(dataset: str, split_data: datasets.Dataset) -> int:
-    return NUM_LABELS.get(dataset, int(max(split_data["label"])) + 1)
+    return NUM_LABELS.get(dataset, int(max(list(split_data["label"]))) + 1)
 
 
 def subset(ds: datasets.Dataset, size: int, seed: int) -> datasets.Dataset:

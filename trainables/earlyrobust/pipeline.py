@@ -150,7 +150,7 @@ class Trial:
             attack = make_attack(cfg["attack"], max_change=cfg["attack_max_change"],
                                  query_budget=cfg["attack_query_budget"], seed=cfg["seed"])
             victim = Victim(model, self.tokenizer, cfg["max_length"], device=self.dev)
-            summary = run_attack(attack, victim, split["text"], split["label"], cfg["attack_n"],
+            summary = run_attack(attack, victim, list(split["text"]), list(split["label"]), cfg["attack_n"],
                                  self.dir / "attack.jsonl", resume=True)
         return {k: summary[k] for k in ("clean_acc", "aua", "suc", "avg_queries")}
 

@@ -1,0 +1,86 @@
+"""FreeLB and PGD: perturbations respect their norms; adversarial loss >= clean loss when trained."""
+import pytest
+import torch
+import torch.nn.functional as F
+
+from trainables.adversarial import make_adversary
+from trainables.adversarial.base import adv_loss, word_embeddings
+from trainables.data.models import load_model
+
+
+def norms(delta, norm):
+    flat = delta.flatten(1)
+    return flat.norm(dim=1) if norm == "l2" else flat.abs().max(dim=1).values
+
+
+@pytest.mark.parametrize("norm, radius", [("l2", 0.3), ("linf", 0.02)])
+def test_pgd_stays_inside_its_ball(norm, radius, batch):
+    model = load_model("tiny-bert", 2)
+    pgd = make_adversary("pgd", steps=5, step_size=0.5, init_mag=0.05, max_norm=radius, norm=norm)
+    delta = pgd.perturb(model, batch)
+    assert (norms(delta, norm) <= radius + 1e-5).all()
+    assert (norms(delta, norm) > 0.5 * radius).all(), "large steps should reach the boundary"
+    pad = batch["attention_mask"] == 0
+    assert pad.any() and delta[pad].abs().max() == 0, "padding is never perturbed"
+
+
+@pytest.mark.parametrize("norm, bound", [("l2", 0.05), ("linf", 0.01), ("l2", 0.0)])
+def test_freelb_respects_its_norm_bound_and_accumulates_gradients(norm, bound, batch):
+    model = load_model("tiny-bert", 2)
+    freelb = make_adversary("freelb", steps=3, step_size=1.0, init_mag=0.05, max_norm=bound, norm=norm)
+    freelb.train_backward(model, batch)
+    size = norms(freelb.last_delta, norm)
+    if bound > 0:
+        assert (size <= bound + 1e-5).all()
+    else:
+        assert (size > 0.5).all(), "unbounded FreeLB takes full steps of size 1"
+    assert all(p.grad is not None for p in model.classifier.parameters())
+    assert freelb.passes_per_step == 3
+
+
+def test_freelb_adds_the_extra_loss_once(batch):
+    model = load_model("tiny-bert", 2)
+    calls = []
+    make_adversary("freelb", 4, 0.01, 0.05).train_backward(model, batch, lambda: calls.append(1) or torch.tensor(0.0))
+    assert calls == [1]
+
+
+@pytest.mark.parametrize("method", ["freelb", "pgd"])
+def test_adversarial_loss_is_at_least_the_clean_loss_on_a_trained_model(method, trained_tiny, tokenizer, sst2_dev):
+    model, acc = trained_tiny
+    assert acc > 0.65
+    rows = sst2_dev.select(range(64))
+    enc = tokenizer(list(rows["text"]), padding=True, truncation=True, max_length=48, return_tensors="pt")
+    enc["labels"] = torch.tensor(list(rows["label"]))
+    batch = dict(enc)
+    model.eval()
+    with torch.no_grad():
+        clean = F.cross_entropy(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
+                                batch["labels"]).item()
+    adversary = make_adversary(method, steps=5, step_size=0.1, init_mag=0.05, max_norm=0.5)
+    if method == "pgd":
+        delta = adversary.perturb(model, batch)
+        with torch.no_grad():
+            adv = adv_loss(model, batch, word_embeddings(model, batch) + delta).item()
+    else:
+        adv = adversary.train_backward(model, batch) * 1.0  # averaged over the K ascent steps
+        model.zero_grad()
+    assert adv >= clean
+
+
+def test_token_type_ids_reach_the_model_in_adversarial_passes(batch):
+    model = load_model("tiny-bert", 2).eval()
+    emb = word_embeddings(model, batch).detach()
+    other = dict(batch, token_type_ids=torch.ones_like(batch["input_ids"]))
+    assert not torch.allclose(adv_loss(model, batch, emb), adv_loss(model, other, emb))
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(method="freelb", steps=0, step_size=0.01, init_mag=0.05), "adv_steps' = 0"),
+    (dict(method="pgd", steps=3, step_size=0.01, init_mag=0.05, max_norm=0.0), "adv_max_norm' must be > 0"),
+    (dict(method="fgsm", steps=3, step_size=0.01, init_mag=0.05), "adv_method' = 'fgsm' is unknown"),
+    (dict(method="freelb", steps=3, step_size=0.01, init_mag=0.05, norm="l1"), "adv_norm' = 'l1' is unknown"),
+])
+def test_bad_adversary_parameters_are_named(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        make_adversary(**kwargs)

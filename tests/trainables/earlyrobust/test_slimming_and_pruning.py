@@ -1,0 +1,95 @@
+"""Coefficients act exactly like heads/neurons; physical pruning matches; save -> load is exact."""
+import copy
+
+import numpy as np
+import pytest
+import torch
+
+from trainables.data.models import load_model
+from trainables.earlyrobust.architecture import head_size, structure
+from trainables.earlyrobust.pruning import (load_pruned, parameter_count, predicted_parameter_count, prune_model,
+                                            save_pruned)
+from trainables.earlyrobust.slimming import SlimmingCoefficients
+from trainables.earlyrobust.tickets import draw_ticket
+
+
+def logits(model, batch):
+    with torch.no_grad():
+        return model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+
+
+def random_ticket_for(model, head_ratio=0.5, ffn_ratio=0.4, seed=0, scope="global"):
+    rng = np.random.default_rng(seed)
+    heads, ffn = structure(model)
+    return draw_ticket([rng.random(n) for n in heads], [rng.random(n) for n in ffn], head_ratio, ffn_ratio, scope)
+
+
+@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
+def test_unit_coefficients_leave_logits_unchanged(name, batch):
+    model = load_model(name, 2).eval()
+    before = logits(model, batch)
+    coefs = SlimmingCoefficients(model)
+    assert torch.equal(logits(model, batch), before)
+    with torch.no_grad():
+        coefs.head[0][1] = 0.3
+    assert not torch.allclose(logits(model, batch), before), "a head coefficient must change the output"
+    coefs.remove()
+    assert torch.equal(logits(model, batch), before)
+
+
+@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
+def test_zero_coefficient_equals_physical_removal(name, batch):
+    model = load_model(name, 2).eval()
+    ticket = random_ticket_for(model, head_ratio=0.5, ffn_ratio=0.5, scope="layerwise")
+    masked = copy.deepcopy(model)
+    coefs = SlimmingCoefficients(masked)
+    with torch.no_grad():
+        for layer, (kept_h, kept_n) in enumerate(zip(ticket.heads, ticket.neurons)):
+            coefs.head[layer].zero_()[kept_h] = 1.0
+            coefs.ffn[layer].zero_()[kept_n] = 1.0
+    expected = logits(masked, batch)
+    prune_model(model, ticket)
+    assert structure(model) == ([len(h) for h in ticket.heads], [len(n) for n in ticket.neurons])
+    torch.testing.assert_close(logits(model, batch), expected, rtol=1e-5, atol=1e-6)
+
+
+def test_layers_may_keep_different_head_counts(batch):
+    model = load_model("tiny-bert", 2).eval()
+    ticket = random_ticket_for(model, head_ratio=0.5, ffn_ratio=0.0)
+    ticket.heads = [[0], [0, 1, 2, 3]]
+    prune_model(model, ticket)
+    assert structure(model)[0] == [1, 4]
+    assert torch.isfinite(logits(model, batch)).all()
+
+
+@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
+def test_save_load_identical_logits_and_predicted_parameter_count(name, batch, tmp_path):
+    model = load_model(name, 2).eval()
+    dense = parameter_count(model)
+    ticket = random_ticket_for(model, head_ratio=1 / 6, ffn_ratio=0.4)
+    prune_model(model, ticket)
+    layer = model.base_model.encoder.layer[0]
+    assert parameter_count(model) == predicted_parameter_count(dense, ticket, model.config.hidden_size, head_size(layer))
+    assert parameter_count(model) < dense
+    save_pruned(model, ticket, tmp_path / "ticket")
+    assert sorted(p.name for p in (tmp_path / "ticket").iterdir()) == ["config.json", "model.safetensors", "ticket.json"]
+    loaded, loaded_ticket = load_pruned(tmp_path / "ticket")
+    assert loaded_ticket == ticket
+    assert torch.equal(logits(loaded, batch), logits(model, batch))
+    assert parameter_count(loaded) == parameter_count(model)
+
+
+def test_ticket_must_fit_the_model():
+    model = load_model("tiny-bert", 2)
+    ticket = random_ticket_for(model)
+    ticket.num_heads = [12, 12]
+    with pytest.raises(ValueError, match="ticket is for heads"):
+        prune_model(model, ticket)
+
+
+def test_unsupported_architecture_is_named():
+    from transformers import GPT2Config, GPT2ForSequenceClassification
+
+    gpt2 = GPT2ForSequenceClassification(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=50))
+    with pytest.raises(ValueError, match="architecture 'gpt2' is not supported: use one of bert"):
+        SlimmingCoefficients(gpt2)
