@@ -95,6 +95,7 @@ class Trial:
         return {"phase": "searched", "head_sparsity": t.head_sparsity if t else 0.0,
                 "ffn_sparsity": t.ffn_sparsity if t else 0.0, "search_stop_epoch": self.state.get("search_epochs", 0.0),
                 "mask_distance": self.state.get("mask_distance", math.nan), "converged": float(bool(t and t.converged)),
+                "param_sparsity": self.state.get("param_sparsity", math.nan),
                 "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds}
 
     def ticket_model(self, ticket: Ticket | None):
@@ -105,6 +106,7 @@ class Trial:
         if ticket is not None:
             with self.cost.timed("prune"):
                 prune_model(model, ticket)
+        self.state["param_sparsity"] = 1.0 - ModelCost.of(model).non_embedding_params / dense_cost.non_embedding_params
         return model, dense_cost
 
     def run_finetune(self, ticket: Ticket | None):

@@ -1,0 +1,128 @@
+"""Run a validated sweep plan: Ray, Optuna, Tune, MLflow parent run, summary, champion."""
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+
+from platform import environment, summary, tracking
+
+
+def _searcher(plan):
+    from ray.tune.search import ConcurrencyLimiter
+    from ray.tune.search.optuna import OptunaSearch
+
+    from trainables.tune.metrics import MULTI
+
+    if plan.objective == "multi":
+        search = OptunaSearch(metric=list(MULTI), mode=list(MULTI.values()), seed=plan.args.seed)
+    else:
+        search = OptunaSearch(metric="aua", mode="max", seed=plan.args.seed)
+    return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
+
+
+def _scheduler(plan):
+    from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
+
+    if plan.scheduler == "asha":
+        return ASHAScheduler(metric="eval_acc", mode="max", time_attr="training_iteration", grace_period=2)
+    return FIFOScheduler()
+
+
+def _trainable(plan, info):
+    from ray import tune
+
+    from trainables.tune.trainables import TRAINABLES
+
+    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info),
+                               {"cpu": plan.cpus, "gpu": plan.gpus})
+
+
+def _tuner(plan, info):
+    from ray import tune
+
+    from trainables.tune.callback import CloseMlflowRuns
+
+    path = plan.storage / plan.name
+    trainable = _trainable(plan, info)
+    if plan.args.resume and tune.Tuner.can_restore(str(path)):
+        return tune.Tuner.restore(str(path), trainable=trainable, param_space=plan.space.tune_space(),
+                                  resume_unfinished=True, resume_errored=True)
+    run_config = tune.RunConfig(
+        name=plan.name, storage_path=str(plan.storage), callbacks=[CloseMlflowRuns(info)], verbose=1,
+        checkpoint_config=tune.CheckpointConfig(num_to_keep=2),
+        failure_config=tune.FailureConfig(max_failures=1))
+    tune_config = tune.TuneConfig(search_alg=_searcher(plan), scheduler=_scheduler(plan), num_samples=plan.num_samples,
+                                  time_budget_s=plan.args.time_budget_s)
+    return tune.Tuner(trainable, param_space=plan.space.tune_space(), tune_config=tune_config, run_config=run_config)
+
+
+def _start_tracking(plan):
+    from trainables.tune.tracking import TrackingInfo
+
+    state_path = plan.storage / plan.name / "sweep.json"
+    if plan.args.resume:
+        saved = json.loads(state_path.read_text())
+        return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
+    artifacts = None if plan.mlflow_uri.startswith("http") else Path.cwd() / "mlartifacts"
+    exp = tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
+    parent = tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as)
+    state_path.parent.mkdir(parents=True, exist_ok=True)
+    state_path.write_text(json.dumps({"args": vars(plan.args), "experiment_id": exp, "parent_run_id": parent}, indent=1))
+    return TrackingInfo(plan.mlflow_uri, exp, parent)
+
+
+def _rows(results, plan, info) -> list[dict]:
+    from trainables.tune.tracking import find_trial_run
+
+    rows = []
+    for result in results:
+        metrics = result.metrics or {}
+        trial_id = metrics.get("trial_id", "")
+        run = find_trial_run(plan.client, info, trial_id) if trial_id else None
+        config = result.config or {}
+        status = "error" if result.error else metrics.get("phase", "?")
+        rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
+                     **{k: config.get(k) for k in plan.space.varied()},
+                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
+    return rows
+
+
+def run_sweep(plan) -> int:
+    import ray
+
+    from platform.sweep import check_resources
+
+    info = _start_tracking(plan)
+    ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
+             str(environment.ray_temp_dir(plan.storage)), include_dashboard=False, log_to_driver=True,
+             runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
+    try:
+        check_resources(plan)
+        print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
+              f"scheduler {plan.scheduler}; results in {plan.storage / plan.name}", flush=True)
+        results = _tuner(plan, info).fit()
+    finally:
+        ray.shutdown()
+    rows = _rows(results, plan, info)
+    table = summary.build_table(rows, plan.space.varied(), plan.objective)
+    files = summary.write(table, plan.storage / plan.name)
+    for path in files:
+        plan.client.log_artifact(info.parent_run_id, str(path))
+    best = summary.champion(rows, table)
+    print("\n" + summary.render(table))
+    if best is not None:
+        version = tracking.register_champion(plan.client, best["run_id"], plan.args.register_as)
+        plan.client.log_metric(info.parent_run_id, "best_aua", best["aua"])
+        plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
+        print(f"\nchampion: trial {best['trial']} (aua {best['aua']:.3f}) registered as "
+              f"{plan.args.register_as} version {version}, alias 'champion'")
+    else:
+        print("\nno trial finished with a model: nothing registered", file=sys.stderr)
+    unfinished = sum(r["status"] != "done" for r in rows)
+    plan.client.set_terminated(info.parent_run_id, "FINISHED" if not unfinished else "FAILED")
+    ui = plan.mlflow_uri
+    print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
+          f"  then http://127.0.0.1:5000/#/experiments/{info.experiment_id}/runs")
+    return 0 if best is not None else 1

@@ -1,0 +1,180 @@
+"""`python -m platform.sweep`: search robust early-bird tickets with Ray Tune, Optuna and MLflow.
+
+With no flags: the `quick` space (packaged MiniLM, SST-2 from local data) on a new local Ray,
+MLflow in ./mlflow.db, results under ./sweeps.  Run as a script (`ray submit` copies this file
+alone and runs `python ~/sweep.py`), it finds the repository and re-runs itself as the module.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+if __name__ == "__main__" and not __package__:  # run as a script: become `python -m platform.sweep`
+    here = os.path.dirname(os.path.abspath(__file__))
+    candidates = [os.environ.get("EARLYROBUST_REPO", ""), os.path.dirname(here), os.getcwd(),
+                  os.path.expanduser("~/earlyrobust")]
+    repo = next((c for c in candidates if c and os.path.isfile(os.path.join(c, "platform", "sweep.py"))), None)
+    if repo is None:
+        sys.stderr.write("sweep: error: cannot find the repository (set EARLYROBUST_REPO to its folder)\n")
+        sys.exit(2)
+    os.chdir(repo)
+    os.execv(sys.executable, [sys.executable, "-m", "platform.sweep", *sys.argv[1:]])
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from platform import environment, summary, tracking  # noqa: E402
+
+OBJECTIVES = ("aua", "multi")
+SCHEDULERS = ("asha", "none")
+STATE_FILE = "sweep.json"
+
+
+class UsageError(ValueError):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, exit 2
+        raise UsageError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="python -m platform.sweep", description=__doc__.splitlines()[0])
+    p.add_argument("--space", default=None, help="named space (smoke, quick, sst2-bert-base, ...) or a YAML file")
+    p.add_argument("--num-samples", type=int, help="trials to run (default: the space's)")
+    p.add_argument("--max-concurrent", type=int, help="trials at once (default: the space's)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fix a parameter (repeatable)")
+    p.add_argument("--objective", choices=OBJECTIVES, help="aua (single) or multi: aua, train_flops, param_sparsity")
+    p.add_argument("--scheduler", choices=SCHEDULERS, help="asha stops weak trials early on eval_acc (default none)")
+    p.add_argument("--cpus-per-trial", type=float)
+    p.add_argument("--gpus-per-trial", type=float, help="fractions allowed, e.g. 0.5")
+    p.add_argument("--mlflow-uri", help="default sqlite:///$PWD/mlflow.db")
+    p.add_argument("--experiment", default="earlyrobust")
+    p.add_argument("--storage-path", default="sweeps", help="Ray results, checkpoints and Ray's temp folder")
+    p.add_argument("--name", help="sweep name (default SPACE-TIMESTAMP)")
+    p.add_argument("--resume", action="store_true", help="finish the sweep --name (default: the latest one)")
+    p.add_argument("--ray-address", help="existing Ray cluster ('auto' on a cluster); default a new local Ray")
+    p.add_argument("--time-budget-s", type=float, help="stop the whole sweep after this many seconds")
+    p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
+    p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
+    return p
+
+
+@dataclass
+class Plan:
+    args: argparse.Namespace
+    space: object
+    storage: Path
+    name: str
+    objective: str
+    scheduler: str
+    num_samples: int
+    max_concurrent: int
+    cpus: float
+    gpus: float
+    trainable: str
+    mlflow_uri: str
+    client: object
+
+
+def parse_sets(items: list[str]) -> dict:
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--set {item!r} must look like key=value")
+        out[key.strip()] = value.strip()
+    return out
+
+
+def latest_sweep(storage: Path) -> str:
+    found = sorted(storage.glob(f"*/{STATE_FILE}"), key=lambda p: p.stat().st_mtime)
+    if not found:
+        raise UsageError(f"--resume: no earlier sweep in {storage} (run one first, or give --storage-path)")
+    return found[-1].parent.name
+
+
+def plan_from(args: argparse.Namespace) -> Plan:
+    """Validate everything before anything starts: no Ray, no MLflow run on bad input."""
+    from search_spaces import load_space
+
+    storage = Path(args.storage_path).resolve()
+    if args.resume:
+        args.name = args.name or latest_sweep(storage)
+        state_path = storage / args.name / STATE_FILE
+        if not state_path.exists():
+            raise UsageError(f"--resume: no sweep named {args.name!r} in {storage}")
+        saved = json.loads(state_path.read_text())["args"]
+        for key, value in saved.items():  # the resumed sweep keeps its own settings
+            if key not in ("resume", "ray_address", "time_budget_s"):
+                setattr(args, key, value)
+    space = load_space(args.space or "quick").with_fixed(parse_sets(args.set))
+    sweep = space.sweep
+    objective = args.objective or sweep.get("objective", "aua")
+    scheduler = args.scheduler or sweep.get("scheduler", "none")
+    if objective not in OBJECTIVES:
+        raise UsageError(f"objective {objective!r} is unknown: use one of {', '.join(OBJECTIVES)}")
+    if scheduler == "asha" and objective == "multi":
+        raise UsageError("--scheduler asha needs one scalar metric, and a multi-objective run has none: "
+                         "use --objective aua or --scheduler none")
+    num = args.num_samples or int(sweep.get("num_samples", 4))
+    conc = args.max_concurrent or int(sweep.get("max_concurrent", 1))
+    cpus = args.cpus_per_trial if args.cpus_per_trial is not None else float(sweep.get("cpus_per_trial", 1))
+    gpus = args.gpus_per_trial if args.gpus_per_trial is not None else float(sweep.get("gpus_per_trial", 0))
+    if num < 1 or conc < 1 or cpus <= 0 or gpus < 0:
+        raise UsageError("--num-samples and --max-concurrent must be >= 1, --cpus-per-trial > 0, --gpus-per-trial >= 0")
+    try:
+        storage.mkdir(parents=True, exist_ok=True)
+        probe = storage / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise UsageError(f"--storage-path {storage} cannot be written ({exc.strerror}): choose a writable folder") from None
+    try:
+        environment.ray_temp_dir(storage)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
+    client = tracking.check_reachable(uri)
+    name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
+    if not args.resume and (storage / name / STATE_FILE).exists():
+        raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
+    return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus,
+                sweep.get("trainable", "ticket"), uri, client)
+
+
+def check_resources(plan: Plan) -> None:
+    import ray
+
+    total = ray.cluster_resources()
+    if plan.gpus > total.get("GPU", 0):
+        raise UsageError(f"--gpus-per-trial {plan.gpus:g} but the Ray cluster has {total.get('GPU', 0):g} GPUs: "
+                         "ask for fewer, or add GPU nodes")
+    if plan.cpus > total.get("CPU", 0):
+        raise UsageError(f"--cpus-per-trial {plan.cpus:g} but the Ray cluster has {total.get('CPU', 0):g} CPUs")
+
+
+def main(argv: list[str] | None = None) -> int:
+    environment.quiet_defaults()
+    from trainables.errors import ConfigError
+
+    try:
+        plan = plan_from(parser().parse_args(argv))
+    except (UsageError, ConfigError) as exc:
+        print(f"sweep: error: {exc}", file=sys.stderr)
+        return 2
+    from platform.runner import run_sweep
+
+    try:
+        return run_sweep(plan)
+    except UsageError as exc:
+        print(f"sweep: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

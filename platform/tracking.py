@@ -1,0 +1,69 @@
+"""Driver-side MLflow: check the address, the experiment, the parent run, the champion."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mlflow.tracking import MlflowClient
+
+from trainables.errors import ConfigError
+
+PARENT_NOTE = """EarlyRobust sweep `{name}` (space `{space}`).
+
+Each child run is one Ray Tune trial: a robust early-bird ticket searched under adversarial
+training, stopped when its mask converged (`search_stop_epoch`, `mask_distance`), pruned
+(`head_sparsity`, `ffn_sparsity`, `param_sparsity`), fine-tuned and attacked (`clean_acc`, `aua`,
+`suc`, `avg_queries`).  `train_flops` and `speedup_vs_dense` give the cost against dense FreeLB.
+Compare children in the runs table; the best ticket is registered as `{model}@champion`.
+Objective: {objective}."""
+
+
+def default_uri(cwd: Path) -> str:
+    return f"sqlite:///{cwd / 'mlflow.db'}"
+
+
+def check_reachable(uri: str) -> MlflowClient:
+    if uri.startswith("sqlite:///"):
+        folder = Path(uri[len("sqlite:///"):]).parent
+        if not folder.is_dir() or not os.access(folder, os.W_OK):
+            raise ConfigError(f"--mlflow-uri {uri}: folder {folder} does not exist or cannot be written")
+    elif uri.startswith(("http://", "https://")):
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
+        os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
+    elif not uri.startswith(("postgresql", "mysql", "databricks")):
+        raise ConfigError(f"--mlflow-uri {uri!r} is not supported: use sqlite:///path, http(s)://host:port "
+                          "or a database URI (postgresql://...)")
+    client = MlflowClient(uri)
+    try:
+        client.search_experiments(max_results=1)
+    except Exception as exc:
+        raise ConfigError(f"--mlflow-uri {uri}: MLflow is not reachable ({type(exc).__name__}); "
+                          "start the server or fix the address") from None
+    return client
+
+
+def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -> str:
+    found = client.get_experiment_by_name(name)
+    if found is not None:
+        return found.experiment_id
+    location = artifact_root.resolve().as_uri() if artifact_root is not None else None
+    return client.create_experiment(name, artifact_location=location)
+
+
+def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str) -> str:
+    run = client.create_run(exp_id, run_name=name, tags={
+        "sweep": name, "space": space.name,
+        "mlflow.note.content": PARENT_NOTE.format(name=name, space=space.name, objective=objective, model=model_name)})
+    for key, value in space.fixed.items():
+        client.log_param(run.info.run_id, key, value)
+    return run.info.run_id
+
+
+def register_champion(client: MlflowClient, run_id: str, model_name: str) -> str:
+    """Register the run's `ticket` model and point the `champion` alias at it; returns the version."""
+    import mlflow
+
+    uri = client.get_run(run_id).data.tags.get("ticket_model_uri", f"runs:/{run_id}/ticket")
+    version = mlflow.register_model(uri, model_name)
+    client.set_registered_model_alias(model_name, "champion", version.version)
+    return version.version

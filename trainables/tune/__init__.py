@@ -1,0 +1,1 @@
+"""The Ray Tune side: trainables, metric names, MLflow tracking from workers, the driver callback."""

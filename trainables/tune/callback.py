@@ -1,0 +1,29 @@
+"""Driver-side Tune callback: closes each trial's MLflow run when Tune is done with the trial.
+
+A trial stopped by a scheduler or an error cannot close its own run (it dies inside
+`tune.report`), so the driver does it, with FINISHED, KILLED or FAILED.
+"""
+from __future__ import annotations
+
+from mlflow.tracking import MlflowClient
+from ray.tune import Callback
+
+from trainables.tune.tracking import TrackingInfo, find_trial_run
+
+
+class CloseMlflowRuns(Callback):
+    def __init__(self, info: TrackingInfo):
+        self.info = info
+
+    def _close(self, trial, status: str) -> None:
+        client = MlflowClient(self.info.tracking_uri)
+        run = find_trial_run(client, self.info, trial.trial_id)
+        if run is not None:
+            client.set_terminated(run.info.run_id, status)
+
+    def on_trial_complete(self, iteration, trials, trial, **info):
+        stopped = trial.last_result.get("phase") != "done"
+        self._close(trial, "KILLED" if stopped else "FINISHED")
+
+    def on_trial_error(self, iteration, trials, trial, **info):
+        self._close(trial, "FAILED")

@@ -1,0 +1,36 @@
+"""Metric names, the same in Tune, MLflow and reports.  Every report carries all of them (NaN until
+known) because Tune checks that the searcher's and scheduler's metrics are in every result."""
+from __future__ import annotations
+
+import math
+
+METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
+           "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity")
+OBJECTIVES = {"aua": ("max",)}
+MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
+
+
+def complete(report: dict) -> dict:
+    out = {name: float("nan") for name in METRICS}
+    out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})
+    return out
+
+
+def finite(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def pareto_front(rows: list[dict], objectives: dict[str, str]) -> list[bool]:
+    """True for rows no other row dominates (rows with a NaN objective are never on the front)."""
+    def better_or_equal(a, b, key):
+        return a[key] >= b[key] if objectives[key] == "max" else a[key] <= b[key]
+
+    def strictly(a, b, key):
+        return a[key] > b[key] if objectives[key] == "max" else a[key] < b[key]
+    valid = [all(finite(r.get(k)) for k in objectives) for r in rows]
+    front = []
+    for i, r in enumerate(rows):
+        dominated = any(valid[j] and all(better_or_equal(o, r, k) for k in objectives) and
+                        any(strictly(o, r, k) for k in objectives) for j, o in enumerate(rows) if j != i)
+        front.append(valid[i] and not dominated)
+    return front

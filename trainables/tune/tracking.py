@@ -1,0 +1,85 @@
+"""MLflow from inside a trial: one child run per Tune trial under the sweep's parent run.
+
+The tracking address reaches the worker explicitly (inside a Ray worker MLflow's default is a
+local path).  A trial that restarts (resume, retry) finds its run by the `ray_trial_id` tag and
+reuses it, so no trial ever gets two runs; each start is counted in the `attempts` tag.
+Metrics are logged *before* they are reported to Tune: a trial stopped by a scheduler dies
+inside `tune.report`.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import mlflow
+import pandas as pd
+from mlflow.tracking import MlflowClient
+
+from trainables.tune.metrics import METRICS
+
+PIP_REQUIREMENTS = ["torch==2.13.0", "transformers>=5.2,<5.3", "safetensors", "pandas", "earlyrobust-platform"]
+
+
+@dataclass(frozen=True)
+class TrackingInfo:
+    tracking_uri: str
+    experiment_id: str
+    parent_run_id: str
+
+
+def find_trial_run(client: MlflowClient, info: TrackingInfo, trial_id: str):
+    runs = client.search_runs([info.experiment_id], f"tags.ray_trial_id = '{trial_id}' and "
+                              f"tags.mlflow.parentRunId = '{info.parent_run_id}'", max_results=2)
+    return runs[0] if runs else None
+
+
+class TrialTracker:
+    def __init__(self, info: TrackingInfo, trial_id: str, trial_name: str, params: dict):
+        mlflow.set_tracking_uri(info.tracking_uri)
+        self.client = MlflowClient(info.tracking_uri)
+        run = find_trial_run(self.client, info, trial_id)
+        if run is None:
+            run = self.client.create_run(info.experiment_id, run_name=trial_name, tags={
+                "mlflow.parentRunId": info.parent_run_id, "ray_trial_id": trial_id, "attempts": "1"})
+            for key, value in sorted(params.items()):
+                self.client.log_param(run.info.run_id, key, value)
+        else:
+            attempts = int(run.data.tags.get("attempts", "1")) + 1
+            self.client.set_tag(run.info.run_id, "attempts", str(attempts))
+            self.client.update_run(run.info.run_id, status="RUNNING")
+        self.run_id = run.info.run_id
+
+    def log_metrics(self, report: dict, step: int) -> None:
+        metrics = {k: float(v) for k, v in report.items()
+                   if k in METRICS + ("search_epoch", "mask_distance_head", "mask_distance_ffn", "ft_epoch")
+                   and isinstance(v, (int, float)) and math.isfinite(v)}
+        if metrics:
+            self.client.log_batch(self.run_id, metrics=[
+                mlflow.entities.Metric(k, v, int(mlflow.utils.time.get_current_time_millis()), step)
+                for k, v in metrics.items()])
+
+    def set_tag(self, key: str, value: str) -> None:
+        self.client.set_tag(self.run_id, key, value)
+
+    def log_results(self, workdir: Path) -> None:
+        """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL, the model."""
+        for name in ("ticket.json", "distances.json", "attack.jsonl"):
+            if (workdir / name).exists():
+                self.client.log_artifact(self.run_id, str(workdir / name))
+        if (workdir / "distances.json").exists():
+            from trainables.tune.plots import plot_distances
+
+            png = plot_distances(json.loads((workdir / "distances.json").read_text()), workdir / "mask_distance.png")
+            self.client.log_artifact(self.run_id, str(png))
+        model_dir = workdir / "ticket_model"
+        if model_dir.exists():
+            from trainables.tune import pyfunc_model
+
+            with mlflow.start_run(run_id=self.run_id, nested=True):
+                info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
+                                               artifacts={"ticket_model": str(model_dir)},
+                                               pip_requirements=PIP_REQUIREMENTS,
+                                               input_example=pd.DataFrame({"text": ["a moving , funny film ."]}))
+            self.set_tag("ticket_model_uri", info.model_uri)

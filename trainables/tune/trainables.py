@@ -1,0 +1,68 @@
+"""Ray Tune function trainables: the EarlyRobust ticket pipeline, and the dense adversarial baseline.
+
+Each runs one configuration end to end (see `trainables.earlyrobust.pipeline`), reports to Tune at
+every convergence check and fine-tune epoch, checkpoints at phase boundaries and each fine-tune
+epoch, and resumes from Tune's checkpoint.  The device is whatever Ray made visible.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from ray import tune
+
+from trainables.earlyrobust.pipeline import Trial
+from trainables.errors import DivergedError
+from trainables.tune.metrics import complete
+from trainables.tune.tracking import TrackingInfo, TrialTracker
+
+
+def _workdir() -> Path:
+    """A fresh folder this trial owns, restored from Tune's latest checkpoint if there is one."""
+    root = Path(tempfile.mkdtemp(prefix="er-trial-"))
+    checkpoint = tune.get_checkpoint()
+    if checkpoint is not None:
+        with checkpoint.as_directory() as folder:
+            shutil.copytree(folder, root, dirs_exist_ok=True)
+    return root
+
+
+def _run(config: dict, tracking: TrackingInfo | None, dense: bool) -> None:
+    context = tune.get_context()
+    workdir = _workdir()
+    tracker = TrialTracker(tracking, context.get_trial_id(), context.get_trial_name(), config) if tracking else None
+    step = [0]
+
+    def report(metrics: dict, folder: Path | None) -> None:
+        step[0] += 1
+        full = complete(metrics)
+        if tracker is not None:
+            tracker.log_metrics(full, step[0])
+            if metrics.get("phase") == "done":
+                tracker.log_results(workdir)
+        checkpoint = tune.Checkpoint.from_directory(str(folder)) if folder is not None else None
+        tune.report(full, checkpoint=checkpoint)
+
+    try:
+        Trial(config, workdir, report, dense=dense).run()
+    except DivergedError as exc:
+        if tracker is not None:
+            tracker.set_tag("status", "diverged")
+            tracker.set_tag("failure", str(exc))
+        raise
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def ticket_trainable(config: dict, tracking: TrackingInfo | None = None) -> None:
+    """Search -> draw -> prune -> fine-tune -> attack."""
+    _run(config, tracking, dense=False)
+
+
+def dense_trainable(config: dict, tracking: TrackingInfo | None = None) -> None:
+    """Dense baseline: fine-tune the whole model with `ft_mode` (freelb/pgd/ce), then attack."""
+    _run(config, tracking, dense=True)
+
+
+TRAINABLES = {"ticket": ticket_trainable, "dense": dense_trainable}
