@@ -1,6 +1,7 @@
 """Process environment for a sweep: no telemetry, nothing written outside the storage path."""
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -23,10 +24,31 @@ def worker_env(tracking_uri: str) -> dict:
     return env
 
 
-def ray_temp_dir(storage: Path) -> Path:
-    """Ray's session files under the storage path; Unix socket paths must stay under 107 bytes."""
+def ray_temp_dir(storage: Path, create: bool = False) -> Path:
+    """Ray's session files live in <storage>/ray_tmp.  Unix socket paths must stay under 107 bytes,
+    so a long storage path is reached through a short link /tmp/er-<hash> that points there."""
     path = storage / "ray_tmp"
-    if len(str(path)) > 60:
-        raise ValueError(f"--storage-path {storage} is too long for Ray's socket files "
-                         "(keep it under 50 characters, e.g. ./sweeps)")
-    return path
+    if len(str(path)) <= 40:
+        return path
+    link = Path("/tmp") / f"er-{hashlib.sha1(str(path).encode()).hexdigest()[:10]}"
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
+        if not link.is_symlink():
+            link.symlink_to(path, target_is_directory=True)
+    return link
+
+
+def kill_orphans(temp_dir: Path) -> int:
+    """Stop Ray processes left by a driver that died (kill -9 leaves raylet, GCS and agents running).
+    Only processes whose command line names this sweep's Ray temp folder are touched."""
+    import psutil
+
+    marker, killed = str(temp_dir), 0
+    for proc in psutil.process_iter(["pid", "cmdline"]):
+        try:
+            if proc.pid != os.getpid() and any(marker in part for part in proc.info["cmdline"] or []):
+                proc.kill()
+                killed += 1
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return killed

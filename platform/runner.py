@@ -95,8 +95,12 @@ def run_sweep(plan) -> int:
     from platform.sweep import check_resources
 
     info = _start_tracking(plan)
+    if plan.args.resume and not plan.args.ray_address:
+        killed = environment.kill_orphans(environment.ray_temp_dir(plan.storage))
+        if killed:
+            print(f"stopped {killed} Ray processes left by the earlier driver", flush=True)
     ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
-             str(environment.ray_temp_dir(plan.storage)), include_dashboard=False, log_to_driver=True,
+             str(environment.ray_temp_dir(plan.storage, create=True)), include_dashboard=False, log_to_driver=True,
              runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
     try:
         check_resources(plan)

@@ -26,7 +26,9 @@ import time  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from platform import environment, summary, tracking  # noqa: E402
+import yaml  # noqa: E402
+
+from platform import environment, tracking  # noqa: E402
 
 OBJECTIVES = ("aua", "multi")
 SCHEDULERS = ("asha", "none")
@@ -87,7 +89,10 @@ def parse_sets(items: list[str]) -> dict:
         key, sep, value = item.partition("=")
         if not sep or not key:
             raise UsageError(f"--set {item!r} must look like key=value")
-        out[key.strip()] = value.strip()
+        try:
+            out[key.strip()] = yaml.safe_load(value.strip()) if value.strip() else ""
+        except yaml.YAMLError:
+            out[key.strip()] = value.strip()
     return out
 
 
@@ -121,8 +126,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if scheduler == "asha" and objective == "multi":
         raise UsageError("--scheduler asha needs one scalar metric, and a multi-objective run has none: "
                          "use --objective aua or --scheduler none")
-    num = args.num_samples or int(sweep.get("num_samples", 4))
-    conc = args.max_concurrent or int(sweep.get("max_concurrent", 1))
+    num = args.num_samples if args.num_samples is not None else int(sweep.get("num_samples", 4))
+    conc = args.max_concurrent if args.max_concurrent is not None else int(sweep.get("max_concurrent", 1))
     cpus = args.cpus_per_trial if args.cpus_per_trial is not None else float(sweep.get("cpus_per_trial", 1))
     gpus = args.gpus_per_trial if args.gpus_per_trial is not None else float(sweep.get("gpus_per_trial", 0))
     if num < 1 or conc < 1 or cpus <= 0 or gpus < 0:
@@ -134,10 +139,6 @@ def plan_from(args: argparse.Namespace) -> Plan:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--storage-path {storage} cannot be written ({exc.strerror}): choose a writable folder") from None
-    try:
-        environment.ray_temp_dir(storage)
-    except ValueError as exc:
-        raise UsageError(str(exc)) from None
     uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
     client = tracking.check_reachable(uri)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"

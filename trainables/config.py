@@ -24,15 +24,16 @@ class Param:
     help: str = ""
 
     def allowed(self) -> str:
+        kind = {int: "an integer", float: "a float", str: "a string", bool: "true or false"}[self.kind]
         if self.choices:
             return "one of " + ", ".join(map(str, self.choices))
         if self.low is None and self.high is None:
-            return f"a {self.kind.__name__}"
+            return kind
+        if self.high is None:
+            return f"{kind} {'>' if self.low_open else '>='} {self.low:g}"
         lo = "(" if self.low_open else "["
         hi = ")" if self.high_open else "]"
-        low = "-inf" if self.low is None else self.low
-        high = "inf" if self.high is None else self.high
-        return f"a {self.kind.__name__} in {lo}{low}, {high}{hi}"
+        return f"{kind} in {lo}{self.low}, {self.high}{hi}"
 
     def check(self, name: str, value: Any) -> Any:
         bad = ConfigError(f"parameter '{name}' = {value!r} is not allowed: use {self.allowed()}")

@@ -16,7 +16,7 @@ def test_defaults_are_the_papers():
     ("head_ratio", 1.5, r"'head_ratio' = 1.5 is not allowed: use a float in \[0.0, 1.0\)"),
     ("ffn_ratio", 1.0, r"'ffn_ratio' = 1.0 is not allowed"),
     ("ffn_ratio", -0.1, r"'ffn_ratio' = -0.1"),
-    ("conv_eps", 0.0, r"'conv_eps' = 0.0 is not allowed: use a float in \(0"),
+    ("conv_eps", 0.0, r"'conv_eps' = 0.0 is not allowed: use a float > 0"),
     ("conv_eps", -1, r"'conv_eps'"),
     ("conv_window", 0, r"'conv_window' = 0"),
     ("adv_steps", 0, r"'adv_steps' = 0"),

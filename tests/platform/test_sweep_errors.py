@@ -1,0 +1,61 @@
+"""Usage and configuration errors: one line on stderr, exit code 2, nothing started or written."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture()
+def bad_yaml(tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("fixed:\n  model: tiny-bert\n   lr: [1\n")
+    return path
+
+
+@pytest.fixture()
+def unknown_key_yaml(tmp_path):
+    path = tmp_path / "mine.yaml"
+    path.write_text("fixed:\n  modle: tiny-bert\n")
+    return path
+
+
+CASES = [
+    (["--space", "nope"], "search space 'nope' is unknown: use one of"),
+    (["--space", "{bad_yaml}"], "is not valid YAML at line 3"),
+    (["--space", "{unknown_key_yaml}"], "unknown parameter 'modle'"),
+    (["--space", "smoke", "--set", "head_ratio=1.5"], "'head_ratio' = 1.5 is not allowed: use a float in [0.0, 1.0)"),
+    (["--space", "smoke", "--set", "conv_eps=-0.1"], "'conv_eps' = -0.1 is not allowed"),
+    (["--space", "smoke", "--set", "conv_window=0"], "'conv_window' = 0 is not allowed"),
+    (["--space", "smoke", "--set", "adv_steps=0"], "'adv_steps' = 0 is not allowed"),
+    (["--space", "smoke", "--set", "attack=hotflip"], "'attack' = 'hotflip' is not allowed"),
+    (["--space", "smoke", "--set", "headratio"], "--set 'headratio' must look like key=value"),
+    (["--space", "smoke", "--objective", "multi", "--scheduler", "asha"], "--scheduler asha needs one scalar metric"),
+    (["--space", "smoke", "--objective", "fast"], "argument --objective: invalid choice: 'fast'"),
+    (["--space", "smoke", "--num-samples", "0"], "--num-samples and --max-concurrent must be >= 1"),
+    (["--space", "smoke", "--resume"], "--resume: no earlier sweep in"),
+    (["--space", "smoke", "--storage-path", "/proc/nope"], "cannot be written"),
+    (["--space", "smoke", "--mlflow-uri", "http://127.0.0.1:9/"], "MLflow is not reachable"),
+    (["--space", "smoke", "--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
+    (["--space", "smoke", "--mlflow-uri", "ftp://x"], "is not supported"),
+    (["--bogus"], "unrecognized arguments: --bogus"),
+]
+
+
+@pytest.mark.parametrize("args, message", CASES, ids=[c[1][:30] for c in CASES])
+def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, bad_yaml, unknown_key_yaml):
+    args = [a.format(bad_yaml=bad_yaml, unknown_key_yaml=unknown_key_yaml) for a in args]
+    if "--storage-path" not in args:
+        args += ["--storage-path", str(tmp_path / "s")]
+    if "--mlflow-uri" not in args:
+        args += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
+    done = subprocess.run([sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("sweep: error: "), done.stderr
+    assert message in lines[0]
+    assert not (tmp_path / "s" / "ray_tmp").exists(), "Ray must not have started"
+    assert not list((tmp_path / "s").glob("*/sweep.json")), "no sweep and no MLflow parent run created"
