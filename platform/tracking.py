@@ -33,6 +33,9 @@ def check_reachable(uri: str) -> MlflowClient:
     elif not uri.startswith(("postgresql", "mysql", "databricks")):
         raise ConfigError(f"--mlflow-uri {uri!r} is not supported: use sqlite:///path, http(s)://host:port "
                           "or a database URI (postgresql://...)")
+    import mlflow
+
+    mlflow.set_tracking_uri(uri)  # the fluent API (model registration) must use the same store
     client = MlflowClient(uri)
     try:
         client.search_experiments(max_results=1)

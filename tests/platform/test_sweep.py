@@ -69,7 +69,7 @@ def test_smoke_sweep_end_to_end(tmp_path):
     assert ((out["prob_0"] + out["prob_1"] - 1).abs() < 1e-5).all()
     best = max(runs, key=lambda r: r.data.metrics["aua"])
     assert client.get_run(parent).data.tags["champion_run_id"] == best.info.run_id
-    assert version.version == "1"
+    assert int(version.version) == 1
     assert (folder / "s" / "ray_tmp").is_dir(), "Ray's temp folder stays under the storage path"
     assert (folder / "s" / "e2e" / "summary.md").read_text().count("done") == 2
 
