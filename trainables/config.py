@@ -94,6 +94,7 @@ PARAMS: dict[str, Param] = {
     "head_ratio": _ratio(1 / 6, "fraction of attention heads pruned"),
     "ffn_ratio": _ratio(0.4, "fraction of FFN neurons pruned"),
     "prune_scope": Param("global", str, choices=("global", "layerwise")),
+    "ffn_multiple": Param(1, int, low=1, help="round kept FFN neurons per layer to a multiple (64 suits GPUs)"),
     # convergence
     "conv_rule": Param("earlyrobust", str, choices=("earlyrobust", "earlybird")),
     "conv_eps": _positive(0.1, help="mask-distance threshold"),

@@ -31,6 +31,11 @@ def _check_matches(model, ticket: Ticket) -> None:
                           f"but the model has {heads} / {ffn}: draw the ticket on this model")
 
 
+def _prune(layer, index: torch.Tensor, dim: int):
+    """prune_linear_layer, keeping the layer's dtype (it rebuilds layers in the default dtype)."""
+    return prune_linear_layer(layer, index, dim=dim).to(layer.weight.dtype)
+
+
 def prune_model(model, ticket: Ticket):
     """Remove everything the ticket does not keep, in place; returns the model."""
     _check_matches(model, ticket)
@@ -38,13 +43,13 @@ def prune_model(model, ticket: Ticket):
         attn, size = layer.attention.self, head_size(layer)
         rows = torch.cat([torch.arange(h * size, (h + 1) * size) for h in kept_heads]).long()
         for name in ("query", "key", "value"):
-            setattr(attn, name, prune_linear_layer(getattr(attn, name), rows, dim=0))
-        layer.attention.output.dense = prune_linear_layer(layer.attention.output.dense, rows, dim=1)
+            setattr(attn, name, _prune(getattr(attn, name), rows, 0))
+        layer.attention.output.dense = _prune(layer.attention.output.dense, rows, 1)
         attn.num_attention_heads = len(kept_heads)
         attn.all_head_size = len(kept_heads) * size
         neurons = torch.tensor(kept_neurons, dtype=torch.long)
-        layer.intermediate.dense = prune_linear_layer(layer.intermediate.dense, neurons, dim=0)
-        layer.output.dense = prune_linear_layer(layer.output.dense, neurons, dim=1)
+        layer.intermediate.dense = _prune(layer.intermediate.dense, neurons, 0)
+        layer.output.dense = _prune(layer.output.dense, neurons, 1)
     return model
 
 

@@ -33,11 +33,13 @@ class SearchSettings:
     l1_ffn: float = 2e-4
     epochs: float = 1.0          # budget
     check_interval: float = 0.05  # epoch fraction
+    ffn_multiple: int = 1
 
     @classmethod
     def from_config(cls, cfg: dict) -> "SearchSettings":
         return cls(cfg["head_ratio"], cfg["ffn_ratio"], cfg["prune_scope"], cfg["lr"], cfg["weight_decay"],
-                   cfg["warmup_ratio"], cfg["l1_head"], cfg["l1_ffn"], cfg["search_epochs"], cfg["check_interval"])
+                   cfg["warmup_ratio"], cfg["l1_head"], cfg["l1_ffn"], cfg["search_epochs"], cfg["check_interval"],
+                   cfg["ffn_multiple"])
 
 
 @dataclass
@@ -65,7 +67,7 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     def draw(step: int) -> Ticket:
         heads, ffn = coefs.scores()
         return draw_ticket(heads, ffn, settings.head_ratio, settings.ffn_ratio, settings.scope,
-                           step=step, epoch=step / steps_per_epoch)
+                           step=step, epoch=step / steps_per_epoch, ffn_multiple=settings.ffn_multiple)
 
     model.train()
     step = 0

@@ -101,20 +101,39 @@ def draw_neurons(scores: list[np.ndarray], ratio: float, scope: str) -> list[lis
     return _split(_prune_lowest(flat, round(ratio * flat.size), np.zeros(flat.size, bool)), [s.size for s in scores])
 
 
+def align_neurons(kept: list[list[int]], scores: list[np.ndarray], multiple: int) -> list[list[int]]:
+    """Round each layer's kept-neuron count to the nearest multiple (GPU matrix units like widths
+    that are multiples of 64), adding back the best pruned or dropping the worst kept by score."""
+    if multiple <= 1:
+        return kept
+    out = []
+    for idx, s in zip(kept, scores):
+        target = min(s.size, max(multiple, int(round(len(idx) / multiple)) * multiple))
+        order = np.argsort(-s, kind="stable")  # best first
+        keep = set(idx)
+        if target > len(idx):
+            keep |= set(order[[i not in keep for i in order]][:target - len(idx)].tolist())
+        else:
+            keep -= set([i for i in order[::-1] if i in keep][:len(idx) - target])
+        out.append(sorted(int(i) for i in keep))
+    return out
+
+
 def draw_ticket(head_scores: list[np.ndarray], ffn_scores: list[np.ndarray], head_ratio: float, ffn_ratio: float,
-                scope: str = "global", step: int = 0, epoch: float = 0.0) -> Ticket:
+                scope: str = "global", step: int = 0, epoch: float = 0.0, ffn_multiple: int = 1) -> Ticket:
     if scope not in SCOPES:
         raise ValueError(f"prune scope {scope!r} is unknown: use one of {', '.join(SCOPES)}")
-    return Ticket(heads=draw_heads(head_scores, head_ratio, scope), neurons=draw_neurons(ffn_scores, ffn_ratio, scope),
+    neurons = align_neurons(draw_neurons(ffn_scores, ffn_ratio, scope), ffn_scores, ffn_multiple)
+    return Ticket(heads=draw_heads(head_scores, head_ratio, scope), neurons=neurons,
                   num_heads=[s.size for s in head_scores], ffn_sizes=[s.size for s in ffn_scores],
                   head_ratio=head_ratio, ffn_ratio=ffn_ratio, scope=scope, step=step, epoch=epoch)
 
 
 def random_ticket(num_heads: list[int], ffn_sizes: list[int], head_ratio: float, ffn_ratio: float,
-                  scope: str = "global", seed: int = 0) -> Ticket:
+                  scope: str = "global", seed: int = 0, ffn_multiple: int = 1) -> Ticket:
     """The paper's control: a ticket of the same sparsity drawn from random scores."""
     rng = np.random.default_rng(seed)
     ticket = draw_ticket([rng.random(n) for n in num_heads], [rng.random(n) for n in ffn_sizes],
-                         head_ratio, ffn_ratio, scope)
+                         head_ratio, ffn_ratio, scope, ffn_multiple=ffn_multiple)
     ticket.note = f"random ticket, seed {seed}"
     return ticket

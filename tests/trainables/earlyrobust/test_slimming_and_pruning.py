@@ -93,3 +93,11 @@ def test_unsupported_architecture_is_named():
     gpt2 = GPT2ForSequenceClassification(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=50))
     with pytest.raises(ValueError, match="architecture 'gpt2' is not supported: use one of bert"):
         SlimmingCoefficients(gpt2)
+
+
+def test_pruning_keeps_the_models_dtype(batch):
+    """prune_linear_layer rebuilds layers in the default dtype; a bf16 model must stay bf16 (seen on GPU)."""
+    model = load_model("tiny-bert", 2).to(torch.bfloat16).eval()
+    prune_model(model, random_ticket_for(model))
+    assert {p.dtype for p in model.parameters()} == {torch.bfloat16}
+    assert logits(model, batch).dtype == torch.bfloat16

@@ -47,3 +47,19 @@ def test_ticket_round_trips_through_json(tmp_path):
     assert Ticket.load(tmp_path / "t.json") == t
     assert json.loads((tmp_path / "t.json").read_text())["head_ratio"] == 0.25
     assert t.head_mask().sum() == 6 and t.ffn_mask().sum() == 8
+
+
+def test_ffn_widths_can_be_rounded_to_a_hardware_multiple_by_score():
+    rng = np.random.default_rng(4)
+    ffn = [rng.normal(size=3072) for _ in range(4)]
+    plain = draw_ticket([np.ones(12)] * 4, ffn, 0.0, 0.4)
+    aligned = draw_ticket([np.ones(12)] * 4, ffn, 0.0, 0.4, ffn_multiple=64)
+    assert any(len(n) % 64 for n in plain.neurons)
+    assert all(len(n) % 64 == 0 for n in aligned.neurons)
+    assert all(abs(len(a) - len(p)) <= 32 for a, p in zip(aligned.neurons, plain.neurons))
+    for scores, a, p in zip(ffn, aligned.neurons, plain.neurons):
+        added, dropped = set(a) - set(p), set(p) - set(a)
+        if added:  # what is added back is the best of what was pruned
+            assert min(scores[list(added)]) >= max(scores[list(set(range(3072)) - set(a))])
+        if dropped:  # what is dropped is the worst of what was kept
+            assert max(scores[list(dropped)]) <= min(scores[a])

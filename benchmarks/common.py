@@ -1,0 +1,78 @@
+"""Shared helpers for the benchmark scripts: models by shape, machine description, result files."""
+from __future__ import annotations
+
+import csv
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def build_model(name: str, num_labels: int = 2):
+    """`bert-base`: BERT-base shapes with random weights (speed does not depend on the weights);
+    anything else goes through the platform's model loader (minilm, tiny-bert, HF names)."""
+    if name == "bert-base":
+        from transformers import BertConfig, BertForSequenceClassification
+
+        torch.manual_seed(0)
+        return BertForSequenceClassification(BertConfig(num_labels=num_labels))
+    from trainables.data.models import load_model
+
+    return load_model(name, num_labels)
+
+
+def machine(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"{torch.cuda.get_device_name(device)}, torch {torch.__version__}"
+    cpu = "unknown CPU"
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
+
+
+def timed(fn, device: torch.device) -> float:
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    fn()
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+def interleaved_medians(fns: dict, device: torch.device, repeats: int, warmup: int = 2) -> dict:
+    """Median seconds of each function, run in alternation so machine noise hits all alike."""
+    for fn in fns.values():
+        for _ in range(warmup):
+            fn()
+    times = {k: [] for k in fns}
+    for _ in range(repeats):
+        for key, fn in fns.items():
+            times[key].append(timed(fn, device))
+    return {k: float(np.median(v)) for k, v in times.items()}
+
+
+def write_results(rows: list[dict], out_dir: Path, stem: str, title: str, device_line: str) -> Path:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with open(out_dir / f"{stem}.csv", "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
+    body = "".join("| " + " | ".join(_fmt(v) for v in r.values()) + " |\n" for r in rows)
+    md = out_dir / f"{stem}.md"
+    md.write_text(f"# {title}\n\nMachine: {device_line}\n\n{header}{body}")
+    return md
+
+
+def _fmt(v) -> str:
+    return f"{v:.3g}" if isinstance(v, float) else str(v)
