@@ -8,7 +8,7 @@ import pandas as pd
 
 from trainables.tune.metrics import MULTI, pareto_front
 
-COLUMNS = ("clean_acc", "aua", "suc", "head_sparsity", "ffn_sparsity", "param_sparsity", "search_stop_epoch",
+COLUMNS = ("eval_acc", "clean_acc", "aua", "suc", "head_sparsity", "ffn_sparsity", "param_sparsity", "search_stop_epoch",
            "train_flops", "speedup_vs_dense")
 
 
