@@ -15,6 +15,8 @@ def _searcher(plan):
 
     from trainables.tune.metrics import MULTI
 
+    if not plan.space.search:  # everything fixed: run the configuration num_samples times
+        return None
     if plan.objective == "multi":
         search = OptunaSearch(metric=list(MULTI), mode=list(MULTI.values()), seed=plan.args.seed)
     else:
@@ -26,7 +28,8 @@ def _scheduler(plan):
     from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
 
     if plan.scheduler == "asha":
-        return ASHAScheduler(metric="eval_acc", mode="max", time_attr="training_iteration", grace_period=2)
+        # rungs at fine-tune epochs: eval_acc exists only from the first fine-tune epoch on
+        return ASHAScheduler(metric="eval_acc", mode="max", time_attr="ft_epoch", grace_period=1, max_t=100)
     return FIFOScheduler()
 
 

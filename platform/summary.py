@@ -38,9 +38,9 @@ def render(table: pd.DataFrame) -> str:
     return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])
 
 
-def write(table: pd.DataFrame, folder: Path) -> list[Path]:
+def write(table: pd.DataFrame, folder: Path, stem: str = "summary") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    md, csv = folder / "summary.md", folder / "summary.csv"
+    md, csv = folder / f"{stem}.md", folder / f"{stem}.csv"
     md.write_text("Pareto-optimal trials are marked *.\n\n```\n" + render(table) + "\n```\n")
     table.to_csv(csv, index=False)
     return [md, csv]

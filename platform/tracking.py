@@ -55,7 +55,7 @@ def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -
 
 def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str) -> str:
     run = client.create_run(exp_id, run_name=name, tags={
-        "sweep": name, "space": space.name,
+        "sweep": name, "space": space.name, "objective": objective, "varied": ",".join(space.varied()),
         "mlflow.note.content": PARENT_NOTE.format(name=name, space=space.name, objective=objective, model=model_name)})
     for key, value in space.fixed.items():
         client.log_param(run.info.run_id, key, value)

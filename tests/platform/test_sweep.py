@@ -13,37 +13,14 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
-ROOT = Path(__file__).resolve().parents[2]
+from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state  # noqa: F401
+
 pytestmark = pytest.mark.slow
 
 
-def short_dir() -> Path:
-    """Ray's socket paths must stay short: a fresh folder directly under /tmp."""
-    return Path(tempfile.mkdtemp(prefix="sw", dir="/tmp"))
-
-
-def sweep(args, folder: Path, **kwargs):
-    cmd = [sys.executable, "-m", "platform.sweep", "--storage-path", str(folder / "s"),
-           "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}", *args]
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, **kwargs)
-
-
-def child_runs(client, parent_id):
-    exp = client.get_run(parent_id).info.experiment_id
-    return client.search_runs([exp], f"tags.mlflow.parentRunId = '{parent_id}'")
-
-
-def sweep_state(folder: Path, name: str) -> dict:
-    return json.loads((folder / "s" / name / "sweep.json").read_text())
-
-
-def test_smoke_sweep_end_to_end(tmp_path):
-    folder = short_dir()
-    done = sweep(["--space", "smoke", "--name", "e2e"], folder)
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert "champion: trial" in done.stdout and "mlflow ui --backend-store-uri" in done.stdout
-    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-    parent = sweep_state(folder, "e2e")["parent_run_id"]
+def test_smoke_sweep_end_to_end(smoke_sweep):
+    folder, client, parent = smoke_sweep["folder"], smoke_sweep["client"], smoke_sweep["parent"]
+    assert "champion: trial" in smoke_sweep["stdout"] and "mlflow ui --backend-store-uri" in smoke_sweep["stdout"]
     runs = child_runs(client, parent)
     assert len(runs) == 2 and len({r.data.tags["ray_trial_id"] for r in runs}) == 2
     for run in runs:
@@ -100,3 +77,31 @@ def test_resume_after_the_driver_is_killed(tmp_path):
     ray_tmp = str(folder / "s" / "ray_tmp")
     leftovers = subprocess.run(["pgrep", "-f", ray_tmp], capture_output=True, text=True).stdout.split()
     assert not leftovers, "no Ray process of this sweep outlives it"
+
+
+def test_a_diverging_trial_ends_with_a_reason_and_the_sweep_goes_on():
+    folder = short_dir()
+    done = sweep(["--space", "smoke", "--name", "nan", "--set", "lr=1e30", "--set", "search_epochs=0.5"], folder)
+    assert done.returncode == 1, done.stderr[-3000:]  # nothing to register: every trial diverged
+    assert "no trial finished with a model" in done.stderr
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    runs = child_runs(client, sweep_state(folder, "nan")["parent_run_id"])
+    assert len(runs) == 2, "the second trial still ran after the first diverged"
+    for run in runs:
+        assert run.info.status == "FAILED"
+        assert run.data.tags["status"] == "diverged" and "training diverged" in run.data.tags["failure"]
+        assert run.data.tags["attempts"] == "1", "a diverged trial is not retried"
+    assert (folder / "s" / "nan" / "summary.md").read_text().count("diverged") == 2
+
+
+def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
+    folder = short_dir()
+    done = sweep(["--space", "smoke", "--name", "asha", "--scheduler", "asha", "--num-samples", "3"], folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    runs = child_runs(client, sweep_state(folder, "asha")["parent_run_id"])
+    assert len(runs) == 3
+    assert {r.info.status for r in runs} <= {"FINISHED", "KILLED"} and "FINISHED" in {r.info.status for r in runs}
+    for run in runs:
+        if run.info.status == "KILLED":  # stopped by ASHA at a rung: it got at least one fine-tune epoch
+            assert "eval_acc" in run.data.metrics and "aua" not in run.data.metrics

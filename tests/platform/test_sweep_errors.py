@@ -59,3 +59,17 @@ def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, bad_
     assert message in lines[0]
     assert not (tmp_path / "s" / "ray_tmp").exists(), "Ray must not have started"
     assert not list((tmp_path / "s").glob("*/sweep.json")), "no sweep and no MLflow parent run created"
+
+
+@pytest.mark.slow
+def test_a_space_with_everything_fixed_runs_without_optuna(tmp_path):
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="sw", dir="/tmp"))
+    done = subprocess.run([sys.executable, "-m", "platform.sweep", "--space", "smoke", "--num-samples", "1",
+                           "--set", "head_ratio=0.25", "--set", "ffn_ratio=0.5", "--set", "conv_eps=0.2",
+                           "--set", "ft_epochs=1", "--storage-path", str(folder / "s"),
+                           "--mlflow-uri", f"sqlite:///{folder / 'm.db'}"], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "champion: trial" in done.stdout

@@ -157,6 +157,7 @@ class Trial:
         return {k: summary[k] for k in ("clean_acc", "aua", "suc", "avg_queries")}
 
     def run(self) -> dict:
+        self.report({"phase": "started", "train_flops": self.cost.train_flops}, None)
         ticket = None if self.dense else self.search()
         model = self.run_finetune(ticket)
         model.eval()
@@ -169,7 +170,7 @@ class Trial:
             model.save_pretrained(self.dir / "dense_model")
             self.tokenizer.save_pretrained(self.dir / "dense_model")
         self.save_state(done=True, result=result)
-        self.report(result, self.dir)
+        self.report(result, None)  # the trial is over: nothing left to resume, no checkpoint copy
         return result
 
 

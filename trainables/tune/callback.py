@@ -22,8 +22,8 @@ class CloseMlflowRuns(Callback):
             client.set_terminated(run.info.run_id, status)
 
     def on_trial_complete(self, iteration, trials, trial, **info):
-        stopped = trial.last_result.get("phase") != "done"
-        self._close(trial, "KILLED" if stopped else "FINISHED")
+        phase = trial.last_result.get("phase")
+        self._close(trial, {"done": "FINISHED", "diverged": "FAILED"}.get(phase, "KILLED"))
 
     def on_trial_error(self, iteration, trials, trial, **info):
         self._close(trial, "FAILED")

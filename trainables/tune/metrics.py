@@ -11,8 +11,9 @@ MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
 def complete(report: dict) -> dict:
-    out = {name: float("nan") for name in METRICS}
+    out = {name: float("nan") for name in METRICS + ("ft_epoch",)}  # ft_epoch: ASHA's clock
     out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})
+    out.setdefault("phase", "")
     return out
 
 

@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mlflow
-import pandas as pd
+from mlflow.models import ModelSignature
+from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
 
 from trainables.tune.metrics import METRICS
 
+SIGNATURE = ModelSignature(inputs=Schema([ColSpec("string", "text")]),
+                           outputs=Schema([ColSpec("long", "label")]))
 PIP_REQUIREMENTS = ["torch==2.13.0", "transformers>=5.2,<5.3", "safetensors", "pandas", "earlyrobust-platform"]
 
 
@@ -43,8 +46,8 @@ class TrialTracker:
         if run is None:
             run = self.client.create_run(info.experiment_id, run_name=trial_name, tags={
                 "mlflow.parentRunId": info.parent_run_id, "ray_trial_id": trial_id, "attempts": "1"})
-            for key, value in sorted(params.items()):
-                self.client.log_param(run.info.run_id, key, value)
+            self.client.log_batch(run.info.run_id, params=[mlflow.entities.Param(k, str(v))
+                                                           for k, v in sorted(params.items())])
         else:
             attempts = int(run.data.tags.get("attempts", "1")) + 1
             self.client.set_tag(run.info.run_id, "attempts", str(attempts))
@@ -80,6 +83,5 @@ class TrialTracker:
             with mlflow.start_run(run_id=self.run_id, nested=True):
                 info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
                                                artifacts={"ticket_model": str(model_dir)},
-                                               pip_requirements=PIP_REQUIREMENTS,
-                                               input_example=pd.DataFrame({"text": ["a moving , funny film ."]}))
+                                               pip_requirements=PIP_REQUIREMENTS, signature=SIGNATURE)
             self.set_tag("ticket_model_uri", info.model_uri)

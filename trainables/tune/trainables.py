@@ -47,10 +47,11 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool) -> None:
     try:
         Trial(config, workdir, report, dense=dense).run()
     except DivergedError as exc:
+        # end the trial (no retry: it would diverge again); NaN objectives make Optuna mark it failed
         if tracker is not None:
             tracker.set_tag("status", "diverged")
             tracker.set_tag("failure", str(exc))
-        raise
+        report({"phase": "diverged", "failure": str(exc)}, None)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 

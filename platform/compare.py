@@ -1,0 +1,118 @@
+"""`python -m platform.compare`: compare a sweep's tickets from MLflow — a table (Pareto front
+marked) and plots, logged to the sweep's parent run.
+
+    python -m platform.compare [--experiment NAME] [--mlflow-uri URI] [--sweep NAME] [--sort aua]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from platform import environment, summary, tracking
+from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
+
+
+class UsageError(ValueError):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message):
+        raise UsageError(message)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = Parser(prog="python -m platform.compare", description=__doc__.splitlines()[0])
+    p.add_argument("--experiment", default="earlyrobust")
+    p.add_argument("--mlflow-uri", help="default sqlite:///$PWD/mlflow.db")
+    p.add_argument("--sweep", help="the sweep's name (default: the latest sweep in the experiment)")
+    p.add_argument("--sort", default="aua", help="column to sort by (descending; --ascending to flip)")
+    p.add_argument("--ascending", action="store_true")
+    p.add_argument("--out", default="compare", help="folder for compare.md, compare.csv and the plots")
+    p.add_argument("--no-log", action="store_true", help="do not log the table and plots to the parent run")
+    return p
+
+
+def find_parent(client, exp_id: str, name: str | None):
+    query = "tags.sweep != ''" + (f" and tags.sweep = '{name}'" if name else "")
+    runs = client.search_runs([exp_id], query, order_by=["attributes.start_time DESC"], max_results=1)
+    if not runs:
+        raise UsageError(f"no sweep {'named ' + repr(name) + ' ' if name else ''}in this experiment: run "
+                         "`python -m platform.sweep` first, or check --experiment and --sweep")
+    return runs[0]
+
+
+def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
+    children = client.search_runs([parent.info.experiment_id], f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
+    keys = sorted({k for run in children for k in run.data.params})
+    varied = [k for k in keys if len({run.data.params.get(k) for run in children}) > 1]
+    rows, curves = [], {}
+    for run in children:
+        metrics, params = run.data.metrics, run.data.params
+        status = run.data.tags.get("status") or ("done" if run.info.status == "FINISHED" else run.info.status.lower())
+        rows.append({"trial": run.data.tags.get("ray_trial_id", run.info.run_name), "status": status,
+                     "run_id": run.info.run_id if status == "done" else None,
+                     **{k: _num(params.get(k)) for k in varied},
+                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
+        path = _artifact(client, run.info.run_id, "distances.json", out / "artifacts" / run.info.run_id)
+        if path is not None:
+            curves[rows[-1]["trial"]] = (json.loads(path.read_text()), _num(params.get("conv_eps")))
+    return rows, varied, curves
+
+
+def _num(value):
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value
+
+
+def _artifact(client, run_id: str, name: str, dest: Path) -> Path | None:
+    if name not in {f.path for f in client.list_artifacts(run_id)}:
+        return None
+    dest.mkdir(parents=True, exist_ok=True)
+    return Path(client.download_artifacts(run_id, name, str(dest)))
+
+
+def main(argv: list[str] | None = None) -> int:
+    environment.quiet_defaults()
+    try:
+        args = parser().parse_args(argv)
+        uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
+        client = tracking.check_reachable(uri)
+        exp = client.get_experiment_by_name(args.experiment)
+        if exp is None:
+            raise UsageError(f"--experiment {args.experiment!r} does not exist at {uri}")
+        parent = find_parent(client, exp.experiment_id, args.sweep)
+        out = Path(args.out).resolve()
+        rows, varied, curves = load_rows(client, parent, out)
+        table = summary.build_table(rows, varied, parent.data.tags.get("objective", "aua"))
+        if args.sort not in table.columns:
+            raise UsageError(f"--sort {args.sort!r} is not a column: use one of {', '.join(table.columns)}")
+    except (UsageError, ValueError) as exc:
+        print(f"compare: error: {exc}", file=sys.stderr)
+        return 2
+    front = list(table["pareto"] == "*")
+    best = summary.champion(rows, table)
+    table = table.sort_values(args.sort, ascending=args.ascending, na_position="last")
+    print(f"sweep {parent.data.tags['sweep']} ({len(rows)} trials; Pareto front marked *)\n")
+    print(summary.render(table))
+    files = summary.write(table, out, stem="compare")
+    files.append(plot_pareto(rows, front, out / "pareto.png"))
+    if curves:
+        files.append(plot_distances_all(curves, out / "mask_distances.png"))
+    ticket = _artifact(client, best["run_id"], "ticket.json", out / "champion") if best else None
+    if ticket is not None:
+        files.append(plot_champion(json.loads(ticket.read_text()), out / "champion_ticket.png", best["trial"]))
+    if not args.no_log:
+        for path in files:
+            client.log_artifact(parent.info.run_id, str(path), "compare")
+    print("\nwrote " + ", ".join(str(f) for f in files))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
