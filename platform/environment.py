@@ -13,8 +13,11 @@ FORWARDED = ("MLFLOW_DISABLE_TELEMETRY", "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR",
 
 
 def quiet_defaults() -> None:
+    import logging
+
     for key, value in QUIET.items():
         os.environ.setdefault(key, value)
+    logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps stderr to our own lines
 
 
 def worker_env(tracking_uri: str) -> dict:

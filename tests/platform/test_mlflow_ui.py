@@ -13,6 +13,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from cdp_browser import Browser
 from sweep_helpers import ROOT
 
 pytestmark = [pytest.mark.slow,
@@ -51,12 +52,12 @@ def mlflow_server(smoke_sweep):
     server.wait(timeout=30)
 
 
-def chromium(url: str, tmp_path: Path, *extra) -> str:
-    cmd = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-           f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1600,1000", "--virtual-time-budget=20000",
-           *extra, url]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180).stdout
+EXPAND = "(() => { const e = document.querySelector('button[data-component-id*=runnamecellrenderer]'); if (e) e.click(); return !!e; })()"
+MORE = "(() => { const e = [...document.querySelectorAll('button')].find(x => x.textContent.includes('Show more columns')); if (e) e.click(); return !!e; })()"
+TICK_AUA = ("(() => { const e = [...document.querySelectorAll('label, span, div')].find(x => x.children.length < 3 && "
+            "x.textContent.trim() === 'aua' && x.closest('[role=dialog], .du-bois-light-dropdown, [class*=popover], body')); "
+            "if (e) e.click(); return !!e; })()")
+HEADERS = "[...document.querySelectorAll('.ag-header-cell')].map(h => h.textContent.trim()).join('|')"
 
 
 def test_runs_and_compare_pages_show_the_trials(mlflow_server, smoke_sweep, tmp_path):
@@ -64,19 +65,25 @@ def test_runs_and_compare_pages_show_the_trials(mlflow_server, smoke_sweep, tmp_
     exp = client.get_run(parent).info.experiment_id
     children = client.search_runs([exp], f"tags.mlflow.parentRunId = '{parent}'")
     names = [c.info.run_name for c in children]
-    runs_url = f"{mlflow_server}/#/experiments/{exp}/runs"
-    dom = chromium(runs_url, tmp_path, "--dump-dom")
-    for name in names:
-        assert name in dom, f"trial run {name} missing from the runs page"
-    assert "aua" in dom, "a metric column appears"
     ARTIFACTS.mkdir(exist_ok=True)
-    chromium(runs_url, tmp_path, f"--screenshot={ARTIFACTS / 'mlflow_runs.png'}")
+    browser = Browser(tmp_path / "profile", width=2400)
+    try:
+        browser.goto(f"{mlflow_server}/#/experiments/{exp}/runs")
+        assert browser.wait_for("document.body.innerText.includes('e2e')"), "the sweep's parent run is listed"
+        assert browser.js(EXPAND), "the parent run has an expander for its trial runs"
+        assert browser.wait_for(" && ".join(f"document.body.innerText.includes('{n}')" for n in names)), \
+            "every trial run is listed under the sweep"
+        assert browser.js(MORE) and browser.wait_for(TICK_AUA), "the metric can be chosen as a column"
+        browser.send("Input.dispatchKeyEvent", type="keyDown", key="Escape", code="Escape", windowsVirtualKeyCode=27)
+        assert browser.wait_for(f"{HEADERS}.split('|').includes('aua')"), browser.js(HEADERS)
+        browser.screenshot(ARTIFACTS / "mlflow_runs.png")
+        ids = json.dumps([c.info.run_id for c in children], separators=(",", ":"))
+        browser.goto(f"{mlflow_server}/#/compare-runs?runs={urllib.parse.quote(ids)}"
+                     f"&experiments={urllib.parse.quote(json.dumps([exp]))}")
+        text = browser.wait_for(f"document.body.innerText.includes('{names[0]}') && document.body.innerText")
+        assert text and all(n in text for n in names), "the compare page lists both trials"
+        assert "aua" in text and "head_ratio" in text, "metrics and parameters are compared side by side"
+        browser.screenshot(ARTIFACTS / "mlflow_compare.png")
+    finally:
+        browser.close()
     assert (ARTIFACTS / "mlflow_runs.png").stat().st_size > 10000
-    ids = json.dumps([c.info.run_id for c in children], separators=(",", ":"))
-    compare_url = (f"{mlflow_server}/#/compare-runs?runs={urllib.parse.quote(ids)}"
-                   f"&experiments={urllib.parse.quote(json.dumps([exp]))}")
-    dom = chromium(compare_url, tmp_path, "--dump-dom")
-    assert all(name in dom for name in names), "the compare page lists both trials"
-    assert "aua" in dom and "head_ratio" in dom, "metrics and parameters are compared"
-    chromium(compare_url, tmp_path, f"--screenshot={ARTIFACTS / 'mlflow_compare.png'}")
-    assert (ARTIFACTS / "mlflow_compare.png").stat().st_size > 10000
