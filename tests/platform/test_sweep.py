@@ -105,3 +105,22 @@ def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
     for run in runs:
         if run.info.status == "KILLED":  # stopped by ASHA at a rung: it got at least one fine-tune epoch
             assert "eval_acc" in run.data.metrics and "aua" not in run.data.metrics
+
+
+def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path):
+    space = tmp_path / "dense.yaml"
+    smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
+    space.write_text(smoke + "  ft_mode: freelb\n  head_ratio: 0.0\n  ffn_ratio: 0.0\n"
+                     "sweep:\n  num_samples: 1\n  trainable: dense\n")
+    folder = short_dir()
+    done = sweep(["--space", str(space), "--name", "dense", "--set", "ft_epochs=1"], folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    run, = child_runs(client, sweep_state(folder, "dense")["parent_run_id"])
+    m = run.data.metrics
+    assert m["head_sparsity"] == 0 and m["param_sparsity"] == 0
+    assert m["speedup_vs_dense"] == pytest.approx(1.0), "dense FreeLB against itself"
+    assert "search_stop_epoch" in m and m["search_stop_epoch"] == 0
+    mlflow.set_tracking_uri(client.tracking_uri)
+    out = mlflow.pyfunc.load_model("models:/earlyrobust-ticket@champion").predict(pd.DataFrame({"text": ["fine"]}))
+    assert len(out) == 1

@@ -26,7 +26,7 @@ from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.finetune import finetune
 from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.search import SearchSettings, run_search
-from trainables.earlyrobust.tickets import Ticket
+from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.earlyrobust.training import device, evaluate_accuracy
 
 Report = Callable[[dict, "Path | None"], None]
@@ -164,11 +164,8 @@ class Trial:
         result = {**self.search_metrics(), **self.attack(model), "eval_acc": self.state.get("eval_acc", math.nan),
                   "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
                   "speedup_vs_dense": self.cost.speedup_vs_dense, "phase": "done"}
-        if ticket is not None:
-            save_pruned(model, ticket, self.dir / "ticket_model", self.tokenizer)
-        else:
-            model.save_pretrained(self.dir / "dense_model")
-            self.tokenizer.save_pretrained(self.dir / "dense_model")
+        # the dense baseline saves as a ticket that keeps everything: one format to load and register
+        save_pruned(model, ticket or full_ticket(model), self.dir / "ticket_model", self.tokenizer)
         self.save_state(done=True, result=result)
         self.report(result, None)  # the trial is over: nothing left to resume, no checkpoint copy
         return result

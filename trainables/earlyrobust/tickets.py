@@ -137,3 +137,12 @@ def random_ticket(num_heads: list[int], ffn_sizes: list[int], head_ratio: float,
                          head_ratio, ffn_ratio, scope, ffn_multiple=ffn_multiple)
     ticket.note = f"random ticket, seed {seed}"
     return ticket
+
+
+def full_ticket(model) -> Ticket:
+    """The ticket that keeps every head and neuron (the dense model in ticket form)."""
+    from trainables.earlyrobust.architecture import structure
+
+    heads, ffn = structure(model)
+    return Ticket([list(range(n)) for n in heads], [list(range(n)) for n in ffn], heads, ffn, 0.0, 0.0,
+                  converged=False, note="dense model: nothing pruned")

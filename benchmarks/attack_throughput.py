@@ -1,0 +1,67 @@
+"""Queries per second of each attack on CPU with a MiniLM-sized model.
+
+    python benchmarks/attack_throughput.py [--model minilm] [--n 40]
+
+The model is MiniLM-L6 fine-tuned for one short epoch on SST-2 (so attacks have something to
+flip); each attack then runs over the first N dev sentences.  QPS = model queries / seconds.
+"""
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import torch
+
+from common import machine, write_results  # noqa: I001
+from trainables.attacks import make_attack
+from trainables.attacks.embedding_pgd import robust_accuracy
+from trainables.attacks.metrics import summarize
+from trainables.attacks.victim import Victim
+from trainables.data.batching import make_loader
+from trainables.data.datasets import load_split, subset
+from trainables.data.models import load_model, load_tokenizer
+from trainables.earlyrobust.cost import CostMeter
+from trainables.earlyrobust.finetune import finetune
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--model", default="minilm")
+    p.add_argument("--n", type=int, default=40)
+    p.add_argument("--train-size", type=int, default=1000)
+    args = p.parse_args(argv)
+    dev = torch.device("cpu")
+    tok, model = load_tokenizer(args.model), load_model(args.model, 2)
+    train = subset(load_split("sst2", "train"), args.train_size, 0)
+    finetune(model, make_loader(train, tok, 32, 64, True), 1, 1e-4, 0.0, CostMeter(), dev)
+    dev_split = load_split("sst2", "validation")
+    texts, labels = list(dev_split["text"])[:args.n], list(dev_split["label"])[:args.n]
+    rows = []
+    for name in ("textfooler", "charbug"):
+        victim = Victim(model, tok, max_length=64)
+        attack = make_attack(name, max_change=0.2, query_budget=2000, seed=0)
+        start = time.perf_counter()
+        results = [attack.attack(victim, t, y, index=i) for i, (t, y) in enumerate(zip(texts, labels))]
+        seconds = time.perf_counter() - start
+        s = summarize([r.status for r in results], [r.queries for r in results])
+        rows.append({"attack": name, "examples": args.n, "queries": victim.queries, "seconds": seconds,
+                     "queries_per_s": victim.queries / seconds, "s_per_example": seconds / args.n,
+                     "clean_acc": s["clean_acc"], "aua": s["aua"], "avg_queries": s["avg_queries"]})
+        print(rows[-1], flush=True)
+    loader = make_loader(dev_split.select(range(args.n)), tok, 32, 64, False)
+    start = time.perf_counter()
+    r = robust_accuracy(model, loader, dev, steps=5, step_size=0.1, radius=0.5)
+    seconds = time.perf_counter() - start
+    queries = args.n * 7  # 5 ascent passes (forward+backward) + clean and robust forwards per example
+    rows.append({"attack": "embedding_pgd", "examples": args.n, "queries": queries, "seconds": seconds,
+                 "queries_per_s": queries / seconds, "s_per_example": seconds / args.n,
+                 "clean_acc": r["clean_acc"], "aua": r["robust_acc"], "avg_queries": 7.0})
+    print(rows[-1])
+    md = write_results(rows, Path(__file__).parent / "results", f"attack_throughput_{args.model}",
+                       f"Attack throughput, {args.model}, CPU", machine(dev))
+    print(md.read_text())
+
+
+if __name__ == "__main__":
+    main()
