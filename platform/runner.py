@@ -129,7 +129,7 @@ def run_sweep(plan) -> int:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
     unfinished = sum(r["status"] != "done" for r in rows)
     plan.client.set_terminated(info.parent_run_id, "FINISHED" if not unfinished else "FAILED")
-    ui = plan.mlflow_uri
+    ui = tracking.redact(plan.mlflow_uri)
     print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
           f"  then http://127.0.0.1:5000/#/experiments/{info.experiment_id}/runs")
     return 0 if best is not None else 1

@@ -139,6 +139,15 @@ def plan_from(args: argparse.Namespace) -> Plan:
         probe.unlink()
     except OSError as exc:
         raise UsageError(f"--storage-path {storage} cannot be written ({exc.strerror}): choose a writable folder") from None
+    if not args.ray_address:  # a new local Ray: its GPUs are this machine's
+        import torch
+
+        if gpus > torch.cuda.device_count():
+            raise UsageError(f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
+                             "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs")
+    from trainables.preflight import check_sources
+
+    check_sources(space)
     uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
     client = tracking.check_reachable(uri)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from mlflow.tracking import MlflowClient
 
@@ -18,6 +19,15 @@ Compare children in the runs table; the best ticket is registered as `{model}@ch
 Objective: {objective}."""
 
 
+def redact(uri: str) -> str:
+    """The URI with any password replaced, for anything printed or logged."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
 def default_uri(cwd: Path) -> str:
     return f"sqlite:///{cwd / 'mlflow.db'}"
 
@@ -31,7 +41,7 @@ def check_reachable(uri: str) -> MlflowClient:
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
     elif not uri.startswith(("postgresql", "mysql", "databricks")):
-        raise ConfigError(f"--mlflow-uri {uri!r} is not supported: use sqlite:///path, http(s)://host:port "
+        raise ConfigError(f"--mlflow-uri {redact(uri)!r} is not supported: use sqlite:///path, http(s)://host:port "
                           "or a database URI (postgresql://...)")
     import mlflow
 
@@ -40,7 +50,7 @@ def check_reachable(uri: str) -> MlflowClient:
     try:
         client.search_experiments(max_results=1)
     except Exception as exc:
-        raise ConfigError(f"--mlflow-uri {uri}: MLflow is not reachable ({type(exc).__name__}); "
+        raise ConfigError(f"--mlflow-uri {redact(uri)}: MLflow is not reachable ({type(exc).__name__}); "
                           "start the server or fix the address") from None
     return client
 

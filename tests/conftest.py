@@ -15,6 +15,8 @@ from trainables.data.models import load_model, load_tokenizer  # noqa: E402
 from trainables.earlyrobust.finetune import finetune  # noqa: E402
 from trainables.earlyrobust.cost import CostMeter  # noqa: E402
 from trainables.earlyrobust.training import evaluate_accuracy  # noqa: E402
+from mlflow.tracking import MlflowClient  # noqa: E402
+from sweep_helpers import short_dir, sweep, sweep_state  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -50,3 +52,14 @@ def trained_tiny(tokenizer, sst2_train, sst2_dev):
     model.eval()
     acc = evaluate_accuracy(model, make_loader(sst2_dev, tokenizer, 64, 48, shuffle=False), torch.device("cpu"))
     return model, acc
+
+
+@pytest.fixture(scope="session")
+def smoke_sweep():
+    """One smoke sweep shared by the tests that only read its results."""
+    folder = short_dir()
+    done = sweep(["--space", "smoke", "--name", "e2e"], folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    return {"folder": folder, "stdout": done.stdout, "client": client,
+            "parent": sweep_state(folder, "e2e")["parent_run_id"]}

@@ -124,3 +124,30 @@ def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path)
     mlflow.set_tracking_uri(client.tracking_uri)
     out = mlflow.pyfunc.load_model("models:/earlyrobust-ticket@champion").predict(pd.DataFrame({"text": ["fine"]}))
     assert len(out) == 1
+
+
+def test_a_killed_trial_worker_is_retried_from_its_checkpoint():
+    folder = short_dir()
+    cmd = [sys.executable, "-m", "platform.sweep", "--space", "smoke", "--name", "retry", "--num-samples", "1",
+           "--set", "ft_epochs=6", "--storage-path", str(folder / "s"), "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}"]
+    driver = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    deadline, killed = time.time() + 300, None
+    while time.time() < deadline and killed is None and driver.poll() is None:
+        time.sleep(0.3)
+        if not (folder / "s" / "retry" / "sweep.json").exists():
+            continue
+        for run in child_runs(client, sweep_state(folder, "retry")["parent_run_id"]):
+            epochs = [m.value for m in client.get_metric_history(run.info.run_id, "ft_epoch")]
+            if epochs and max(epochs) >= 1 and max(epochs) < 6:
+                killed = int(run.data.tags["worker_pid"])
+                os.kill(killed, signal.SIGKILL)  # the trial's worker dies mid fine-tuning
+    assert killed is not None, "the trial should reach its first fine-tune epoch"
+    assert driver.wait(timeout=300) == 0, driver.stderr.read()[-3000:]
+    run, = child_runs(client, sweep_state(folder, "retry")["parent_run_id"])
+    assert run.info.status == "FINISHED" and run.data.tags["attempts"] == "2", "one run records the retry"
+    assert int(run.data.tags["worker_pid"]) != killed
+    checks = [m.value for m in client.get_metric_history(run.info.run_id, "search_epoch")]
+    assert len(checks) == len(set(checks)), "the retry resumed after the search instead of searching again"
+    assert sorted({m.value for m in client.get_metric_history(run.info.run_id, "ft_epoch")}) == [1, 2, 3, 4, 5, 6]
+    assert "aua" in run.data.metrics

@@ -1,4 +1,5 @@
 """Usage and configuration errors: one line on stderr, exit code 2, nothing started or written."""
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,6 +23,20 @@ def unknown_key_yaml(tmp_path):
     return path
 
 
+@pytest.fixture()
+def empty_csv(tmp_path):
+    path = tmp_path / "empty.csv"
+    path.write_text("text,label\n")
+    return path
+
+
+@pytest.fixture()
+def nolabel_csv(tmp_path):
+    path = tmp_path / "nolabel.csv"
+    path.write_text("text,stars\ngood,5\n")
+    return path
+
+
 CASES = [
     (["--space", "nope"], "search space 'nope' is unknown: use one of"),
     (["--space", "{bad_yaml}"], "is not valid YAML at line 3"),
@@ -41,22 +56,34 @@ CASES = [
     (["--space", "smoke", "--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
     (["--space", "smoke", "--mlflow-uri", "ftp://x"], "is not supported"),
     (["--bogus"], "unrecognized arguments: --bogus"),
+    (["--space", "smoke", "--set", "model=no-such-org/no-such-model"], "'model' = 'no-such-org/no-such-model' is not a packaged model"),
+    (["--space", "smoke", "--set", "dataset=/no/such/folder"], "'dataset' = '/no/such/folder' is unknown"),
+    (["--space", "smoke", "--set", "data_dir=/no/such/folder"], "'data_dir' = '/no/such/folder' is not a folder"),
+    (["--space", "smoke", "--set", "dataset={empty_csv}"], "is empty: it needs at least one labelled row"),
+    (["--space", "smoke", "--set", "dataset={nolabel_csv}"], "has no 'label' column"),
+    (["--space", "smoke", "--set", "dataset=imdb"], "dataset 'imdb' split 'train' is not in"),
+    (["--space", "smoke", "--gpus-per-trial", "2"], "--gpus-per-trial 2 but this machine has 0 GPUs"),
+    (["--space", "smoke", "--mlflow-uri", "http://alice:s3cret@127.0.0.1:9/"], "alice:***@127.0.0.1:9"),
 ]
 
 
 @pytest.mark.parametrize("args, message", CASES, ids=[c[1][:30] for c in CASES])
-def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, bad_yaml, unknown_key_yaml):
-    args = [a.format(bad_yaml=bad_yaml, unknown_key_yaml=unknown_key_yaml) for a in args]
+def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, bad_yaml, unknown_key_yaml, empty_csv,
+                                                    nolabel_csv):
+    args = [a.format(bad_yaml=bad_yaml, unknown_key_yaml=unknown_key_yaml, empty_csv=empty_csv,
+                     nolabel_csv=nolabel_csv) for a in args]
     if "--storage-path" not in args:
         args += ["--storage-path", str(tmp_path / "s")]
     if "--mlflow-uri" not in args:
         args += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
+    env = dict(os.environ, HF_HUB_OFFLINE="1", CUDA_VISIBLE_DEVICES="")
     done = subprocess.run([sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sweep: error: "), done.stderr
     assert message in lines[0]
+    assert "s3cret" not in done.stderr + done.stdout, "no credentials in output"
     assert not (tmp_path / "s" / "ray_tmp").exists(), "Ray must not have started"
     assert not list((tmp_path / "s").glob("*/sweep.json")), "no sweep and no MLflow parent run created"
 

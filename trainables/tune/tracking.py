@@ -9,6 +9,7 @@ inside `tune.report`.
 from __future__ import annotations
 
 import json
+import os
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ class TrialTracker:
             self.client.set_tag(run.info.run_id, "attempts", str(attempts))
             self.client.update_run(run.info.run_id, status="RUNNING")
         self.run_id = run.info.run_id
+        self.set_tag("worker_pid", str(os.getpid()))
 
     def log_metrics(self, report: dict, step: int) -> None:
         metrics = {k: float(v) for k, v in report.items()

@@ -1,0 +1,43 @@
+"""Checks the driver runs before anything starts: every dataset and model a sweep can use exists.
+
+A bad name fails here with one line instead of failing every trial inside Ray.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainables.config import PARAMS
+from trainables.data.datasets import load_split
+from trainables.data.models import PACKAGED, TINY
+from trainables.errors import ConfigError
+
+
+def candidates(space, key: str) -> list:
+    """The values a parameter can take in a space: fixed, searched choices, or the default."""
+    if key in space.fixed:
+        return [space.fixed[key]]
+    spec = space.search.get(key)
+    if spec and "choice" in spec:
+        return list(spec["choice"])
+    return [PARAMS[key].default]
+
+
+def check_model(name: str) -> None:
+    if name in PACKAGED or name in TINY or Path(name).is_dir():
+        return
+    from transformers import AutoConfig
+
+    try:
+        AutoConfig.from_pretrained(name)
+    except (OSError, ValueError):
+        raise ConfigError(f"parameter 'model' = {name!r} is not a packaged model ({', '.join(PACKAGED + tuple(TINY))}), "
+                          "a local folder, or a Hugging Face id reachable now: fix the name or go online") from None
+
+
+def check_sources(space) -> None:
+    data_dir = candidates(space, "data_dir")[0]
+    for dataset in candidates(space, "dataset"):
+        for split in {"train", *candidates(space, "eval_split"), *candidates(space, "attack_split")}:
+            load_split(dataset, split, data_dir)
+    for model in candidates(space, "model"):
+        check_model(model)
