@@ -9,32 +9,20 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture()
-def bad_yaml(tmp_path):
-    path = tmp_path / "bad.yaml"
-    path.write_text("fixed:\n  model: tiny-bert\n   lr: [1\n")
-    return path
+FILES = {"bad_yaml": ("bad.yaml", "fixed:\n  model: tiny-bert\n   lr: [1\n"),
+         "unknown_key_yaml": ("mine.yaml", "fixed:\n  modle: tiny-bert\n"),
+         "empty_csv": ("empty.csv", "text,label\n"),
+         "nolabel_csv": ("nolabel.csv", "text,stars\ngood,5\n")}
 
 
 @pytest.fixture()
-def unknown_key_yaml(tmp_path):
-    path = tmp_path / "mine.yaml"
-    path.write_text("fixed:\n  modle: tiny-bert\n")
-    return path
-
-
-@pytest.fixture()
-def empty_csv(tmp_path):
-    path = tmp_path / "empty.csv"
-    path.write_text("text,label\n")
-    return path
-
-
-@pytest.fixture()
-def nolabel_csv(tmp_path):
-    path = tmp_path / "nolabel.csv"
-    path.write_text("text,stars\ngood,5\n")
-    return path
+def files(tmp_path) -> dict:
+    """The bad input files the cases below name as {bad_yaml}, {empty_csv}, ..."""
+    out = {}
+    for key, (name, text) in FILES.items():
+        (tmp_path / name).write_text(text)
+        out[key] = tmp_path / name
+    return out
 
 
 CASES = [
@@ -68,10 +56,8 @@ CASES = [
 
 
 @pytest.mark.parametrize("args, message", CASES, ids=[c[1][:30] for c in CASES])
-def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, bad_yaml, unknown_key_yaml, empty_csv,
-                                                    nolabel_csv):
-    args = [a.format(bad_yaml=bad_yaml, unknown_key_yaml=unknown_key_yaml, empty_csv=empty_csv,
-                     nolabel_csv=nolabel_csv) for a in args]
+def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, files):
+    args = [a.format(**files) for a in args]
     if "--storage-path" not in args:
         args += ["--storage-path", str(tmp_path / "s")]
     if "--mlflow-uri" not in args:
