@@ -17,10 +17,14 @@ def _searcher(plan):
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
-    if plan.objective == "multi":
-        search = OptunaSearch(metric=list(MULTI), mode=list(MULTI.values()), seed=plan.args.seed)
-    else:
-        search = OptunaSearch(metric="aua", mode="max", seed=plan.args.seed)
+    storage = None
+    if plan.args.optuna_storage:
+        import optuna
+
+        storage = optuna.storages.RDBStorage(plan.args.optuna_storage)
+    metric, mode = (list(MULTI), list(MULTI.values())) if plan.objective == "multi" else ("aua", "max")
+    search = OptunaSearch(metric=metric, mode=mode, seed=plan.args.seed, storage=storage,
+                          study_name=plan.name if storage is not None else None)
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
 
 

@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="sweep name (default SPACE-TIMESTAMP)")
     p.add_argument("--resume", action="store_true", help="finish the sweep --name (default: the latest one)")
     p.add_argument("--ray-address", help="existing Ray cluster ('auto' on a cluster); default a new local Ray")
+    p.add_argument("--optuna-storage", help="database URL for the Optuna study (postgresql://...; default in memory, "
+                   "saved with the sweep). Never SQLite on a network filesystem")
     p.add_argument("--time-budget-s", type=float, help="stop the whole sweep after this many seconds")
     p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")

@@ -41,5 +41,5 @@ def test_checkpoints_and_tickets_hold_only_safetensors_and_json(smoke_sweep):
 
 def test_printed_ui_commands_bind_loopback():
     text = (ROOT / "platform" / "runner.py").read_text() + (ROOT / "README.md").read_text()
-    commands = re.findall(r"mlflow (?:ui|server)[^\n`]*", text)
+    commands = re.findall(r"mlflow (?:ui|server) --[^\n`]*", text)
     assert commands and all("--host 127.0.0.1" in c for c in commands), commands

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mlflow
+import ray
 from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
@@ -55,6 +56,7 @@ class TrialTracker:
             self.client.update_run(run.info.run_id, status="RUNNING")
         self.run_id = run.info.run_id
         self.set_tag("worker_pid", str(os.getpid()))
+        self.set_tag("ray_node_id", ray.get_runtime_context().get_node_id())
 
     def log_metrics(self, report: dict, step: int) -> None:
         metrics = {k: float(v) for k, v in report.items()
