@@ -1,18 +1,22 @@
 #!/usr/bin/env bash
 # Create .venv and install the project with its pinned dependencies (torch 2.13.0 CPU wheel).
-# --test also installs the test tools: pytest, and Debian's chromium for the MLflow UI browser test.
+# --test also installs the test tools: pytest, Debian's chromium (MLflow UI browser test) and
+# postgresql (the cluster's MLflow server + Optuna store, run on loopback by the tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -x .venv/bin/python ] || python3 -m venv .venv
 extras=""
 if [ "${1:-}" = "--test" ]; then
   extras="[test]"
-  if ! command -v chromium >/dev/null 2>&1; then
+  missing=""
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+  if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ]; then
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
-        || echo "setup: chromium could not be installed; the browser test will be skipped" >&2
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing) >/dev/null 2>&1 \
+        || echo "setup: could not install$missing; the tests that need them will be skipped" >&2
     else
-      echo "setup: install Debian's chromium (sudo apt-get install chromium) to run the browser test" >&2
+      echo "setup: install Debian's$missing (sudo apt-get install$missing) to run every test" >&2
     fi
   fi
 fi

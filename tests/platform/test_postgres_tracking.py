@@ -1,0 +1,90 @@
+"""The cluster's tracking path for real: an MLflow server backed by PostgreSQL, and the Optuna study
+stored in PostgreSQL, both on 127.0.0.1.  Needs Debian's postgresql (.ci/run installs it)."""
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from mlflow.tracking import MlflowClient
+from sweep_helpers import child_runs, short_dir, sweep, sweep_state
+
+BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not BIN or shutil.which("runuser") is None,
+                                 reason="Debian's postgresql is not installed (.ci/run installs it)")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def as_postgres(*cmd):
+    prefix = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    return subprocess.run(prefix + list(cmd), check=True, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture(scope="module")
+def postgres():
+    """A private PostgreSQL instance on a free loopback port, removed afterwards."""
+    data = Path(tempfile.mkdtemp(prefix="pg"))
+    shutil.chown(data, "postgres") if os.geteuid() == 0 else None
+    port = free_port()
+    as_postgres(f"{BIN[-1]}/initdb", "-D", str(data), "-A", "trust", "-U", "postgres")
+    as_postgres(f"{BIN[-1]}/pg_ctl", "-D", str(data), "-w", "-l", str(data / "log"),
+                "-o", f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start")
+    for db in ("mlflow", "optuna"):
+        as_postgres(f"{BIN[-1]}/createdb", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", db)
+    yield f"postgresql://postgres@127.0.0.1:{port}"
+    as_postgres(f"{BIN[-1]}/pg_ctl", "-D", str(data), "-m", "fast", "stop")
+    shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def mlflow_server(postgres):
+    port, artifacts = free_port(), tempfile.mkdtemp(prefix="mlart")
+    server = subprocess.Popen([sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"{postgres}/mlflow",
+                               "--artifacts-destination", artifacts, "--serve-artifacts", "--host", "127.0.0.1",
+                               "--port", str(port), "--workers", "1"],
+                              env=dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/health", timeout=2)
+            break
+        except OSError:
+            time.sleep(1)
+    else:
+        server.kill()
+        pytest.fail("mlflow server did not start")
+    yield url
+    os.killpg(server.pid, 15)
+    server.wait(timeout=30)
+
+
+def test_a_sweep_logs_to_the_server_and_keeps_its_study_in_postgres(postgres, mlflow_server):
+    import optuna
+
+    folder = short_dir()
+    done = sweep(["--space", "smoke", "--name", "pg", "--mlflow-uri", mlflow_server,
+                  "--optuna-storage", f"{postgres}/optuna"], folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    client = MlflowClient(mlflow_server)
+    runs = child_runs(client, sweep_state(folder, "pg")["parent_run_id"])
+    assert len(runs) == 2 and all(r.info.status == "FINISHED" and "aua" in r.data.metrics for r in runs)
+    assert client.get_model_version_by_alias("earlyrobust-ticket", "champion")
+    assert "ticket.json" in {f.path for f in client.list_artifacts(runs[0].info.run_id)}
+    study = optuna.load_study(study_name="pg", storage=f"{postgres}/optuna")
+    finished = [t for t in study.trials if t.state == optuna.trial.TrialState.COMPLETE]
+    assert len(finished) == 2
+    assert sorted(t.value for t in finished) == sorted(r.data.metrics["aua"] for r in runs)
+    assert {tuple(sorted(t.params)) for t in finished} == {("conv_eps", "ffn_ratio", "head_ratio")}
