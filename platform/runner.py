@@ -11,9 +11,9 @@ from platform import environment, summary, tracking
 
 def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
-    from ray.tune.search.optuna import OptunaSearch
 
     from trainables.tune.metrics import MULTI
+    from trainables.tune.searcher import OutcomeAwareOptunaSearch
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
@@ -23,7 +23,7 @@ def _searcher(plan):
 
         storage = optuna.storages.RDBStorage(plan.args.optuna_storage)
     metric, mode = (list(MULTI), list(MULTI.values())) if plan.objective == "multi" else ("aua", "max")
-    search = OptunaSearch(metric=metric, mode=mode, seed=plan.args.seed, storage=storage,
+    search = OutcomeAwareOptunaSearch(metric=metric, mode=mode, seed=plan.args.seed, storage=storage,
                           study_name=plan.name if storage is not None else None)
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
 

@@ -81,7 +81,9 @@ def test_resume_after_the_driver_is_killed(tmp_path):
 
 def test_a_diverging_trial_ends_with_a_reason_and_the_sweep_goes_on():
     folder = short_dir()
-    done = sweep(["--space", "smoke", "--name", "nan", "--set", "lr=1e30", "--set", "search_epochs=0.5"], folder)
+    study_db = f"sqlite:///{folder / 'optuna.db'}"
+    done = sweep(["--space", "smoke", "--name", "nan", "--set", "lr=1e30", "--set", "search_epochs=0.5",
+                  "--optuna-storage", study_db], folder)
     assert done.returncode == 1, done.stderr[-3000:]  # nothing to register: every trial diverged
     assert "no trial finished with a model" in done.stderr
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
@@ -92,11 +94,17 @@ def test_a_diverging_trial_ends_with_a_reason_and_the_sweep_goes_on():
         assert run.data.tags["status"] == "diverged" and "training diverged" in run.data.tags["failure"]
         assert run.data.tags["attempts"] == "1", "a diverged trial is not retried"
     assert (folder / "s" / "nan" / "summary.md").read_text().count("diverged") == 2
+    import optuna
+
+    states = [t.state for t in optuna.load_study(study_name="nan", storage=study_db).trials]
+    assert states == [optuna.trial.TrialState.FAIL] * 2, "Optuna is told each diverged trial failed"
 
 
 def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
     folder = short_dir()
-    done = sweep(["--space", "smoke", "--name", "asha", "--scheduler", "asha", "--num-samples", "3"], folder)
+    study_db = f"sqlite:///{folder / 'optuna.db'}"
+    done = sweep(["--space", "smoke", "--name", "asha", "--scheduler", "asha", "--num-samples", "3",
+                  "--optuna-storage", study_db], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
     runs = child_runs(client, sweep_state(folder, "asha")["parent_run_id"])
@@ -105,6 +113,11 @@ def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
     for run in runs:
         if run.info.status == "KILLED":  # stopped by ASHA at a rung: it got at least one fine-tune epoch
             assert "eval_acc" in run.data.metrics and "aua" not in run.data.metrics
+    import optuna
+
+    states = sorted(t.state.name for t in optuna.load_study(study_name="asha", storage=study_db).trials)
+    killed = sum(r.info.status == "KILLED" for r in runs)
+    assert states == sorted(["PRUNED"] * killed + ["COMPLETE"] * (3 - killed)), "no trial left RUNNING in Optuna"
 
 
 def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path):
