@@ -37,7 +37,7 @@ def _scheduler(plan):
     return FIFOScheduler()
 
 
-def _trainable(plan, info):
+def _with_resources(plan, info):
     from ray import tune
 
     from trainables.tune.trainables import TRAINABLES
@@ -52,7 +52,7 @@ def _tuner(plan, info):
     from trainables.tune.callback import CloseMlflowRuns
 
     path = plan.storage / plan.name
-    trainable = _trainable(plan, info)
+    trainable = _with_resources(plan, info)
     if plan.args.resume and tune.Tuner.can_restore(str(path)):
         return tune.Tuner.restore(str(path), trainable=trainable, param_space=plan.space.tune_space(),
                                   resume_unfinished=True, resume_errored=True)

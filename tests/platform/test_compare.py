@@ -10,7 +10,7 @@ pytestmark = pytest.mark.slow
 
 
 def test_compare_writes_table_and_plots_and_logs_them(smoke_sweep, tmp_path):
-    folder, client, parent = smoke_sweep["folder"], smoke_sweep["client"], smoke_sweep["parent"]
+    client, parent = smoke_sweep["client"], smoke_sweep["parent"]
     done = subprocess.run([sys.executable, "-m", "platform.compare", "--mlflow-uri", client.tracking_uri,
                            "--out", str(tmp_path), "--sort", "train_flops", "--ascending"],
                           cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -2,19 +2,13 @@
 trial runs with a metric column, and the compare page opens on them.  Screenshots are kept in
 test-artifacts/."""
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.parse
-import urllib.request
-from pathlib import Path
 
 import pytest
 from cdp_browser import Browser
 from sweep_helpers import ROOT
+from sweep_helpers import mlflow_server as start_mlflow_server
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(shutil.which("chromium") is None,
@@ -22,34 +16,10 @@ pytestmark = [pytest.mark.slow,
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture()
 def mlflow_server(smoke_sweep):
-    port = free_port()
-    env = dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false")
-    server = subprocess.Popen([sys.executable, "-m", "mlflow", "server", "--backend-store-uri",
-                               smoke_sweep["client"].tracking_uri, "--host", "127.0.0.1", "--port", str(port),
-                               "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(url + "/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        server.kill()
-        pytest.fail("mlflow server did not come up within 90 s")
-    yield url
-    os.killpg(server.pid, 15)
-    server.wait(timeout=30)
+    with start_mlflow_server(smoke_sweep["client"].tracking_uri) as url:
+        yield url
 
 
 EXPAND = "(() => { const e = document.querySelector('button[data-component-id*=runnamecellrenderer]'); if (e) e.click(); return !!e; })()"

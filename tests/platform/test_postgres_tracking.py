@@ -3,28 +3,19 @@ stored in PostgreSQL, both on 127.0.0.1.  Needs Debian's postgresql (.ci/run ins
 import glob
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from mlflow.tracking import MlflowClient
-from sweep_helpers import child_runs, short_dir, sweep, sweep_state
+from sweep_helpers import child_runs, free_port, short_dir, sweep, sweep_state
+from sweep_helpers import mlflow_server as start_mlflow_server
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not BIN or shutil.which("runuser") is None,
                                  reason="Debian's postgresql is not installed (.ci/run installs it)")]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def as_postgres(*cmd):
@@ -50,25 +41,9 @@ def postgres():
 
 @pytest.fixture(scope="module")
 def mlflow_server(postgres):
-    port, artifacts = free_port(), tempfile.mkdtemp(prefix="mlart")
-    server = subprocess.Popen([sys.executable, "-m", "mlflow", "server", "--backend-store-uri", f"{postgres}/mlflow",
-                               "--artifacts-destination", artifacts, "--serve-artifacts", "--host", "127.0.0.1",
-                               "--port", str(port), "--workers", "1"],
-                              env=dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false"),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/health", timeout=2)
-            break
-        except OSError:
-            time.sleep(1)
-    else:
-        server.kill()
-        pytest.fail("mlflow server did not start")
-    yield url
-    os.killpg(server.pid, 15)
-    server.wait(timeout=30)
+    with start_mlflow_server(f"{postgres}/mlflow", "--artifacts-destination", tempfile.mkdtemp(prefix="mlart"),
+                             "--serve-artifacts") as url:
+        yield url
 
 
 def test_a_sweep_logs_to_the_server_and_keeps_its_study_in_postgres(postgres, mlflow_server):
