@@ -37,7 +37,8 @@ def check_model(name: str) -> None:
 def check_sources(space) -> None:
     data_dir = candidates(space, "data_dir")[0]
     for dataset in candidates(space, "dataset"):
-        for split in {"train", *candidates(space, "eval_split"), *candidates(space, "attack_split")}:
+        splits = dict.fromkeys(["train", *candidates(space, "eval_split"), *candidates(space, "attack_split")])
+        for split in splits:  # ordered: the first missing split named is always the same
             load_split(dataset, split, data_dir)
     for model in candidates(space, "model"):
         check_model(model)
