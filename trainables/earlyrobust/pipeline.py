@@ -141,7 +141,7 @@ class Trial:
         if cfg["attack"] == "none":
             acc = self.state.get("eval_acc", math.nan)
             return {"clean_acc": acc, "aua": math.nan, "suc": math.nan, "avg_queries": math.nan}
-        split = subset(load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"]), 0, cfg["seed"])
+        split = load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"])
         with self.cost.timed("attack"):
             if cfg["attack"] == "embedding_pgd":
                 n = min(cfg["attack_n"], len(split))

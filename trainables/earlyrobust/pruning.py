@@ -14,7 +14,7 @@ from safetensors.torch import load_model, save_model
 from transformers import AutoConfig, AutoModelForSequenceClassification
 from transformers.pytorch_utils import prune_linear_layer
 
-from trainables.earlyrobust.architecture import encoder_layers, head_size
+from trainables.earlyrobust.architecture import encoder_layers, head_size, structure
 from trainables.earlyrobust.tickets import Ticket
 from trainables.errors import ConfigError
 
@@ -23,8 +23,6 @@ WEIGHTS_FILE = "model.safetensors"
 
 
 def _check_matches(model, ticket: Ticket) -> None:
-    from trainables.earlyrobust.architecture import structure
-
     heads, ffn = structure(model)
     if heads != ticket.num_heads or ffn != ticket.ffn_sizes:
         raise ConfigError(f"ticket is for heads {ticket.num_heads} / FFN {ticket.ffn_sizes} per layer, "

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
+from trainables.earlyrobust.architecture import structure
+
 SCOPES = ("global", "layerwise")
 
 
@@ -141,8 +143,6 @@ def random_ticket(num_heads: list[int], ffn_sizes: list[int], head_ratio: float,
 
 def full_ticket(model) -> Ticket:
     """The ticket that keeps every head and neuron (the dense model in ticket form)."""
-    from trainables.earlyrobust.architecture import structure
-
     heads, ffn = structure(model)
     return Ticket([list(range(n)) for n in heads], [list(range(n)) for n in ffn], heads, ffn, 0.0, 0.0,
                   converged=False, note="dense model: nothing pruned")

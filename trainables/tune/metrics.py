@@ -6,7 +6,6 @@ import math
 
 METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
            "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity")
-OBJECTIVES = {"aua": ("max",)}
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
