@@ -39,6 +39,17 @@ def machine(device: torch.device) -> str:
     return f"{cpu}, {os.cpu_count()} cores, {torch.get_num_threads()} torch threads, torch {torch.__version__}"
 
 
+PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}  # dense bf16 tensor-core peaks
+
+
+def peak_flops(device: torch.device) -> float:
+    """The accelerator's dense bf16 peak (for MFU); NaN on CPU or an unknown GPU."""
+    if device.type != "cuda":
+        return float("nan")
+    name = torch.cuda.get_device_name(device)
+    return next((v for k, v in PEAK_BF16.items() if k in name), float("nan"))
+
+
 def timed(fn, device: torch.device) -> float:
     if device.type == "cuda":
         torch.cuda.synchronize()
@@ -61,7 +72,7 @@ def interleaved_medians(fns: dict, device: torch.device, repeats: int, warmup: i
     return {k: float(np.median(v)) for k, v in times.items()}
 
 
-def write_results(rows: list[dict], out_dir: Path, stem: str, title: str, device_line: str) -> Path:
+def write_results(rows: list[dict], out_dir: Path, stem: str, title: str, device_line: str, notes: str = "") -> Path:
     out_dir.mkdir(parents=True, exist_ok=True)
     with open(out_dir / f"{stem}.csv", "w", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=list(rows[0]))
@@ -70,7 +81,7 @@ def write_results(rows: list[dict], out_dir: Path, stem: str, title: str, device
     header = "| " + " | ".join(rows[0]) + " |\n|" + "---|" * len(rows[0]) + "\n"
     body = "".join("| " + " | ".join(_fmt(v) for v in r.values()) + " |\n" for r in rows)
     md = out_dir / f"{stem}.md"
-    md.write_text(f"# {title}\n\nMachine: {device_line}\n\n{header}{body}")
+    md.write_text(f"# {title}\n\nMachine: {device_line}\n\n{header}{body}" + (f"\n{notes}\n" if notes else ""))
     return md
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
-from common import build_model, interleaved_medians, machine, write_results  # noqa: I001
+from common import build_model, interleaved_medians, machine, peak_flops, write_results  # noqa: I001
 from trainables.adversarial import make_adversary
 from trainables.convergence import make_rule
 from trainables.earlyrobust.architecture import structure
@@ -24,16 +24,6 @@ from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import random_ticket
 from trainables.earlyrobust.training import autocast, make_optimizer
-
-PEAK_BF16 = {"H100": 989e12, "H200": 989e12, "A100": 312e12}  # dense bf16 tensor-core peaks
-
-
-def peak_flops(dev) -> float:
-    if dev.type != "cuda":
-        return float("nan")
-    name = torch.cuda.get_device_name(dev)
-    return next((v for k, v in PEAK_BF16.items() if k in name), float("nan"))
-
 
 def synthetic_batches(n, batch, seq, dev, seed=0):
     g = torch.Generator().manual_seed(seed)

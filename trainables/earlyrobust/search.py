@@ -5,10 +5,14 @@ the coefficients.  Every `check_interval` of an epoch the ticket is drawn at the
 given to the convergence rule; the search stops as soon as the rule fires (that is where the
 compute is saved).  If the budget ends first, the ticket is drawn at the end and marked
 `converged=False`: there is never a silent fallback to random pruning.
+
+Given a `recording` list, the search also keeps the scores and the cost so far at every check (and
+at the end), so that `replay.py` can find offline the ticket any other ratios or ε would give.
 """
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -43,6 +47,18 @@ class SearchSettings:
 
 
 @dataclass
+class Snapshot:
+    """The slimming scores at one step, with the search cost spent up to it."""
+    step: int
+    epoch: float
+    heads: list
+    ffn: list
+    flops: float
+    seconds: float
+    check: bool = True  # False: the end of the budget, between checks
+
+
+@dataclass
 class SearchResult:
     ticket: Ticket
     checks: list[dict] = field(default_factory=list)
@@ -52,7 +68,8 @@ class SearchResult:
 
 
 def run_search(model, loader, settings: SearchSettings, adversary: Adversary, rule: ConvergenceRule,
-               cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None) -> SearchResult:
+               cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None,
+               recording: list[Snapshot] | None = None, stop_on_convergence: bool = True) -> SearchResult:
     steps_per_epoch = len(loader)
     budget = max(1, math.ceil(settings.epochs * steps_per_epoch))
     interval = max(1, round(settings.check_interval * steps_per_epoch))
@@ -64,16 +81,24 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     params = [p for _, p in named]
     checks: list[dict] = []
 
-    def draw(step: int) -> Ticket:
+    spent_before, started = cost.seconds.get("search", 0.0), time.perf_counter()
+
+    def draw(step: int, check: bool = True) -> Ticket:
         heads, ffn = coefs.scores()
+        if recording is not None and not (recording and recording[-1].step == step):
+            recording.append(Snapshot(step, step / steps_per_epoch, heads, ffn, cost.flops.get("search", 0.0),
+                                      spent_before + time.perf_counter() - started, check))
         return draw_ticket(heads, ffn, settings.head_ratio, settings.ffn_ratio, settings.scope,
                            step=step, epoch=step / steps_per_epoch, ffn_multiple=settings.ffn_multiple)
+
+    def stopped() -> bool:
+        return stop_on_convergence and rule.converged
 
     model.train()
     step = 0
     try:
         with cost.timed("search"):
-            while step < budget and not rule.converged:
+            while step < budget and not stopped():
                 for batch in loader:
                     batch = to_device(batch, dev)
                     with autocast(dev):
@@ -89,16 +114,24 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
                         checks.append(record)
                         if on_check is not None:
                             on_check(record)
-                    if step >= budget or rule.converged:
+                    if step >= budget or stopped():
                         break
-        if rule.converged:
-            ticket = rule.ticket
-            ticket.note = f"converged: {rule.name} rule, eps {rule.eps}, window {rule.window}"
-        else:
-            ticket = draw(step)
-            ticket.converged = False
-            ticket.note = f"not converged within {settings.epochs} epochs: drawn at the end of the budget"
+        if recording is not None:
+            draw(step, check=False)  # the end of the search, for a replay that does not converge
+        ticket = final_ticket(rule, lambda: draw(step), settings.epochs)
         ticket.extra["stopped_at_step"] = step
     finally:
         coefs.remove()
     return SearchResult(ticket, checks, step, step / steps_per_epoch, steps_per_epoch)
+
+
+def final_ticket(rule: ConvergenceRule, draw_now: Callable[[], Ticket], budget_epochs: float) -> Ticket:
+    """The rule's ticket if it fired, else the ticket drawn now, marked as not converged."""
+    if rule.converged:
+        ticket = rule.ticket
+        ticket.note = f"converged: {rule.name} rule, eps {rule.eps}, window {rule.window}"
+        return ticket
+    ticket = draw_now()
+    ticket.converged = False
+    ticket.note = f"not converged within {budget_epochs} epochs: drawn at the end of the budget"
+    return ticket
