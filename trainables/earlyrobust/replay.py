@@ -8,7 +8,11 @@ online runs).  The reference drew its tickets from recorded coefficients the sam
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
 
 from trainables.convergence import ConvergenceRule
 from trainables.earlyrobust.search import Snapshot, final_ticket
@@ -45,3 +49,15 @@ def replay(recording: list[Snapshot], head_ratio: float, ffn_ratio: float, rule:
     ticket = final_ticket(rule, lambda: draw(recording[-1]), budget_epochs)
     ticket.extra["stopped_at_step"] = stop.step
     return Replayed(ticket, stop.step, stop.epoch, stop.flops, stop.seconds, checks)
+
+
+def save_recording(recording: list[Snapshot], path: str | Path) -> None:
+    """As JSON (nothing pickled): a recorded search can be replayed later without training again."""
+    rows = [{**asdict(s), "heads": [h.tolist() for h in s.heads], "ffn": [f.tolist() for f in s.ffn]} for s in recording]
+    Path(path).write_text(json.dumps(rows))
+
+
+def load_recording(path: str | Path) -> list[Snapshot]:
+    rows = json.loads(Path(path).read_text())
+    return [Snapshot(**{**r, "heads": [np.asarray(h, dtype=np.float32) for h in r["heads"]],
+                        "ffn": [np.asarray(f, dtype=np.float32) for f in r["ffn"]]}) for r in rows]

@@ -8,7 +8,7 @@ from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
 from trainables.data.models import load_model
 from trainables.earlyrobust.cost import CostMeter
-from trainables.earlyrobust.replay import replay
+from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 
 BUDGET = 1.5
@@ -54,3 +54,12 @@ def test_replay_matches_an_online_search(sst2_train, tokenizer, recording, head_
 def test_replay_of_nothing_is_refused():
     with pytest.raises(ValueError, match="recording is empty"):
         replay([], 0.25, 0.4, make_rule("earlyrobust", 0.1, 3))
+
+
+def test_a_saved_recording_replays_the_same(recording, tmp_path):
+    save_recording(recording, tmp_path / "rec.json")
+    loaded = load_recording(tmp_path / "rec.json")
+    assert [s.step for s in loaded] == [s.step for s in recording] and loaded[-1].check == recording[-1].check
+    a = replay(recording, 0.5, 0.3, make_rule("earlyrobust", 0.2, 3))
+    b = replay(loaded, 0.5, 0.3, make_rule("earlyrobust", 0.2, 3))
+    assert (a.ticket.heads, a.ticket.neurons, a.stop_step, a.flops) == (b.ticket.heads, b.ticket.neurons, b.stop_step, b.flops)

@@ -1,0 +1,172 @@
+"""Search efficiency: the platform's multi-objective Optuna sampler against random and grid search.
+
+    python benchmarks/search_efficiency.py               # MiniLM-L6, 600 SST-2 phrases, 27 trials per method (~45 min, 2 CPU cores)
+    python benchmarks/search_efficiency.py --scale tiny  # a random tiny BERT, a minute (what the tests run)
+
+Same space, same objectives, same trial budget for every method.  The space is the one a user tunes
+first: head_ratio, ffn_ratio and conv_eps; the grid takes 3 values of each (27 trials, which sets the
+budget).  The objectives are the platform's `--objective multi`: maximise aua and param_sparsity,
+minimise train_flops.  Optuna's sampler is the one `platform.sweep` uses (Ray's OptunaSearch default:
+TPESampler, seeded); random is Optuna's RandomSampler, grid its GridSampler.
+
+Every trial is a real trial of the pipeline (ticket, physical pruning, fine-tuning, attack).  The
+ticket search is trained once and replayed for each trial's ratios and ε
+(`trainables/earlyrobust/replay.py`): ticket, stop and search cost are those an online search with
+that configuration gives (tested), and each trial is charged its own search FLOPs.  Hypervolume is
+computed over (1 - aua, 1 - param_sparsity, train_flops / the largest train_flops seen by any method)
+with the reference point (1, 1, 1.1), the same for all methods.
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import optuna
+from optuna._hypervolume import compute_hypervolume
+
+from common import machine, write_results  # noqa: I001
+from trainables.config import validate_config
+from trainables.convergence import make_rule
+from trainables.earlyrobust.cost import CostMeter
+from trainables.earlyrobust.pipeline import Trial, preset_ticket
+from trainables.earlyrobust.replay import load_recording, replay, save_recording
+from trainables.earlyrobust.search import SearchSettings, run_search
+from trainables.earlyrobust.training import device
+from trainables import adversarial
+from trainables.tune.metrics import MULTI
+from trainables.tune.plots import plt
+
+SPACE = {"head_ratio": (0.1, 0.5), "ffn_ratio": (0.2, 0.7), "conv_eps": (0.05, 0.35)}
+
+
+def grid(values: int) -> dict:
+    return {k: [float(v) for v in np.linspace(lo, hi, values)] for k, (lo, hi) in SPACE.items()}
+SCALES = {
+    "cpu": dict(model="minilm", train_size=600, eval_size=150, max_length=48, batch_size=32, lr=5e-5, ft_lr=1e-4,
+                ft_epochs=1, adv_steps=2, search_epochs=1.5, check_interval=0.1, conv_window=3, attack_n=30),
+    "tiny": dict(model="tiny-bert", train_size=128, eval_size=32, max_length=32, batch_size=32, lr=1e-3, ft_lr=1e-3,
+                 ft_epochs=1, adv_steps=1, search_epochs=2.0, check_interval=0.25, conv_window=2, attack_n=4,
+                 l1_head=1e-3, l1_ffn=1e-3),
+}
+COMMON = dict(dataset="sst2", seed=42, adv_method="freelb", attack="textfooler", ft_mode="ce", ft_init="pretrained")
+
+
+def samplers(seed: int, values: int) -> dict:
+    return {"optuna": optuna.samplers.TPESampler(seed=seed),  # what Ray's OptunaSearch builds for the sweep
+            "random": optuna.samplers.RandomSampler(seed=seed),
+            "grid": optuna.samplers.GridSampler(grid(values), seed=seed)}
+
+
+def record_search(cfg: dict, folder: Path) -> list:
+    path = folder / "recording.json"
+    if path.exists():
+        return load_recording(path)
+    trial = Trial(cfg, folder / "search")
+    snaps: list = []
+    run_search(trial.fresh_model(), trial.loader(trial.train, True), SearchSettings.from_config(cfg),
+               adversarial.from_config(cfg), make_rule("earlyrobust", 1.0, cfg["conv_window"]), CostMeter(), trial.dev,
+               recording=snaps, stop_on_convergence=False)
+    save_recording(snaps, path)
+    return snaps
+
+
+def evaluate(params: dict, base: dict, recording: list, folder: Path) -> dict:
+    """One trial: the replayed ticket, fine-tuned and attacked; resumes from `folder` if it exists."""
+    cfg = validate_config({**base, **params})
+    r = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], make_rule(cfg["conv_rule"], cfg["conv_eps"],
+                                                                           cfg["conv_window"]))
+    preset_ticket(folder, r.ticket, r.stop_epoch, r.flops, r.seconds)
+    return Trial(cfg, folder).run()
+
+
+def hypervolume_curve(objectives: list[tuple], flops_scale: float) -> list[float]:
+    """Hypervolume of the first n trials, n = 1..len, in the normalised minimisation space."""
+    points = np.array([[1 - aua, 1 - sparsity, flops / flops_scale] for aua, sparsity, flops in objectives])
+    ref = np.array([1.0, 1.0, 1.1])
+    return [float(compute_hypervolume(points[:n], ref)) for n in range(1, len(points) + 1)]
+
+
+def trials_to_reach(curve: list[float], target: float) -> float:
+    return next((n for n, hv in enumerate(curve, 1) if hv >= target - 1e-12), math.inf)
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
+    p.add_argument("--seed", type=int, default=0, help="the samplers' seed")
+    p.add_argument("--grid", type=int, default=3, help="grid values per parameter (the budget is its cube)")
+    p.add_argument("--work", help="folder for the trials (resumable); a temporary one by default")
+    p.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    args = p.parse_args(argv)
+    base = validate_config({**COMMON, **SCALES[args.scale]})
+    work = Path(args.work or tempfile.mkdtemp(prefix="er-search-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.grid < 2:
+        p.error(f"--grid {args.grid}: use at least 2 values per parameter")
+    budget = args.grid ** len(SPACE)
+    print(f"search efficiency, scale {args.scale}: {budget} trials per method, trials in {work}", flush=True)
+    recording = record_search(base, work)
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    found: dict[str, list[tuple]] = {}
+    for method, sampler in samplers(args.seed, args.grid).items():
+        study = optuna.create_study(directions=["maximize" if MULTI[k] == "max" else "minimize" for k in MULTI],
+                                    sampler=sampler)
+        found[method] = []
+
+        def objective(trial, method=method):
+            params = {k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in SPACE.items()}
+            n = len(found[method])
+            key = "-".join(f"{v:.6f}" for v in params.values())  # a folder resumes only the same trial
+            result = evaluate(params, base, recording, work / method / f"{n:03d}_{key}")
+            values = tuple(float(result[k]) for k in MULTI)
+            found[method].append(values)
+            print(f"  [{method} {n + 1}/{budget}] {', '.join(f'{k}={v:.3f}' for k, v in params.items())}"
+                  f" -> aua {result['aua']:.3f}, param_sparsity {result['param_sparsity']:.3f}, "
+                  f"train_flops {result['train_flops']:.3g}", flush=True)
+            return values
+        study.optimize(objective, n_trials=budget)  # the grid sampler stops the study when the grid is done
+    keys = list(MULTI)
+    objectives = {m: [(v[keys.index("aua")], v[keys.index("param_sparsity")], v[keys.index("train_flops")])
+                      for v in vals] for m, vals in found.items()}
+    scale = max(f for vals in objectives.values() for _, _, f in vals)
+    curves = {m: hypervolume_curve(v, scale) for m, v in objectives.items()}
+    target = curves["grid"][-1]
+    rows = [{"method": m, "final_hypervolume": c[-1], "hypervolume_at_1/3": c[max(1, budget // 3) - 1],
+             "trials_to_reach_grid_final": trials_to_reach(c, target), "budget": budget} for m, c in curves.items()]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"search_efficiency_{args.scale}"
+    png = plot_curves(curves, target, out / f"{stem}.png", f"{base['model']}, SST-2: Pareto hypervolume vs trials")
+    need = trials_to_reach(curves["optuna"], target)
+    notes = (f"Goal: Optuna reaches grid search's final hypervolume within {budget // 3} trials (1/3 of the grid): "
+             f"{'met' if need <= budget // 3 else 'missed'} (it needed {need}). Space: "
+             f"{', '.join(f'{k} in [{lo}, {hi}]' for k, (lo, hi) in SPACE.items())}; grid: {args.grid} values each. "
+             f"Sampler seed {args.seed}. Plot: `{png.name}`.")
+    md = write_results(rows, out, stem, "Search efficiency: Optuna vs random vs grid", machine(device()), notes)
+    with open(out / f"{stem}_trials.csv", "w") as f:
+        f.write("method,trial,aua,param_sparsity,train_flops\n")
+        f.writelines(f"{m},{i + 1},{a},{s},{fl}\n" for m, vals in objectives.items() for i, (a, s, fl) in enumerate(vals))
+    print(md.read_text())
+
+
+def plot_curves(curves: dict, target: float, path: Path, title: str) -> Path:
+    fig, ax = plt.subplots(figsize=(6, 3.5))
+    for method, curve in curves.items():
+        ax.plot(range(1, len(curve) + 1), curve, marker=".", label=method)
+    ax.axhline(target, color="grey", linestyle="--", label="grid, final")
+    ax.axvline(len(curves["grid"]) / 3, color="grey", linestyle=":", label="1/3 of the budget")
+    ax.set_xlabel("trials")
+    ax.set_ylabel("Pareto hypervolume")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
+if __name__ == "__main__":
+    main()
