@@ -30,6 +30,7 @@ from optuna._hypervolume import compute_hypervolume
 from common import machine, write_results  # noqa: I001
 from trainables.config import validate_config
 from trainables.convergence import make_rule
+from trainables.earlyrobust.checkpoint import read_state
 from trainables.earlyrobust.cost import CostMeter
 from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.replay import load_recording, replay, save_recording
@@ -57,7 +58,10 @@ COMMON = dict(dataset="sst2", seed=42, adv_method="freelb", attack="textfooler",
 def samplers(seed: int, values: int) -> dict:
     return {"optuna": optuna.samplers.TPESampler(seed=seed),  # what Ray's OptunaSearch builds for the sweep
             "random": optuna.samplers.RandomSampler(seed=seed),
-            "grid": optuna.samplers.GridSampler(grid(values), seed=seed)}
+            "grid": optuna.samplers.GridSampler(grid(values), seed=seed),
+            # TPE samples its first 10 trials at random (the same points as `random` with the same seed):
+            # with a budget this small, fewer random starts leave it more trials to model
+            "optuna_3_startup": optuna.samplers.TPESampler(seed=seed, n_startup_trials=3)}
 
 
 def record_search(cfg: dict, folder: Path) -> list:
@@ -75,6 +79,9 @@ def record_search(cfg: dict, folder: Path) -> list:
 
 def evaluate(params: dict, base: dict, recording: list, folder: Path) -> dict:
     """One trial: the replayed ticket, fine-tuned and attacked; resumes from `folder` if it exists."""
+    done = read_state(folder)
+    if done.get("done"):
+        return done["result"]
     cfg = validate_config({**base, **params})
     r = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], make_rule(cfg["conv_rule"], cfg["conv_eps"],
                                                                            cfg["conv_window"]))

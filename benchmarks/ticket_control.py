@@ -72,9 +72,10 @@ def main(argv=None) -> None:
         print(rows[-1], flush=True)
     randoms = [row["aua"] for row in rows[1:]]
     mean = sum(randoms) / len(randoms) if randoms else math.nan
-    notes = (f"Robust ticket: drawn by the EarlyRobust rule (ε {args.eps}, checks every {args.interval} epoch, "
-             f"window {cfg['conv_window']}, converged: {robust.converged}) at epoch {robust.epoch:.3f} of the recorded "
-             f"search `{Path(args.recording).name}`. Aua robust {rows[0]['aua']:.3f} vs random mean {mean:.3f} "
+    how = "drawn where the rule fired" if robust.converged else "the rule had not fired: drawn at the end"
+    notes = (f"Robust ticket: EarlyRobust rule (ε {args.eps}, checks every {args.interval} epoch, window "
+             f"{cfg['conv_window']}), {how}, epoch {robust.epoch:.3f} of the recorded search "
+             f"`{Path(args.recording).name}`. Aua robust {rows[0]['aua']:.3f} vs random mean {mean:.3f} "
              f"({100 * (rows[0]['aua'] - mean):+.1f} points). Fine-tuning: {cfg['ft_epochs']} epochs CE on "
              f"{cfg['train_size'] or 'all'} SST-2 phrases from the pre-trained weights; attack: word substitution on the "
              f"first {cfg['attack_n']} dev sentences.")

@@ -30,13 +30,13 @@ def test_tiny_run_compares_the_three_methods(tmp_path):
     se.main(["--scale", "tiny", "--grid", "3", "--work", str(tmp_path / "w"), "--out", str(tmp_path / "out")])
     with open(tmp_path / "out" / "search_efficiency_tiny.csv") as f:
         rows = {r["method"]: r for r in csv.DictReader(f)}
-    assert set(rows) == {"optuna", "random", "grid"}
+    assert set(rows) == {"optuna", "random", "grid", "optuna_3_startup"}
     assert all(r["budget"] == "9" for r in rows.values())
     # grid reaches its own final hypervolume at some trial <= 9
     assert 1 <= float(rows["grid"]["trials_to_reach_grid_final"]) <= 9
     with open(tmp_path / "out" / "search_efficiency_tiny_trials.csv") as f:
         trials = list(csv.DictReader(f))
-    assert len(trials) == 27
+    assert len(trials) == 36
     grid_sparsities = {round(float(t["param_sparsity"]), 6) for t in trials if t["method"] == "grid"}
     assert len(grid_sparsities) >= 4, "the grid's ratios must give different tickets"
     assert (tmp_path / "out" / "search_efficiency_tiny.png").stat().st_size > 5000
