@@ -107,10 +107,12 @@ PARAMS: dict[str, Param] = {
     "ft_mode": Param("ce", str, choices=("ce", "freelb", "pgd")),
     "ft_init": Param("pretrained", str, choices=("pretrained", "searched")),
     # robustness evaluation
-    "attack": Param("textfooler", str, choices=("textfooler", "charbug", "embedding_pgd", "none")),
-    "attack_n": Param(100, int, low=1),
-    "attack_max_change": Param(0.2, float, low=0.0, high=1.0, low_open=True),
-    "attack_query_budget": _positive(2000, int),
+    "attack": Param("textfooler", str, choices=("textfooler", "deepwordbug", "embedding_pgd", "none"),
+                    help="textfooler and deepwordbug are the published recipes (see trainables/attacks)"),
+    "attack_n": Param(100, int, low=1, help="examples attacked: a seeded, label-stratified sample"),
+    "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,
+                               help="fraction of words an attack may change (1 = no budget, as published)"),
+    "attack_query_budget": Param(0, int, low=0, help="model queries per example (0 = no budget, as published)"),
     "attack_split": Param("validation", str, choices=("validation", "test")),
 }
 

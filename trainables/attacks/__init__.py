@@ -1,11 +1,11 @@
 """Offline robustness evaluation.  Add an attack: one new file with a subclass of `Attack`
 (see `base.py`), listed in ATTACKS below."""
 from trainables.attacks.base import Attack, AttackResult
-from trainables.attacks.character import CharacterAttack
-from trainables.attacks.word_substitution import WordSubstitutionAttack
+from trainables.attacks.deepwordbug import DeepWordBug
+from trainables.attacks.textfooler import TextFooler
 from trainables.errors import ConfigError
 
-ATTACKS = {"textfooler": WordSubstitutionAttack, "charbug": CharacterAttack}
+ATTACKS = {"textfooler": TextFooler, "deepwordbug": DeepWordBug}
 
 
 def make_attack(name: str, **kwargs) -> Attack:

@@ -15,20 +15,29 @@ from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
 
 
-def choose_examples(n_rows: int, n: int, seed: int | None = None) -> list[int]:
-    """The first N rows (the paper), or a seeded subsample of N rows."""
-    if n > n_rows:
-        raise ConfigError(f"parameter 'attack_n' = {n} is larger than the split ({n_rows} rows): use at most {n_rows}")
-    if seed is None:
-        return list(range(n))
-    return sorted(np.random.default_rng(seed).choice(n_rows, n, replace=False).tolist())
+def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
+    """A seeded, label-stratified sample of N rows: each class gets its share of N (largest
+    remainders round), rows drawn at random within the class; returned in a seeded random order,
+    so that the first k rows of an interrupted run are a sample too.  (Not the first N rows: on a
+    file sorted by label those are one class.)"""
+    if n > len(labels):
+        raise ConfigError(f"parameter 'attack_n' = {n} is larger than the split ({len(labels)} rows): use at most {len(labels)}")
+    labels = np.asarray(labels)
+    classes, counts = np.unique(labels, return_counts=True)
+    share = n * counts / len(labels)
+    take = np.floor(share).astype(int)
+    for k in np.argsort(-(share - take), kind="stable")[:n - take.sum()]:
+        take[k] += 1
+    rng = np.random.default_rng(seed)
+    picked = np.concatenate([rng.choice(np.flatnonzero(labels == c), t, replace=False) for c, t in zip(classes, take)])
+    return [int(i) for i in rng.permutation(picked)]
 
 
 def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[int], n: int, out_path: str | Path,
-               subsample_seed: int | None = None, resume: bool = False, progress=None) -> dict:
+               seed: int = 0, resume: bool = False, progress=None) -> dict:
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    indices = choose_examples(len(texts), n, subsample_seed)
+    indices = choose_examples(labels, n, seed)
     done = _read(out_path) if resume and out_path.exists() else []
     empty = 0
     with out_path.open("a" if done else "w") as out:

@@ -1,4 +1,4 @@
-"""Substitution candidates: counter-fitted neighbours (Jia et al. 2019), optionally WordNet."""
+"""Substitution candidates: counter-fitted neighbours (Jia et al. 2019)."""
 from __future__ import annotations
 
 import json
@@ -22,12 +22,3 @@ def load_neighbours(path: str | None = None) -> dict[str, list[str]]:
                           "(shared/data/synonyms/counterfitted_neighbors.json) or set EARLYROBUST_DATA_DIR")
     return json.loads(path.read_text())
 
-
-def wordnet_synonyms(word: str) -> list[str]:
-    """WordNet lemmas when NLTK and Debian's WordNet are installed (see shared/data/wordnet); else []."""
-    try:
-        from nltk.corpus import wordnet
-        lemmas = {l.name().replace("_", " ") for s in wordnet.synsets(word) for l in s.lemmas()}
-    except Exception:  # NLTK or the corpus absent: the option simply adds nothing
-        return []
-    return sorted(l for l in lemmas if l != word and " " not in l)

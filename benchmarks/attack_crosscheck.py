@@ -1,0 +1,190 @@
+"""The published-recipe attacks against TextAttack 0.3.11, on one model and one sample of sentences.
+
+    python benchmarks/attack_crosscheck.py [--scale full|tiny] [--out DIR]
+
+`full` (what the test runs and the results file holds): the packaged MiniLM fine-tuned for 300 steps
+on SST-2, 200 label-stratified SST-2 dev sentences.  `tiny`: a tiny BERT, 40 sentences (seconds).
+- `deepwordbug` against TextAttack's own `DeepWordBugGao2018` recipe.
+- `textfooler` against a TextAttack `Attack` built from TextAttack's parts with the same candidate
+  source and constraints (TextAttack's TextFooler recipe downloads GloVe-sized vectors, USE and a
+  tagger): the counter-fitted neighbours as a `WordSwap`, `RepeatModification`, TextFooler's
+  `StopwordModification`, the WordNet part-of-speech check as a `Constraint`, MiniLM as a
+  `SentenceEncoder` (angular, 0.8408, window 15, short texts skipped, against the current text),
+  `GreedyWordSwapWIR(wir_method="delete")`.
+Both sides attack the same model through their own model wrappers; DeepWordBug's random edits use
+different generators, so its two Aua agree in distribution, not example by example.
+
+TextAttack cannot be installed with its dependencies beside transformers v5.  `scripts/setup.sh
+--test` installs it with `pip install --no-deps textattack==0.3.11` plus its light dependencies;
+importing it needs `flair` (which cannot import on transformers v5: a stub module is written here),
+NLTK's English stopwords (written here from `trainables/attacks/stopwords.py`) and a TextAttack
+cache folder marked as set up (else it tries to download NLTK data at import).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from common import machine, write_results  # noqa: I001
+from trainables.attacks import make_attack
+from trainables.attacks.metrics import summarize
+from trainables.attacks.pos import same_part_of_speech
+from trainables.attacks.runner import choose_examples
+from trainables.attacks.similarity import THRESHOLD, WINDOW, sentence_encoder
+from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
+from trainables.attacks.synonyms import load_neighbours
+from trainables.attacks.victim import Victim
+from trainables.data.batching import make_loader
+from trainables.data.datasets import load_split, subset
+from trainables.data.models import load_model, load_tokenizer
+from trainables.earlyrobust.cost import CostMeter
+from trainables.earlyrobust.finetune import finetune
+
+SCALES = {"full": {"model": "minilm", "train": 9600, "epochs": 1, "lr": 1e-4, "n": 200, "max_length": 64},
+          "tiny": {"model": "tiny-bert", "train": 3000, "epochs": 4, "lr": 2e-3, "n": 40, "max_length": 48}}
+FLAIR_STUB = {"__init__.py": "from . import data, models\n",
+              "data.py": "class Sentence:\n    pass\n\n\nclass Tokenizer:\n    pass\n",
+              "models.py": "class SequenceTagger:\n    pass\n\n\nclass TextClassifier:\n    pass\n"}
+TOLERANCE = 0.03
+
+
+def import_textattack(folder: Path):
+    """Import TextAttack offline (see the module docstring); None when it is not installed."""
+    if importlib.util.find_spec("textattack") is None:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    if importlib.util.find_spec("flair") is None:
+        (folder / "flair").mkdir(exist_ok=True)
+        for name, text in FLAIR_STUB.items():
+            (folder / "flair" / name).write_text(text)
+        sys.path.insert(0, str(folder))
+    stop = folder / "nltk_data" / "corpora" / "stopwords"
+    stop.mkdir(parents=True, exist_ok=True)
+    (stop / "english").write_text("\n".join(sorted(NLTK_ENGLISH)) + "\n")
+    os.environ["NLTK_DATA"] = str(folder / "nltk_data")
+    cache = folder / "ta_cache"
+    cache.mkdir(exist_ok=True)
+    (cache / "post_install_check_3").touch()
+    os.environ["TA_CACHE_DIR"] = str(cache)
+    return importlib.import_module("textattack")
+
+
+def textfooler_like(wrapper, device: str):
+    """A TextAttack attack with the candidates and constraints of our offline `textfooler`."""
+    from textattack import Attack
+    from textattack.constraints import Constraint
+    from textattack.constraints.pre_transformation import RepeatModification, StopwordModification
+    from textattack.constraints.semantics.sentence_encoders import SentenceEncoder
+    from textattack.goal_functions import UntargetedClassification
+    from textattack.search_methods import GreedyWordSwapWIR
+    from textattack.transformations.word_swaps.word_swap_embedding import recover_word_case
+    from textattack.transformations import WordSwap
+
+    table = load_neighbours()
+
+    class CounterFitted(WordSwap):
+        def _get_replacement_words(self, word):
+            return [recover_word_case(w, word) for w in table.get(word.lower(), [])]
+
+    class WordNetPartOfSpeech(Constraint):
+        def _check_constraint(self, transformed_text, reference_text):
+            i = next(iter(transformed_text.attack_attrs["newly_modified_indices"]))
+            return same_part_of_speech(reference_text.words[i], transformed_text.words[i])
+
+    class MiniLM(SentenceEncoder):
+        def encode(self, sentences):
+            return sentence_encoder(device).encode(sentences)
+
+    constraints = [RepeatModification(), StopwordModification(stopwords=TEXTFOOLER),
+                   WordNetPartOfSpeech(compare_against_original=True),
+                   MiniLM(threshold=THRESHOLD, metric="angular", compare_against_original=False,
+                          window_size=WINDOW, skip_text_shorter_than_window=True)]
+    return Attack(UntargetedClassification(wrapper), constraints, CounterFitted(),
+                  GreedyWordSwapWIR(wir_method="delete"))
+
+
+def run_textattack(attack, texts, labels) -> list[dict]:
+    from textattack.attack_results import FailedAttackResult, SkippedAttackResult
+
+    random.seed(0)
+    np.random.seed(0)
+    rows = []
+    for text, label in zip(texts, labels):
+        r = attack.attack(text, int(label))
+        status = ("skipped" if isinstance(r, SkippedAttackResult) else
+                  "failed" if isinstance(r, FailedAttackResult) else "succeeded")
+        rows.append({"status": status, "queries": r.perturbed_result.num_queries})
+    return rows
+
+
+def train_victim(scale: dict):
+    dev = torch.device("cpu")
+    tok = load_tokenizer(scale["model"])
+    torch.manual_seed(0)
+    model = load_model(scale["model"], 2, seed=0)
+    train = subset(load_split("sst2", "train"), scale["train"], 0)
+    finetune(model, make_loader(train, tok, 32, scale["max_length"], True, seed=0), scale["epochs"], scale["lr"],
+             0.0, CostMeter(), dev)
+    return model.eval(), tok
+
+
+def main(argv=None) -> list[dict]:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--scale", choices=SCALES, default="full")
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    p.add_argument("--work", type=Path, default=Path(__file__).parent / "out" / "textattack")
+    args = p.parse_args(argv)
+    textattack = import_textattack(args.work)
+    if textattack is None:
+        sys.exit("attack_crosscheck: TextAttack is not installed: run `bash scripts/setup.sh --test`")
+    from textattack.attack_recipes import DeepWordBugGao2018
+    from textattack.models.wrappers import HuggingFaceModelWrapper
+
+    scale = SCALES[args.scale]
+    model, tok = train_victim(scale)
+    split = load_split("sst2", "validation")
+    picked = choose_examples(list(split["label"]), scale["n"], seed=0)
+    texts, labels = [split["text"][i] for i in picked], [split["label"][i] for i in picked]
+    padded = load_tokenizer(scale["model"])   # TextAttack pads every query to model_max_length
+    padded.model_max_length = scale["max_length"]
+    wrapper = HuggingFaceModelWrapper(model, padded)
+    theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), "textfooler": textfooler_like(wrapper, "cpu")}
+    rows = []
+    for name, their_attack in theirs.items():
+        start = time.perf_counter()
+        ta = run_textattack(their_attack, texts, labels)
+        ta_seconds = time.perf_counter() - start
+        victim, attack = Victim(model, tok, scale["max_length"]), make_attack(name, seed=0)
+        start = time.perf_counter()
+        ours = [attack.attack(victim, t, int(y), index=i).to_dict() for i, t, y in zip(picked, texts, labels)]
+        our_seconds = time.perf_counter() - start
+        for side, results, seconds in (("textattack 0.3.11", ta, ta_seconds), ("this project", ours, our_seconds)):
+            s = summarize([r["status"] for r in results], [r["queries"] for r in results])
+            rows.append({"attack": name, "implementation": side, "n": s["n"], "skipped": s["skipped"],
+                         "clean_acc": s["clean_acc"], "aua": s["aua"], "aua_ci_low": s["aua_ci_low"],
+                         "aua_ci_high": s["aua_ci_high"], "suc": s["suc"], "avg_queries": s["avg_queries"],
+                         "seconds": seconds})
+        same_skips = [r["status"] == "skipped" for r in ta] == [r["status"] == "skipped" for r in ours]
+        rows[-1]["same_skipped_set"] = rows[-2]["same_skipped_set"] = same_skips
+        rows[-1]["aua_difference"] = rows[-2]["aua_difference"] = rows[-1]["aua"] - rows[-2]["aua"]
+        print(rows[-2], rows[-1], sep="\n", flush=True)
+    notes = (f"Model: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases ({scale['epochs']} epoch(s)); "
+             f"{scale['n']} label-stratified SST-2 dev sentences (seed 0), max length {scale['max_length']}. "
+             f"Agreement asked for: |Aua difference| <= {TOLERANCE} and identical skipped sets. "
+             "Aua intervals: 95% Wilson.")
+    md = write_results(rows, args.out, f"attack_crosscheck_{args.scale}", "Attack recipes vs TextAttack 0.3.11",
+                       machine(torch.device("cpu")), notes)
+    print(md.read_text())
+    return rows
+
+
+if __name__ == "__main__":
+    main()

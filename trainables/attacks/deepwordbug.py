@@ -1,0 +1,48 @@
+"""DeepWordBug (Gao et al. 2018), as TextAttack's `DeepWordBugGao2018` recipe builds it.
+
+Words ranked by UNK replacement; each important word gets one random edit of each of the four
+kinds (swap two neighbouring characters, substitute, delete, insert a random letter); stopwords
+(NLTK's list) and already-edited words are left alone; the whole text stays within a Levenshtein
+distance of 30 of the original.  Edits are drawn from a generator seeded by (seed, example index).
+"""
+from __future__ import annotations
+
+import string
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from trainables.attacks.base import Attack
+from trainables.attacks.stopwords import NLTK_ENGLISH
+from trainables.attacks.text import SplitText
+
+LETTERS = string.ascii_letters
+
+
+class DeepWordBug(Attack):
+    name = "deepwordbug"
+    importance = "unk"
+    stopwords = NLTK_ENGLISH
+
+    def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, max_edit_distance: int = 30):
+        super().__init__(max_change, query_budget, seed)
+        self.max_edit_distance = max_edit_distance
+
+    def candidates(self, word: str, rng: np.random.Generator) -> list[str]:
+        n = len(word)
+        if n <= 1:
+            return []
+        i = int(rng.integers(0, n - 1))
+        swap = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        i = int(rng.integers(0, n))
+        substitute = word[:i] + LETTERS[rng.integers(len(LETTERS))] + word[i + 1:]
+        i = int(rng.integers(0, n))
+        delete = word[:i] + word[i + 1:]
+        i = int(rng.integers(0, n))
+        insert = word[:i] + LETTERS[rng.integers(len(LETTERS))] + word[i:]
+        return [swap, substitute, delete, insert]
+
+    def keep(self, current: SplitText, original: SplitText, pos: int, options: list[str]):
+        source = original.text
+        return [w for w in options if Levenshtein.distance(source, current.replace(pos, w).text)
+                <= self.max_edit_distance], None
