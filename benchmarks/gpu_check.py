@@ -73,15 +73,17 @@ def main(argv=None):
     coefs = SlimmingCoefficients(searching)
     batch = synthetic_batches(1, args.batch, args.seq_len, dev)[0]
     freelb = make_adversary("freelb", 5, 0.01, 0.05)
-    steps = {"search (FreeLB K=5 + coefficients)": (step_fn(searching, batch, dev, freelb, coefs), searching, 5),
-             "dense FreeLB K=5": (step_fn(dense, batch, dev, freelb), dense, 5),
-             "dense CE": (step_fn(dense, batch, dev), dense, 1),
-             "ticket CE (1/6 heads, 40% FFN)": (step_fn(pruned, batch, dev), pruned, 1)}
+    steps = {"search (FreeLB K=5 + coefficients)": (step_fn(searching, batch, dev, freelb, coefs), searching, freelb),
+             "dense FreeLB K=5": (step_fn(dense, batch, dev, freelb), dense, freelb),
+             "dense CE": (step_fn(dense, batch, dev), dense, None),
+             "ticket CE (1/6 heads, 40% FFN)": (step_fn(pruned, batch, dev), pruned, None)}
     times = interleaved_medians({k: v[0] for k, v in steps.items()}, dev, args.repeats, warmup=3)
     tokens = args.batch * args.seq_len
     rows = []
-    for name, (_, model, passes) in steps.items():
-        flops = ModelCost.of(model).train_flops(tokens, args.seq_len, passes)
+    for name, (_, model, adversary) in steps.items():
+        cost = ModelCost.of(model)
+        flops = (adversary.step_flops(cost, tokens, args.seq_len) if adversary is not None
+                 else cost.train_flops(tokens, args.seq_len))
         rows.append({"step": name, "ms": 1e3 * times[name], "tflops_per_s": flops / times[name] / 1e12,
                      "mfu": flops / times[name] / peak_flops(dev)})
         print(rows[-1], flush=True)

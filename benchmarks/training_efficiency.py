@@ -98,7 +98,7 @@ def budget(arm: str, result: dict, cfg: dict) -> str:
         return f"search {result['search_stop_epoch']:.2f} ep x K={k} + ticket CE {epochs} ep"
     if arm == "random_ticket":
         return f"ticket CE {epochs} ep (no search)"
-    passes = {"dense_freelb": f" x K={k}", "dense_pgd": f" x (K+1)={k + 1}", "dense_ce": ""}[arm]
+    passes = {"dense_freelb": f" x K={k} passes", "dense_pgd": f" x (K={k} ascents + 1 pass)", "dense_ce": ""}[arm]
     return f"dense {epochs} ep{passes}"
 
 

@@ -91,9 +91,31 @@ def _rows(results, plan, info) -> list[dict]:
         config = result.config or {}
         status = "error" if result.error else metrics.get("phase", "?")
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
-                     **{k: config.get(k) for k in plan.space.varied()},
+                     "config": config, **{k: config.get(k) for k in plan.space.varied()},
                      **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
     return rows
+
+
+def _report(plan, rows: list[dict], chosen: list[dict]) -> None:
+    """Attack the chosen tickets once more on the held-out report split (Ray tasks, any node)."""
+    import ray
+
+    from trainables.tune.report import report_ticket
+
+    if not chosen:
+        return
+    split = chosen[0]["config"].get("report_split", "test")
+    print(f"
+report: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
+          "which no decision used", flush=True)
+    task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
+    refs = [task.remote(r["run_id"], r["config"], plan.mlflow_uri) for r in chosen]
+    for row, ref in zip(chosen, refs):
+        try:
+            row.update(ray.get(ref))
+        except Exception as exc:  # a failed report leaves the selection numbers; it is said, not hidden
+            print(f"report: trial {row['trial']} could not be attacked on '{split}' ({type(exc).__name__}: "
+                  f"{str(exc).splitlines()[0][:200]})", file=sys.stderr)
 
 
 def run_sweep(plan) -> int:
@@ -114,20 +136,25 @@ def run_sweep(plan) -> int:
         print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
               f"scheduler {plan.scheduler}; results in {plan.storage / plan.name}", flush=True)
         results = _tuner(plan, info).fit()
+        rows = _rows(results, plan, info)
+        table = summary.build_table(rows, plan.space.varied(), plan.objective)
+        best = summary.champion(rows, table)
+        chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]
+        _report(plan, rows, chosen + ([best] if best is not None and best not in chosen else []))
     finally:
         ray.shutdown()
-    rows = _rows(results, plan, info)
     table = summary.build_table(rows, plan.space.varied(), plan.objective)
     files = summary.write(table, plan.storage / plan.name)
     for path in files:
         plan.client.log_artifact(info.parent_run_id, str(path))
-    best = summary.champion(rows, table)
     print("\n" + summary.render(table))
     if best is not None:
-        version = tracking.register_champion(plan.client, best["run_id"], plan.args.register_as)
-        plan.client.log_metric(info.parent_run_id, "best_aua", best["aua"])
+        version = tracking.register_champion(plan.client, best, plan.args.register_as)
+        for key, value in (("champion_aua", best["aua"]), ("champion_report_aua", best.get("report_aua", math.nan))):
+            if math.isfinite(value):
+                plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
-        print(f"\nchampion: trial {best['trial']} (aua {best['aua']:.3f}) registered as "
+        print(f"\nchampion ({summary.CHAMPION_RULE}): trial {best['trial']}, {tracking.describe(best)}; registered as "
               f"{plan.args.register_as} version {version}, alias 'champion'")
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)

@@ -1,4 +1,10 @@
-"""The end-of-sweep table: one row per trial, Pareto front marked, as text, markdown and CSV."""
+"""The end-of-sweep table: one row per trial, Pareto front marked, as text, markdown and CSV.
+
+Selection numbers (`aua`, `clean_acc`, ...: the selection split, what Optuna and the champion rule
+saw) and report numbers (`report_*`: the held-out report split, measured once at the end for the
+Pareto front and the champion) are separate columns.  The text and markdown tables show each
+accuracy with its 95% interval; the CSV keeps the bounds in their own columns.
+"""
 from __future__ import annotations
 
 import math
@@ -6,10 +12,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from trainables.tune.metrics import MULTI, pareto_front
+from trainables.tune.metrics import MULTI, finite, pareto_front
 
-COLUMNS = ("eval_acc", "clean_acc", "aua", "suc", "head_sparsity", "ffn_sparsity", "param_sparsity", "search_stop_epoch",
-           "train_flops", "speedup_vs_dense")
+COLUMNS = ("eval_acc", "clean_acc", "aua", "aua_ci_low", "aua_ci_high", "suc", "avg_queries", "attack_n",
+           "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_attack_n",
+           "head_sparsity", "ffn_sparsity", "param_sparsity", "converged", "search_stop_epoch", "train_flops",
+           "speedup_vs_dense")
+CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
+                 "whose 95% aua interval on the selection split overlaps that of the best front trial")
 
 
 def build_table(rows: list[dict], varied: list[str], objective: str) -> pd.DataFrame:
@@ -22,12 +32,43 @@ def build_table(rows: list[dict], varied: list[str], objective: str) -> pd.DataF
 
 
 def champion(rows: list[dict], table: pd.DataFrame) -> dict | None:
-    """Highest Aua on the Pareto front (ties: fewer training FLOPs)."""
-    best = [r for r, mark in zip(rows, table["pareto"]) if mark and r.get("run_id")]
-    return max(best, key=lambda r: (r["aua"], -r["train_flops"])) if best else None
+    """The champion under uncertainty (CHAMPION_RULE): trials whose selection Aua cannot be told
+    apart from the best front trial's are equally robust as far as the sample shows, so the
+    sparsest of them wins."""
+    done = [r for r in rows if r.get("run_id") and finite(r.get("aua"))]
+    front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done]
+    if not front:
+        return None
+    best = max(front, key=lambda r: (r["aua"], -r["train_flops"]))
+    floor = best.get("aua_ci_low", best["aua"])
+    floor = floor if finite(floor) else best["aua"]
+    tied = [r for r in done if (r.get("aua_ci_high") if finite(r.get("aua_ci_high")) else r["aua"]) >= floor]
+
+    def sparsity(r):
+        return r["param_sparsity"] if finite(r.get("param_sparsity")) else -1.0
+    return max(tied, key=lambda r: (sparsity(r), r["aua"], -r["train_flops"]))
+
+
+def display(table: pd.DataFrame) -> pd.DataFrame:
+    """The table people read: each Aua with its interval in one cell."""
+    out = table.copy()
+    for key in ("aua", "report_aua"):
+        lo, hi = f"{key}_ci_low", f"{key}_ci_high"
+        if lo in out.columns:
+            out[key] = [_interval(v, a, b) for v, a, b in zip(out[key], out[lo], out[hi])]
+            out = out.drop(columns=[lo, hi]).rename(columns={key: f"{key} [95% CI]"})
+    return out
+
+
+def _interval(value, low, high) -> str:
+    if not finite(value):
+        return "nan"
+    return f"{value:.3f} [{low:.2f}, {high:.2f}]" if finite(low) and finite(high) else f"{value:.3f}"
 
 
 def render(table: pd.DataFrame) -> str:
+    table = display(table)
+
     def fmt(v):
         if isinstance(v, float):
             return "nan" if math.isnan(v) else (f"{v:.3g}" if abs(v) >= 1e4 else f"{v:.3f}")
@@ -41,6 +82,8 @@ def render(table: pd.DataFrame) -> str:
 def write(table: pd.DataFrame, folder: Path, stem: str = "summary") -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     md, csv = folder / f"{stem}.md", folder / f"{stem}.csv"
-    md.write_text("Pareto-optimal trials are marked *.\n\n```\n" + render(table) + "\n```\n")
+    md.write_text("Pareto-optimal trials are marked *. `aua` and its 95% Wilson interval are on the selection "
+                  "split (what every decision used); `report_aua` on the held-out report split, measured once at "
+                  f"the end. Champion: {CHAMPION_RULE}.\n\n```\n" + render(table) + "\n```\n")
     table.to_csv(csv, index=False)
     return [md, csv]

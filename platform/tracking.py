@@ -72,11 +72,36 @@ def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective
     return run.info.run_id
 
 
-def register_champion(client: MlflowClient, run_id: str, model_name: str) -> str:
-    """Register the run's `ticket` model and point the `champion` alias at it; returns the version."""
+def describe(row: dict) -> str:
+    """A trial's robustness in words: selection and report Aua with their intervals and sizes."""
+    config = row.get("config", {})
+
+    def one(prefix: str, split: str) -> str:
+        value = row.get(f"{prefix}aua", float("nan"))
+        if not isinstance(value, float) or value != value:
+            return f"{prefix or 'selection '}aua not measured"
+        return (f"{'report' if prefix else 'selection'} aua {value:.3f} [{row[prefix + 'aua_ci_low']:.2f}, "
+                f"{row[prefix + 'aua_ci_high']:.2f}] on {split} (n={int(row.get(prefix + 'attack_n', 0))})")
+    return f"{one('', config.get('attack_split', 'validation'))}; {one('report_', config.get('report_split', 'test'))}"
+
+
+def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
+    """Register the trial's `ticket` model, point the `champion` alias at it, and tag the version with
+    its selection and report numbers (clearly named); returns the version."""
     import mlflow
 
+    run_id = row["run_id"]
     uri = client.get_run(run_id).data.tags.get("ticket_model_uri", f"runs:/{run_id}/ticket")
     version = mlflow.register_model(uri, model_name)
     client.set_registered_model_alias(model_name, "champion", version.version)
+    config = row.get("config", {})
+    tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
+    for key in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n", "report_aua", "report_aua_ci_low",
+                "report_aua_ci_high", "report_clean_acc", "report_attack_n", "param_sparsity"):
+        value = row.get(key)
+        if isinstance(value, (int, float)) and value == value:
+            tags[key if key.startswith("report_") or key == "param_sparsity" else f"selection_{key}"] = f"{value:.4g}"
+    for key, value in tags.items():
+        client.set_model_version_tag(model_name, version.version, key, value)
+    client.update_model_version(model_name, version.version, description=describe(row))
     return version.version

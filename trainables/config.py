@@ -73,7 +73,8 @@ PARAMS: dict[str, Param] = {
     "data_dir": Param("", str, help="folder holding local copies of named datasets"),
     "train_size": Param(0, int, low=0, help="training examples used (0 = all)"),
     "eval_size": Param(0, int, low=0, help="evaluation examples for clean accuracy (0 = all)"),
-    "eval_split": Param("validation", str, choices=("validation", "test")),
+    "eval_split": Param("validation", str, choices=("validation", "test"),
+                        help="split of eval_acc after each fine-tune epoch (ASHA selects on it)"),
     "max_length": _positive(64, int),
     "batch_size": _positive(32, int),
     "seed": Param(42, int, low=0),
@@ -105,6 +106,7 @@ PARAMS: dict[str, Param] = {
     "ft_lr": _positive(2e-5),
     "ft_weight_decay": Param(0.0, float, low=0.0),
     "ft_mode": Param("ce", str, choices=("ce", "freelb", "pgd")),
+    "dense_ref_steps": _positive(5, int, "K of the dense FreeLB reference that speedup_vs_dense compares every trial with"),
     "ft_init": Param("pretrained", str, choices=("pretrained", "searched")),
     # robustness evaluation
     "attack": Param("textfooler", str, choices=("textfooler", "deepwordbug", "embedding_pgd", "none"),
@@ -113,7 +115,10 @@ PARAMS: dict[str, Param] = {
     "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,
                                help="fraction of words an attack may change (1 = no budget, as published)"),
     "attack_query_budget": Param(0, int, low=0, help="model queries per example (0 = no budget, as published)"),
-    "attack_split": Param("validation", str, choices=("validation", "test")),
+    "attack_split": Param("validation", str, choices=("validation", "test"),
+                          help="selection split: trials are attacked, compared and chosen on it"),
+    "report_split": Param("test", str, choices=("validation", "test"),
+                          help="held-out split the Pareto front is attacked on at the end (no decision uses it)"),
 }
 
 
@@ -123,6 +128,9 @@ def validate_config(config: dict) -> dict:
     if unknown:
         raise ConfigError(f"unknown parameter '{unknown[0]}': allowed parameters are {', '.join(PARAMS)}")
     full = {name: p.check(name, config.get(name, p.default)) for name, p in PARAMS.items()}
+    if full["report_split"] in (full["attack_split"], full["eval_split"]):
+        raise ConfigError(f"parameter 'report_split' = {full['report_split']!r} is also a selection split "
+                          "(attack_split or eval_split): report on a split that no decision uses")
     uses_pgd = full["adv_method"] == "pgd" or full["ft_mode"] == "pgd"
     if uses_pgd and full["adv_max_norm"] <= 0:
         raise ConfigError("parameter 'adv_max_norm' must be > 0 when PGD is used: it is the radius of the ε-ball")

@@ -21,7 +21,7 @@ def test_defaults_are_the_papers():
     ("conv_window", 0, r"'conv_window' = 0"),
     ("adv_steps", 0, r"'adv_steps' = 0"),
     ("adv_method", "fgsm", r"'adv_method' = 'fgsm' is not allowed: use one of freelb, pgd"),
-    ("attack", "hotflip", r"use one of textfooler, charbug, embedding_pgd, none"),
+    ("attack", "hotflip", r"use one of textfooler, deepwordbug, embedding_pgd, none"),
     ("batch_size", "many", r"'batch_size' = 'many'"),
     ("lr", float("nan"), r"'lr' = nan"),
 ])
@@ -33,6 +33,21 @@ def test_bad_values_are_named(key, value, message):
 def test_unknown_key_lists_the_allowed_ones():
     with pytest.raises(ValueError, match="unknown parameter 'head_raito': allowed parameters are model, dataset"):
         validate_config({"head_raito": 0.1})
+
+
+def test_the_published_recipes_have_no_budgets_by_default():
+    cfg = validate_config({})
+    assert (cfg["attack_max_change"], cfg["attack_query_budget"]) == (1.0, 0)
+    assert (cfg["attack_split"], cfg["eval_split"], cfg["report_split"]) == ("validation", "validation", "test")
+
+
+@pytest.mark.parametrize("change", [{"attack_split": "test"}, {"eval_split": "test"},
+                                    {"report_split": "validation"}])
+def test_the_report_split_is_never_a_selection_split(change):
+    with pytest.raises(ValueError, match="'report_split' = '.*' is also a selection split .*report on a split that no decision"):
+        validate_config(change)
+    swapped = {"attack_split": "test", "eval_split": "test", "report_split": "validation"}
+    assert validate_config(swapped)["report_split"] == "validation", "any split may report if none selects on it"
 
 
 def test_pgd_needs_a_radius():

@@ -28,10 +28,9 @@ class Adversary(ABC):
         self.steps, self.step_size, self.init_mag = int(steps), float(step_size), float(init_mag)
         self.max_norm, self.norm = float(max_norm), norm
 
-    @property
     @abstractmethod
-    def passes_per_step(self) -> int:
-        """Forward+backward passes one training step costs."""
+    def step_flops(self, cost, tokens: int, seq_len: int) -> float:
+        """FLOPs of one training step on a batch of `tokens` tokens (`cost`: a `ModelCost`)."""
 
     @abstractmethod
     def train_backward(self, model, batch: dict, extra_loss: Callable[[], torch.Tensor] | None = None) -> float:

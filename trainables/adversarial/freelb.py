@@ -6,9 +6,9 @@ from trainables.adversarial.base import Adversary, adv_loss, word_embeddings
 
 
 class FreeLB(Adversary):
-    @property
-    def passes_per_step(self) -> int:
-        return self.steps
+    def step_flops(self, cost, tokens, seq_len) -> float:
+        """K training passes: each computes weight gradients (accumulated) and the input gradient."""
+        return self.steps * cost.train_flops(tokens, seq_len)
 
     def train_backward(self, model, batch, extra_loss=None) -> float:
         delta = self.init_delta(word_embeddings(model, batch).detach(), batch["attention_mask"])

@@ -14,9 +14,9 @@ class PGD(Adversary):
         if self.max_norm <= 0:
             raise ConfigError("parameter 'adv_max_norm' must be > 0 for PGD: it is the radius of the ε-ball")
 
-    @property
-    def passes_per_step(self) -> int:
-        return self.steps + 1
+    def step_flops(self, cost, tokens, seq_len) -> float:
+        """K ascent passes (forward + input gradient, no weight gradients), then one training pass."""
+        return self.steps * cost.input_grad_flops(tokens, seq_len) + cost.train_flops(tokens, seq_len)
 
     def perturb(self, model, batch) -> torch.Tensor:
         """The final perturbation δ_K (model weights receive no gradient)."""

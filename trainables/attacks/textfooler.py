@@ -10,6 +10,7 @@ of the 15-word window >= 0.8408 angular (all-MiniLM-L6-v2 standing in for USE, s
 from __future__ import annotations
 
 import numpy as np
+import torch
 
 from trainables.attacks.base import Attack
 from trainables.attacks.pos import same_part_of_speech
@@ -26,11 +27,12 @@ class TextFooler(Attack):
 
     def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, synonym_file: str | None = None,
                  max_candidates: int = 50, pos_constraint: bool = True, similarity: float = THRESHOLD,
-                 device: str = "cpu"):
+                 device: str | None = None):
         super().__init__(max_change, query_budget, seed)
         self.neighbours = load_neighbours(synonym_file)
         self.max_candidates, self.pos_constraint = max_candidates, pos_constraint
-        self.similarity, self.device = similarity, device
+        self.similarity = similarity
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
 
     def candidates(self, word: str, rng: np.random.Generator | None = None) -> list[str]:
         return [recover_case(w, word) for w in self.neighbours.get(word.lower(), [])[:self.max_candidates]]

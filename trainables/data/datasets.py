@@ -4,6 +4,13 @@ Named datasets are read from a local data folder first (the `data_dir` parameter
 EARLYROBUST_DATA_DIR environment variable, then `../shared/data` beside the repository) and fall
 back to the Hugging Face hub when they are not local.  Every split comes back as a
 `datasets.Dataset` with a `text` column and an integer `label` column.
+
+Selection and reporting need two splits no training touched: `validation` (what trials are scored
+and chosen on) and `test` (what the chosen tickets are reported on).  A source that lacks one (IMDB
+and AG News have no validation split; a folder may hold only train.csv; a single file is only a
+train split) gets it carved from its train split: a seeded random 10% of train (at most 5,000
+rows, the same rows every time), which the train split then no longer holds.  SST-2 has all three
+(GLUE dev as validation, the labelled sentence-level test set as test).
 """
 from __future__ import annotations
 
@@ -12,6 +19,7 @@ import os
 from pathlib import Path
 
 import datasets
+import numpy as np
 import pandas as pd
 
 from trainables.errors import ConfigError
@@ -40,8 +48,10 @@ LOCAL = {
     "imdb": {},
 }
 HUB = {"sst2": ("stanfordnlp/sst2", {"validation": "validation", "train": "train"}),
-       "ag_news": ("fancyzhx/ag_news", {"train": "train", "test": "test", "validation": "test"}),
-       "imdb": ("stanfordnlp/imdb", {"train": "train", "test": "test", "validation": "test"})}
+       "ag_news": ("fancyzhx/ag_news", {"train": "train", "test": "test"}),
+       "imdb": ("stanfordnlp/imdb", {"train": "train", "test": "test"})}
+OWN_SPLITS = {"sst2": SPLITS, "ag_news": ("train", "test"), "imdb": ("train", "test")}
+CARVE_FRACTION, CARVE_MAX, CARVE_SEED = 0.1, 5000, 0
 NUM_LABELS = {"sst2": 2, "ag_news": 4, "imdb": 2}
 
 
@@ -95,9 +105,40 @@ def _split_file(folder: Path, split: str) -> Path:
 
 
 def load_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.Dataset:
-    """Load one split of a dataset given by name or path."""
+    """Load one split of a dataset given by name or path (carving what the source lacks, see above)."""
     if split not in SPLITS:
         raise ConfigError(f"split {split!r} is unknown: use one of {', '.join(SPLITS)}")
+    carved = [s for s in ("validation", "test") if not has_split(dataset, s)]
+    if split != "train" and split not in carved:
+        return _own_split(dataset, split, data_dir_option)
+    train = _own_split(dataset, "train", data_dir_option)
+    if not carved:
+        return train
+    order = np.random.default_rng(CARVE_SEED).permutation(len(train))
+    size = max(1, min(CARVE_MAX, int(CARVE_FRACTION * len(train))))
+    blocks = {name: order[k * size:(k + 1) * size] for k, name in enumerate(carved)}
+    rows = blocks.get(split, order[len(carved) * size:])
+    if len(rows) == 0:
+        raise ConfigError(f"dataset {dataset} is too small to carve a {', '.join(carved)} split from its "
+                          f"{len(train)} training rows: give {'/'.join(carved)} files")
+    return train.select(sorted(rows.tolist()))
+
+
+def has_split(dataset: str, split: str) -> bool:
+    """Whether the source itself holds the split (else it is carved from train)."""
+    if dataset in OWN_SPLITS:
+        return split in OWN_SPLITS[dataset]
+    path = Path(dataset)
+    if path.is_dir():
+        try:
+            _split_file(path, split)
+            return True
+        except ConfigError:
+            return False
+    return split == "train"
+
+
+def _own_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.Dataset:
     if dataset in LOCAL:
         root = data_dir(data_dir_option)
         local = LOCAL[dataset].get(split)

@@ -12,12 +12,12 @@ from trainables.earlyrobust.training import autocast, batch_shape, make_optimize
 
 
 def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
-             adversary: Adversary | None = None, dense_reference: tuple[ModelCost, int] | None = None,
+             adversary: Adversary | None = None, dense_reference: tuple[ModelCost, Adversary] | None = None,
              on_epoch: Callable[[int], None] | None = None, start_epoch: int = 0, optimizer_state: dict | None = None):
     """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch)` runs after each.
 
-    `dense_reference` = (cost of the dense model, passes per step) accumulates the FLOPs dense
-    adversarial training would spend on the same tokens, for the speed-up figure.
+    `dense_reference` = (cost of the dense model, the reference adversary) accumulates the FLOPs the
+    dense reference would spend on the same tokens, for the speed-up figure.
     Returns the optimizer (its state is checkpointed between epochs).
     """
     named = list(model.named_parameters())
@@ -29,7 +29,6 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
         scheduler.step()
     params = [p for _, p in named]
     model_cost = ModelCost.of(model)
-    passes = adversary.passes_per_step if adversary is not None else 1
     model.train()
     for epoch in range(start_epoch, epochs):
         with cost.timed("finetune"):
@@ -44,9 +43,10 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
                         loss = loss_t.item()
                 optimizer_step(params, optimizer, scheduler, loss)
                 tokens, seq_len = batch_shape(batch)
-                cost.add("finetune", model_cost.train_flops(tokens, seq_len, passes))
+                cost.add("finetune", adversary.step_flops(model_cost, tokens, seq_len) if adversary is not None
+                         else model_cost.train_flops(tokens, seq_len))
                 if dense_reference is not None:
-                    cost.dense_reference_flops += dense_reference[0].train_flops(tokens, seq_len, dense_reference[1])
+                    cost.dense_reference_flops += dense_reference[1].step_flops(dense_reference[0], tokens, seq_len)
         if on_epoch is not None:
             on_epoch(epoch + 1, optimizer)
     return optimizer

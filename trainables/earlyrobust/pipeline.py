@@ -12,10 +12,7 @@ from pathlib import Path
 from typing import Callable
 
 from trainables import adversarial
-from trainables.attacks import make_attack
-from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.runner import run_attack
-from trainables.attacks.victim import Victim
+from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
@@ -118,7 +115,7 @@ class Trial:
             ckpt.load_weights(model, self.dir / FT_WEIGHTS)
             opt_state = ckpt.load_optimizer_state(self.dir, self.dev)
         adversary = None if cfg["ft_mode"] == "ce" else adversarial.from_config(cfg, cfg["ft_mode"])
-        reference = adversarial.make_adversary("freelb", cfg["adv_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
+        reference = adversarial.make_adversary("freelb", cfg["dense_ref_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
         eval_loader = self.loader(self.eval, False)
 
         def on_epoch(epoch, optimizer):
@@ -130,7 +127,7 @@ class Trial:
                          "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
                          "speedup_vs_dense": self.cost.speedup_vs_dense}, self.dir)
         finetune(model, self.loader(self.train, True, seed_offset=1), cfg["ft_epochs"], cfg["ft_lr"],
-                 cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference.passes_per_step),
+                 cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference),
                  on_epoch, start, opt_state)
         if cfg["ft_epochs"] == 0:
             self.state["eval_acc"] = evaluate_accuracy(model, eval_loader, self.dev)
@@ -139,22 +136,9 @@ class Trial:
     def attack(self, model) -> dict:
         cfg = self.cfg
         if cfg["attack"] == "none":
-            acc = self.state.get("eval_acc", math.nan)
-            return {"clean_acc": acc, "aua": math.nan, "suc": math.nan, "avg_queries": math.nan}
-        split = load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"])
+            return {"clean_acc": self.state.get("eval_acc", math.nan)}
         with self.cost.timed("attack"):
-            if cfg["attack"] == "embedding_pgd":
-                n = min(cfg["attack_n"], len(split))
-                r = robust_accuracy(model, self.loader(split.select(range(n)), False), self.dev,
-                                    cfg["adv_steps"], radius=max(cfg["adv_max_norm"], 0.5))
-                clean, aua = r["clean_acc"], r["robust_acc"]
-                return {"clean_acc": clean, "aua": aua, "suc": (clean - aua) / clean if clean else 0.0, "avg_queries": 0.0}
-            attack = make_attack(cfg["attack"], max_change=cfg["attack_max_change"],
-                                 query_budget=cfg["attack_query_budget"], seed=cfg["seed"])
-            victim = Victim(model, self.tokenizer, cfg["max_length"], device=self.dev)
-            summary = run_attack(attack, victim, list(split["text"]), list(split["label"]), cfg["attack_n"],
-                                 self.dir / "attack.jsonl", resume=True)
-        return {k: summary[k] for k in ("clean_acc", "aua", "suc", "avg_queries")}
+            return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl", self.dev)
 
     def run(self) -> dict:
         self.report({"phase": "started", "train_flops": self.cost.train_flops}, None)

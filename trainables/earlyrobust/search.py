@@ -106,7 +106,7 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
                             model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn))
                     optimizer_step(params, optimizer, scheduler, loss)
                     tokens, seq_len = batch_shape(batch)
-                    cost.add("search", model_cost.train_flops(tokens, seq_len, adversary.passes_per_step))
+                    cost.add("search", adversary.step_flops(model_cost, tokens, seq_len))
                     step += 1
                     if step % interval == 0:
                         record = rule.update(draw(step))

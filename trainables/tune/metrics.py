@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
-           "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity")
+           "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity",
+           "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n", "converged")
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 

@@ -59,18 +59,25 @@ def plot_distances_all(curves: dict, out: str | Path) -> Path:
 
 
 def plot_pareto(rows: list[dict], front: list[bool], out: str | Path) -> Path:
-    """Aua against training FLOPs, colour = parameter sparsity, the Pareto front circled."""
+    """Aua (with its 95% interval as an error bar) against training FLOPs, colour = parameter
+    sparsity, the Pareto front circled."""
     fig, ax = plt.subplots(figsize=(6, 4))
-    pts = [(r["train_flops"], r["aua"], r.get("param_sparsity", float("nan")), f) for r, f in zip(rows, front)
-           if r["train_flops"] == r["train_flops"] and r["aua"] == r["aua"]]
+    nan = float("nan")
+    pts = [(r["train_flops"], r["aua"], r.get("param_sparsity", nan), f, r.get("aua_ci_low", nan), r.get("aua_ci_high", nan))
+           for r, f in zip(rows, front) if r["train_flops"] == r["train_flops"] and r["aua"] == r["aua"]]
     if pts:
-        sc = ax.scatter([p[0] for p in pts], [p[1] for p in pts], c=[p[2] for p in pts], cmap="viridis", s=50)
+        bars = [p for p in pts if p[4] == p[4] and p[5] == p[5]]
+        if bars:
+            ax.errorbar([p[0] for p in bars], [p[1] for p in bars], fmt="none", ecolor="grey", elinewidth=1, capsize=3,
+                        yerr=[[p[1] - p[4] for p in bars], [p[5] - p[1] for p in bars]], label="95% interval", zorder=1)
+        sc = ax.scatter([p[0] for p in pts], [p[1] for p in pts], c=[p[2] for p in pts], cmap="viridis", s=50, zorder=2)
         fig.colorbar(sc, ax=ax, label="param_sparsity")
         on = sorted((p for p in pts if p[3]), key=lambda p: p[0])
-        ax.scatter([p[0] for p in on], [p[1] for p in on], facecolors="none", edgecolors="red", s=160, label="Pareto front")
+        ax.scatter([p[0] for p in on], [p[1] for p in on], facecolors="none", edgecolors="red", s=160, label="Pareto front",
+                   zorder=3)
         ax.legend(fontsize=8)
     ax.set_xlabel("training FLOPs")
-    ax.set_ylabel("aua (accuracy under attack)")
+    ax.set_ylabel("aua (accuracy under attack), selection split")
     ax.set_title("Robustness against training cost")
     fig.tight_layout()
     fig.savefig(out, dpi=100)

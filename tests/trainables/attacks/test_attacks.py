@@ -1,13 +1,18 @@
-"""Attacks respect their constraints, are deterministic, and hurt a trained model; metrics are exact."""
+"""The published recipes: TextAttack's word split, the greedy search's choices, each recipe's
+constraints, determinism, metrics with intervals, the stratified sample, the JSONL runner."""
 import json
 
+import numpy as np
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from trainables.attacks import make_attack
-from trainables.attacks.base import STOPWORDS
-from trainables.attacks.character import edit_distance
-from trainables.attacks.metrics import summarize
-from trainables.attacks.runner import run_attack
+from trainables.attacks.base import Attack
+from trainables.attacks.metrics import summarize, wilson
+from trainables.attacks.pos import same_part_of_speech
+from trainables.attacks.runner import choose_examples, run_attack
+from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
+from trainables.attacks.text import SplitText, recover_case
 from trainables.attacks.victim import Victim
 
 
@@ -18,34 +23,89 @@ def victim(trained_tiny, tokenizer):
 
 @pytest.fixture(scope="module")
 def dev_rows(sst2_dev):
-    rows = sst2_dev.select(range(60))
-    return list(rows["text"]), list(rows["label"])
+    picked = choose_examples(list(sst2_dev["label"]), 60, seed=0)
+    return [sst2_dev["text"][i] for i in picked], [sst2_dev["label"][i] for i in picked]
 
 
 def attack_all(attack, victim, texts, labels):
     return [attack.attack(victim, t, y, index=i) for i, (t, y) in enumerate(zip(texts, labels))]
 
 
-def changed_positions(a, b):
-    wa, wb = a.split(), b.split()
-    assert len(wa) == len(wb), "word-level attacks keep the word count"
-    return [i for i, (x, y) in enumerate(zip(wa, wb)) if x != y]
+def changes(result):
+    a, b = SplitText.of(result.original), SplitText.of(result.perturbed)
+    assert len(a) == len(b) and a.seps == b.seps, "a word swap keeps every separator"
+    return [(i, x, y) for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y]
 
 
-@pytest.mark.parametrize("name", ["textfooler", "charbug"])
-def test_constraints_hold_and_the_trained_model_loses_accuracy(name, victim, dev_rows):
-    attack = make_attack(name, max_change=0.2, query_budget=500, seed=1)
+def test_words_are_split_like_textattack_and_the_text_is_rebuilt_around_them():
+    text = "a film, it 's 'good' -- well-made (really)!"
+    split = SplitText.of(text)
+    assert split.words == ("a", "film", "it", "s", "good", "well-made", "really")
+    assert split.text == text
+    assert split.replace(1, "movie").text == "a movie, it 's 'good' -- well-made (really)!"
+    assert split.delete(4) == "a film, it 's '' -- well-made (really)!"
+    long = SplitText.of(" ".join(f"w{i}" for i in range(30)))
+    assert long.window(0, 15) == " ".join(f"w{i}" for i in range(15))
+    assert long.window(10, 15) == " ".join(f"w{i}" for i in range(3, 18))
+    assert long.window(29, 15) == " ".join(f"w{i}" for i in range(15, 30))
+    assert [recover_case("movie", w) for w in ("film", "Film", "FILM", "fIlm")] == ["movie", "Movie", "MOVIE", "movie"]
+
+
+class Lexicon(Victim):
+    """A transparent victim: P(positive) = sigmoid(sum of word scores)."""
+    def __init__(self, scores):
+        self.scores, self.queries, self.max_length = scores, 0, 64
+        self.tokenizer = type("T", (), {"unk_token": "[UNK]"})()
+
+    def probs(self, texts):
+        self.queries += len(texts)
+        s = np.array([sum(self.scores.get(w, 0.0) for w in SplitText.of(t).words) for t in texts])
+        p = 1 / (1 + np.exp(-s))
+        return np.stack([1 - p, p], axis=1)
+
+
+class Fixed(Attack):
+    def __init__(self, table, **kw):
+        super().__init__(**kw)
+        self.table = table
+
+    def candidates(self, word, rng):
+        return self.table.get(word, [])
+
+
+def test_the_greedy_search_ranks_by_importance_keeps_the_best_swap_and_stops_at_the_flip():
+    scores = {"great": 3.0, "fine": 1.0, "plot": 0.5, "awful": -4.0, "meh": 0.2, "bad": -1.5, "ok": 0.4}
+    attack = Fixed({"great": ["meh", "awful"], "fine": ["ok"], "plot": ["bad"]})
+    victim = Lexicon(scores)
+    r = attack.attack(victim, "great fine plot", 1)
+    # ranking queries 3 (UNK each word), "great" first (largest drop): its best swap is "awful" (flip) -> stop
+    assert r.status == "succeeded" and r.perturbed == "awful fine plot" and r.words_changed == 1
+    assert r.queries == 1 + 3 + 2
+    # a swap that does not lower the true-class probability is not taken
+    r = Fixed({"fine": ["great"]}).attack(Lexicon(scores), "fine plot", 1)
+    assert r.status == "failed" and r.perturbed == "fine plot" and r.words_changed == 0
+    # a word budget of 1 word in 3 (max_change 0.34) stops after one swap
+    budgeted = Fixed({"great": ["meh"], "fine": ["bad"]}, max_change=0.34)
+    r = budgeted.attack(Lexicon(scores), "great fine plot", 1)
+    assert r.words_changed == 1 and r.status == "failed"
+    # the query budget is never exceeded
+    r = Fixed({"great": ["meh"], "fine": ["ok"], "plot": ["bad"]}, query_budget=5).attack(Lexicon(scores), "great fine plot", 1)
+    assert r.queries <= 5
+
+
+@pytest.mark.parametrize("name", ["textfooler", "deepwordbug"])
+def test_recipe_constraints_hold_and_the_trained_model_loses_accuracy(name, victim, dev_rows):
+    attack = make_attack(name, seed=1)
     results = attack_all(attack, victim, *dev_rows)
     for r in results:
-        positions = changed_positions(r.original, r.perturbed)
-        words = r.original.split()
-        assert len(positions) == r.words_changed <= max(1, int(0.2 * len(words)))
-        assert all(words[i].lower() not in STOPWORDS for i in positions)
-        assert r.queries <= 500 + 1
-        if name == "charbug":
-            assert all(edit_distance(words[i], r.perturbed.split()[i]) <= 2 for i in positions)
+        changed = changes(r)
+        assert len(changed) == r.words_changed
+        assert all(x.lower() not in attack.stopwords for _, x, _ in changed)
         if name == "textfooler":
-            assert all(r.perturbed.split()[i] in attack.candidates(words[i]) for i in positions)
+            assert all(y in attack.candidates(x) and same_part_of_speech(x, y) for _, x, y in changed)
+        else:
+            assert Levenshtein.distance(r.original, r.perturbed) <= 30
+            assert all(Levenshtein.distance(x, y) <= 2 for _, x, y in changed), "one edit a word (a swap counts 2)"
         if r.status == "succeeded":
             assert r.perturbed_pred != r.label and r.perturbed != r.original
     summary = summarize([r.status for r in results], [r.queries for r in results])
@@ -53,7 +113,15 @@ def test_constraints_hold_and_the_trained_model_loses_accuracy(name, victim, dev
     assert summary["succeeded"] > 0
 
 
-@pytest.mark.parametrize("name", ["textfooler", "charbug"])
+def test_punctuation_attached_words_are_attacked():
+    attack = make_attack("textfooler")
+    text = "the film, the movie."
+    split = SplitText.of(text)
+    assert split.words == ("the", "film", "the", "movie") and attack.candidates("film")
+    assert "the" in TEXTFOOLER and "the" in NLTK_ENGLISH
+
+
+@pytest.mark.parametrize("name", ["textfooler", "deepwordbug"])
 def test_deterministic_under_a_seed(name, victim, dev_rows):
     texts, labels = dev_rows[0][:15], dev_rows[1][:15]
     first = [r.to_dict() for r in attack_all(make_attack(name, seed=7), victim, texts, labels)]
@@ -61,21 +129,35 @@ def test_deterministic_under_a_seed(name, victim, dev_rows):
     assert first == second
 
 
-def test_metric_formulas_match_a_hand_computed_case():
+def test_metrics_match_a_hand_computed_case_with_wilson_intervals():
     # N = 10: 2 skipped (misclassified), 5 succeeded, 3 failed
     statuses = ["skipped"] * 2 + ["succeeded"] * 5 + ["failed"] * 3
     queries = [1, 1, 10, 20, 30, 40, 50, 60, 70, 80]
     s = summarize(statuses, queries)
-    assert s["clean_acc"] == pytest.approx(0.8)
-    assert s["aua"] == pytest.approx(0.3)
+    assert s["clean_acc"] == pytest.approx(0.8) and s["aua"] == pytest.approx(0.3)
     assert s["suc"] == pytest.approx((0.8 - 0.3) / 0.8)
     assert s["avg_queries"] == pytest.approx(sum(queries[2:]) / 8)
+    # Wilson 95% for 3/10 is [0.108, 0.603] (Newcombe 1998, table I style); for 0/10 it starts at 0
+    assert (s["aua_ci_low"], s["aua_ci_high"]) == pytest.approx((0.1078, 0.6032), abs=1e-4)
+    assert wilson(0, 10)[0] == 0.0 and wilson(0, 10)[1] == pytest.approx(0.2775, abs=1e-4)
+    assert wilson(10, 10)[1] == pytest.approx(1.0)
+
+
+def test_the_sample_is_seeded_and_label_stratified():
+    labels = [0] * 300 + [1] * 100  # a label-sorted file: the first rows are one class
+    picked = choose_examples(labels, 40, seed=3)
+    assert len(set(picked)) == 40 and picked == choose_examples(labels, 40, seed=3) != choose_examples(labels, 40, seed=4)
+    assert sum(labels[i] for i in picked) == 10, "each class gets its share"
+    assert sorted(choose_examples([0, 1, 2] * 5, 7, seed=0)) != list(range(7))
+    three = [0, 0, 0, 1, 1, 2, 2]
+    assert sorted(three[i] for i in choose_examples(three, 5, seed=0)) == [0, 0, 1, 1, 2], "largest remainders"
 
 
 def test_runner_writes_jsonl_counts_empty_texts_and_survives_interruption(victim, dev_rows, tmp_path):
     texts, labels = list(dev_rows[0][:8]), list(dev_rows[1][:8])
-    texts[2] = "   "
-    attack = make_attack("textfooler", seed=0)
+    order = choose_examples(labels, 8, seed=0)
+    texts[order[2]] = "   "
+    attack = make_attack("deepwordbug", seed=0)
     out = tmp_path / "attack.jsonl"
 
     def interrupt(done, total):
@@ -86,24 +168,19 @@ def test_runner_writes_jsonl_counts_empty_texts_and_survives_interruption(victim
     assert len(out.read_text().splitlines()) == 4, "results written before the interruption are kept"
     summary = run_attack(attack, victim, texts, labels, 8, out, resume=True)
     rows = [json.loads(line) for line in out.read_text().splitlines()]
-    assert [r["index"] for r in rows] == list(range(8))
-    assert rows[2] == {"index": 2, "status": "skipped", "queries": 0, "reason": "empty text"}
+    assert [r["index"] for r in rows] == order
+    assert rows[2] == {"index": order[2], "status": "skipped", "queries": 0, "reason": "empty text"}
     assert summary["empty_skipped"] == 1 and summary["n"] == 8
     assert {"original", "perturbed", "label", "original_pred", "perturbed_pred", "queries", "status"} <= set(rows[0])
 
 
 def test_n_larger_than_the_split_is_refused(victim):
     with pytest.raises(ValueError, match="'attack_n' = 5 is larger than the split \\(2 rows\\): use at most 2"):
-        run_attack(make_attack("charbug"), victim, ["a b", "c d"], [0, 1], 5, "/tmp/unused.jsonl")
+        run_attack(make_attack("deepwordbug"), victim, ["a b", "c d"], [0, 1], 5, "/tmp/unused.jsonl")
 
 
-def test_missing_synonym_file_is_named(tmp_path):
+def test_missing_synonym_file_and_bad_budgets_are_named(tmp_path):
     with pytest.raises(ValueError, match="synonym file .*missing.json not found"):
         make_attack("textfooler", synonym_file=str(tmp_path / "missing.json"))
-
-
-def test_seeded_subsample_picks_distinct_rows(victim, dev_rows, tmp_path):
-    texts, labels = dev_rows
-    run_attack(make_attack("charbug"), victim, texts, labels, 5, tmp_path / "a.jsonl", subsample_seed=3)
-    picked = [json.loads(l)["index"] for l in (tmp_path / "a.jsonl").read_text().splitlines()]
-    assert len(set(picked)) == 5 and picked != list(range(5))
+    with pytest.raises(ValueError, match="'attack_max_change' = 0"):
+        make_attack("deepwordbug", max_change=0)

@@ -23,10 +23,28 @@ def test_ag_news_test_has_four_zero_based_classes():
 def test_a_csv_folder_and_a_single_file(tmp_path):
     pd.DataFrame({"sentence": ["good", "bad", "fine"], "label": [1, 0, 2]}).to_csv(tmp_path / "train.csv", index=False)
     pd.DataFrame({"text": ["ok"], "label": [1]}).to_json(tmp_path / "dev.jsonl", orient="records", lines=True)
+    pd.DataFrame({"text": ["meh"], "label": [0]}).to_csv(tmp_path / "test.csv", index=False)
     train = load_split(str(tmp_path), "train")
     assert list(train["text"]) == ["good", "bad", "fine"] and num_labels(str(tmp_path), train) == 3
     assert list(load_split(str(tmp_path), "validation")["text"]) == ["ok"]
-    assert len(load_split(str(tmp_path / "train.csv"), "test")) == 3
+    assert len(load_split(str(tmp_path / "train.csv"), "test")) == 1, "a single file: validation and test carved"
+
+
+def test_missing_splits_are_carved_from_train_disjoint_and_always_the_same(tmp_path):
+    texts = [f"sentence number {i}" for i in range(200)]
+    pd.DataFrame({"text": texts, "label": [i % 2 for i in range(200)]}).to_csv(tmp_path / "all.csv", index=False)
+    single = str(tmp_path / "all.csv")
+    parts = {s: list(load_split(single, s)["text"]) for s in ("train", "validation", "test")}
+    assert (len(parts["train"]), len(parts["validation"]), len(parts["test"])) == (160, 20, 20)
+    assert set(parts["train"]) | set(parts["validation"]) | set(parts["test"]) == set(texts)
+    assert not set(parts["train"]) & set(parts["validation"]) and not set(parts["validation"]) & set(parts["test"])
+    assert parts["validation"] == list(load_split(single, "validation")["text"])
+    folder = tmp_path / "f"
+    folder.mkdir()
+    pd.DataFrame({"text": texts, "label": [i % 2 for i in range(200)]}).to_csv(folder / "train.csv", index=False)
+    pd.DataFrame({"text": ["t"], "label": [0]}).to_csv(folder / "test.csv", index=False)
+    assert list(load_split(str(folder), "test")["text"]) == ["t"], "a folder's own test file is used"
+    assert len(load_split(str(folder), "validation")) == 20 and len(load_split(str(folder), "train")) == 180
 
 
 def test_subset_is_seeded():

@@ -1,0 +1,41 @@
+"""Robustness of a model on one split: the configured attack over a seeded, label-stratified sample.
+
+Used by a trial (the selection split) and by the sweep's final report (the held-out report split);
+the metrics carry 95% Wilson intervals (see `metrics.py`).
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from trainables.attacks import make_attack
+from trainables.attacks.embedding_pgd import robust_accuracy
+from trainables.attacks.metrics import summarize, wilson
+from trainables.attacks.runner import choose_examples, run_attack
+from trainables.attacks.victim import Victim
+from trainables.data.batching import make_loader
+from trainables.data.datasets import load_split
+
+KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high",
+        "attack_n")
+
+
+def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path, device, progress=None) -> dict:
+    data = load_split(cfg["dataset"], split, cfg["data_dir"])
+    labels = list(data["label"])
+    if cfg["attack"] == "embedding_pgd":
+        picked = choose_examples(labels, cfg["attack_n"], cfg["seed"])
+        loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)
+        r = robust_accuracy(model, loader, device, cfg["adv_steps"], radius=max(cfg["adv_max_norm"], 0.5))
+        n = len(picked)
+        clean, robust = round(r["clean_acc"] * n), round(r["robust_acc"] * n)
+        (clean_lo, clean_hi), (lo, hi) = wilson(clean, n), wilson(robust, n)
+        return {"clean_acc": clean / n, "aua": robust / n, "suc": (clean - robust) / clean if clean else math.nan,
+                "avg_queries": math.nan, "aua_ci_low": lo, "aua_ci_high": hi, "clean_acc_ci_low": clean_lo,
+                "clean_acc_ci_high": clean_hi, "attack_n": n}
+    attack = make_attack(cfg["attack"], max_change=cfg["attack_max_change"], query_budget=cfg["attack_query_budget"],
+                         seed=cfg["seed"])
+    victim = Victim(model, tokenizer, cfg["max_length"], device=device)
+    summary = run_attack(attack, victim, list(data["text"]), labels, cfg["attack_n"], out_path, seed=cfg["seed"],
+                         resume=True, progress=progress)
+    return {**{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"]}
