@@ -105,8 +105,7 @@ def _report(plan, rows: list[dict], chosen: list[dict]) -> None:
     if not chosen:
         return
     split = chosen[0]["config"].get("report_split", "test")
-    print(f"
-report: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
+    print(f"\nreport: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
           "which no decision used", flush=True)
     task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
     refs = [task.remote(r["run_id"], r["config"], plan.mlflow_uri) for r in chosen]
@@ -154,8 +153,8 @@ def run_sweep(plan) -> int:
             if math.isfinite(value):
                 plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
-        print(f"\nchampion ({summary.CHAMPION_RULE}): trial {best['trial']}, {tracking.describe(best)}; registered as "
-              f"{plan.args.register_as} version {version}, alias 'champion'")
+        print(f"\nchampion: trial {best['trial']}, {tracking.describe(best)}; registered as "
+              f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {summary.CHAMPION_RULE})")
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
     unfinished = sum(r["status"] != "done" for r in rows)

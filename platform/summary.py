@@ -36,9 +36,9 @@ def champion(rows: list[dict], table: pd.DataFrame) -> dict | None:
     apart from the best front trial's are equally robust as far as the sample shows, so the
     sparsest of them wins."""
     done = [r for r in rows if r.get("run_id") and finite(r.get("aua"))]
-    front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done]
-    if not front:
+    if not done:
         return None
+    front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done] or done
     best = max(front, key=lambda r: (r["aua"], -r["train_flops"]))
     floor = best.get("aua_ci_low", best["aua"])
     floor = floor if finite(floor) else best["aua"]

@@ -26,9 +26,10 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
         assert run.info.status == "FINISHED"
         metrics = run.data.metrics
         for name in ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
-                     "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense"):
+                     "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "aua_ci_low", "aua_ci_high"):
             assert name in metrics, name
         assert 0 <= metrics["aua"] <= metrics["clean_acc"] <= 1
+        assert metrics["aua_ci_low"] <= metrics["aua"] <= metrics["aua_ci_high"] and metrics["attack_n"] == 16
         history = client.get_metric_history(run.info.run_id, "mask_distance")
         assert len(history) >= 3, "mask distance is logged at every convergence check"
         ticket = json.loads(Path(mlflow.artifacts.download_artifacts(
@@ -43,9 +44,24 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
     out = model.predict(pd.DataFrame({"text": ["a wonderful , moving film", "a dull mess"]}))
     assert list(out.columns) == ["label", "prob_0", "prob_1"] and len(out) == 2
     assert ((out["prob_0"] + out["prob_1"] - 1).abs() < 1e-5).all()
+    # the champion rule: the sparsest trial whose selection interval overlaps the best one's
     best = max(runs, key=lambda r: r.data.metrics["aua"])
-    assert client.get_run(parent).data.tags["champion_run_id"] == best.info.run_id
+    tied = [r for r in runs if r.data.metrics["aua_ci_high"] >= best.data.metrics["aua_ci_low"]]
+    champion = max(tied, key=lambda r: (r.data.metrics["param_sparsity"], r.data.metrics["aua"]))
+    assert client.get_run(parent).data.tags["champion_run_id"] == champion.info.run_id
     assert int(version.version) == 1
+    # the champion and the front were attacked once more on the held-out test split, reported apart
+    reported = {best.info.run_id, champion.info.run_id}
+    for run in child_runs(client, parent):
+        m = run.data.metrics
+        if run.info.run_id in reported:
+            assert run.data.tags["report_split"] == "test" and m["report_attack_n"] == 16
+            assert m["report_aua_ci_low"] <= m["report_aua"] <= m["report_aua_ci_high"]
+    tags = version.tags
+    assert tags["selection_split"] == "validation" and tags["report_split"] == "test"
+    assert float(tags["selection_aua"]) == pytest.approx(champion.data.metrics["aua"], abs=1e-3)
+    assert "report_aua" in tags and "report aua" in version.description
+    assert "report_aua [95% CI]" in (folder / "s" / "e2e" / "summary.md").read_text()
     assert (folder / "s" / "ray_tmp").is_dir(), "Ray's temp folder stays under the storage path"
     assert (folder / "s" / "e2e" / "summary.md").read_text().count("done") == 2
 

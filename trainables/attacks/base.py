@@ -51,8 +51,12 @@ class Attack(ABC):
         self.max_change, self.query_budget, self.seed = max_change, int(query_budget), seed
 
     @abstractmethod
-    def candidates(self, word: str, rng: np.random.Generator) -> list[str]:
-        """Replacement words for `word` (the recipe's transformation)."""
+    def candidates(self, word: str, rng) -> list[str]:
+        """Replacement words for `word` (the recipe's transformation; `rng` from `make_rng`)."""
+
+    def make_rng(self, index: int):
+        """The random draws of one example (seeded by the attack's seed and the example's index)."""
+        return np.random.default_rng([self.seed, index])
 
     def keep(self, current: SplitText, original: SplitText, pos: int, options: list[str]) -> tuple[list[str], list | None]:
         """The options that pass the recipe's constraints, and their similarity scores (None: not measured)."""
@@ -66,7 +70,7 @@ class Attack(ABC):
         if pred != label:
             return AttackResult(text, text, label, pred, pred, victim.queries - start, "skipped")
         original = SplitText.of(text)
-        rng = np.random.default_rng([self.seed, index])
+        rng = self.make_rng(index)
         word_budget = len(original) if self.max_change >= 1 else max(1, int(self.max_change * len(original)))
         current, score, changed = original, 1.0 - probs[label], 0
         for pos in self.rank(victim, original, label, start):
