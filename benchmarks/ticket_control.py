@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
+from trainables.attacks.metrics import paired_difference, read_statuses, verdict
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.pipeline import Trial, preset_ticket
@@ -25,7 +26,7 @@ from trainables.earlyrobust.tickets import random_ticket
 from trainables.earlyrobust.training import device
 
 SCALES = {
-    "cpu": dict(model="minilm", train_size=1000, max_length=64, batch_size=32, ft_lr=1e-4, ft_epochs=2, attack_n=200),
+    "cpu": dict(model="minilm", train_size=1000, max_length=64, batch_size=32, ft_lr=1e-4, ft_epochs=2, attack_n=500),
     "tiny": dict(model="tiny-bert", train_size=128, max_length=32, batch_size=32, ft_lr=1e-3, ft_epochs=1,
                  attack_n=8, eval_size=32),
 }
@@ -67,9 +68,12 @@ def main(argv=None) -> None:
         rows.append({"ticket": name, "drawn_at_epoch": ticket.epoch if i == 0 else math.nan,
                      "heads_pruned": ticket.head_sparsity, "ffn_pruned": ticket.ffn_sparsity,
                      "params_pruned": res["param_sparsity"], "dev_acc": res["eval_acc"], "clean_acc": res["clean_acc"],
-                     "aua": res["aua"], "aua_se": math.sqrt(res["aua"] * (1 - res["aua"]) / cfg["attack_n"]),
+                     "aua": res["aua"], "aua_ci_low": res["aua_ci_low"], "aua_ci_high": res["aua_ci_high"],
                      "suc": res["suc"]})
         print(rows[-1], flush=True)
+    statuses = [read_statuses(work / f"ticket{i}" / "attack.jsonl") for i in range(len(tickets))]
+    paired = "".join(f"\n- {verdict('robust ticket', name, paired_difference(statuses[0], statuses[i]))}"
+                     for i, name in enumerate(list(tickets)[1:], start=1))
     randoms = [row["aua"] for row in rows[1:]]
     mean = sum(randoms) / len(randoms) if randoms else math.nan
     how = "drawn where the rule fired" if robust.converged else "the rule had not fired: drawn at the end"
@@ -77,8 +81,9 @@ def main(argv=None) -> None:
              f"{cfg['conv_window']}), {how}, epoch {robust.epoch:.3f} of the recorded search "
              f"`{Path(args.recording).name}`. Aua robust {rows[0]['aua']:.3f} vs random mean {mean:.3f} "
              f"({100 * (rows[0]['aua'] - mean):+.1f} points). Fine-tuning: {cfg['ft_epochs']} epochs CE on "
-             f"{cfg['train_size'] or 'all'} SST-2 phrases from the pre-trained weights; attack: word substitution on the "
-             f"first {cfg['attack_n']} dev sentences.")
+             f"{cfg['train_size'] or 'all'} SST-2 phrases from the pre-trained weights; attack: {cfg['attack']} on "
+             f"{cfg['attack_n']} label-stratified dev sentences, the same for every ticket (intervals: 95% Wilson).\n\n"
+             f"Paired differences in Aua (same sentences, 95% CI):{paired}")
     md = write_results(rows, Path(args.out), f"ticket_control_{args.scale}", "Robust vs random ticket, same sparsity",
                        machine(device()), notes)
     print(md.read_text())

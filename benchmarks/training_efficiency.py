@@ -30,6 +30,7 @@ from pathlib import Path
 import torch
 
 from common import machine, peak_flops, write_results  # noqa: I001
+from trainables.attacks.metrics import paired_difference, read_statuses, verdict
 from trainables.config import validate_config
 from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.training import device
@@ -39,7 +40,7 @@ from trainables.earlyrobust.tickets import Ticket, random_ticket
 SCALES = {
     # a FreeLB K=5 step of MiniLM takes ~7 s on 2 CPU cores: 1,000 phrases x 2 epochs is what fits in ~25 min
     "cpu": dict(model="minilm", train_size=1000, max_length=64, batch_size=32, lr=5e-5, ft_lr=1e-4, ft_epochs=2,
-                check_interval=0.1, conv_window=3, conv_eps=0.2, search_epochs=1.0, attack_n=100),
+                check_interval=0.1, conv_window=3, conv_eps=0.2, search_epochs=1.0, attack_n=500),
     "paper": dict(model="bert-base-uncased", train_size=0, max_length=128, batch_size=32, lr=2e-5, ft_lr=2e-5,
                   ft_epochs=10, check_interval=0.05, conv_window=5, conv_eps=0.1, search_epochs=1.0,
                   attack_n=500, ffn_multiple=64),
@@ -92,6 +93,10 @@ def paper_schedule(results: dict[str, dict], cfg: dict, search_epochs: float = 0
     return out
 
 
+PAIRS = [("dense_freelb", "dense_ce"), ("dense_pgd", "dense_ce"), ("earlyrobust", "random_ticket"),
+         ("earlyrobust", "dense_freelb"), ("earlyrobust", "dense_ce")]
+
+
 def budget(arm: str, result: dict, cfg: dict) -> str:
     epochs, k = cfg["ft_epochs"], cfg["adv_steps"]
     if arm == "earlyrobust":
@@ -102,16 +107,18 @@ def budget(arm: str, result: dict, cfg: dict) -> str:
     return f"dense {epochs} ep{passes}"
 
 
-def summarise(results: dict[str, dict], cfg: dict, chosen: list[str], device: torch.device) -> tuple[list[dict], str]:
+def summarise(results: dict[str, dict], cfg: dict, chosen: list[str], device: torch.device,
+              work: Path) -> tuple[list[dict], str]:
     ref = results["dense_freelb"]
+    statuses = {arm: read_statuses(work / arm / "attack.jsonl") for arm in results}
     peak = peak_flops(device)
     rows = []
     for arm, r in results.items():
         rows.append({"arm": arm, "budget": budget(arm, r, cfg), "train_flops": r["train_flops"],
                      "train_s": r["train_seconds"], "flops_speedup_vs_freelb": ref["train_flops"] / r["train_flops"],
                      "wall_speedup_vs_freelb": ref["train_seconds"] / r["train_seconds"],
-                     "clean_acc": r["clean_acc"], "aua": r["aua"],
-                     "aua_se": math.sqrt(r["aua"] * (1 - r["aua"]) / cfg["attack_n"]), "suc": r["suc"],
+                     "clean_acc": r["clean_acc"], "aua": r["aua"], "aua_ci_low": r["aua_ci_low"],
+                     "aua_ci_high": r["aua_ci_high"], "suc": r["suc"],
                      "dev_acc": r["eval_acc"],
                      "heads_pruned": r["head_sparsity"], "ffn_pruned": r["ffn_sparsity"],
                      "params_pruned": r["param_sparsity"], "mfu": r["train_flops"] / r["train_seconds"] / peak})
@@ -125,7 +132,11 @@ def summarise(results: dict[str, dict], cfg: dict, chosen: list[str], device: to
              f"ticket {cfg['ft_epochs']} epochs; FreeLB trained the dense model {cfg['ft_epochs']} epochs. "
              f"Aua {er['aua']:.3f} vs {ref['aua']:.3f} ({100 * (er['aua'] - ref['aua']):+.1f} points); "
              f"random ticket of the same sparsity: Aua {results.get('random_ticket', {}).get('aua', math.nan):.3f} "
-             f"(aua_se: binomial standard error over the {cfg['attack_n']} attacked sentences).\n\n"
+             f"(Aua intervals: 95% Wilson over {cfg['attack_n']} label-stratified dev sentences, {cfg['attack']}; "
+             "every arm attacked on the same sentences).\n\n"
+             "Paired differences in Aua (same sentences, 95% CI):\n\n"
+             + "".join(f"- {verdict(a, b, paired_difference(statuses[a], statuses[b]))}\n" for a, b in PAIRS
+                       if a in statuses and b in statuses) + "\n"
              f"At the paper's schedule (search stopped at 0.45 epoch, 10 epochs of ticket CE vs 10 of dense FreeLB) "
              f"this run's measured per-epoch costs imply **{implied['flops']:.1f}x** on FLOPs and "
              f"**{implied['seconds']:.1f}x** on wall clock.\n\n"
@@ -174,7 +185,7 @@ def main(argv=None) -> None:
         print(f"  [{arm}] done: {r['train_flops']:.3g} FLOPs, {r['train_seconds']:.0f} s training, "
               f"clean {r['clean_acc']:.3f}, Aua {r['aua']:.3f}, Suc {r['suc']:.3f}", flush=True)
     dev = device()
-    rows, notes = summarise(results, cfg, list(chosen), dev)
+    rows, notes = summarise(results, cfg, list(chosen), dev, work)
     stem = f"training_efficiency_{args.scale}_{dev.type}"
     md = write_results(rows, Path(args.out), stem, f"Training efficiency, {cfg['model']} on SST-2 "
                        f"({cfg['train_size'] or 'all'} training examples), {'bf16' if dev.type == 'cuda' else 'fp32'}",

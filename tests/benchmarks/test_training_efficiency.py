@@ -23,9 +23,10 @@ def test_every_arm_is_reported_with_consistent_costs(run):
     r = rows(run)
     assert list(r) == list(training_efficiency.ARMS)
     flops = {arm: float(row["train_flops"]) for arm, row in r.items()}
-    # same tokens in the same order: FreeLB K=5 costs 5 training passes per step, PGD K+1 = 6, CE 1
+    # same tokens in the same order: FreeLB K=5 costs 5 training passes per step, CE 1, PGD 5 ascent passes
+    # (forward + input gradient: 2/3 of a training pass on the linear layers, all of it on attention) + 1
     assert flops["dense_freelb"] == pytest.approx(5 * flops["dense_ce"], rel=1e-9)
-    assert flops["dense_pgd"] == pytest.approx(6 * flops["dense_ce"], rel=1e-9)
+    assert 1 + 5 * 2 / 3 < flops["dense_pgd"] / flops["dense_ce"] < 6
     assert flops["random_ticket"] < flops["dense_ce"], "a pruned model costs less per token"
     assert flops["random_ticket"] < flops["earlyrobust"] < flops["dense_freelb"]
     for arm, row in r.items():

@@ -36,3 +36,34 @@ def summarize(statuses: list[str], queries: list[int]) -> dict:
             "avg_queries": sum(attacked) / len(attacked) if attacked else float("nan"),
             "aua_ci_low": aua_ci[0], "aua_ci_high": aua_ci[1],
             "clean_acc_ci_low": clean_ci[0], "clean_acc_ci_high": clean_ci[1]}
+
+
+def paired_difference(a: dict[int, str], b: dict[int, str], z: float = Z95) -> dict:
+    """Aua(a) - Aua(b) over the examples both attacked (index -> status), with a 95% interval from
+    the paired differences (each example robust or not under both): the right comparison for two
+    models attacked on the same sentences, much tighter than two separate intervals."""
+    common = sorted(set(a) & set(b))
+    n = len(common)
+    if n == 0:
+        return {"n": 0, "diff": math.nan, "low": math.nan, "high": math.nan, "separable": False}
+    d = [(a[i] == "failed") - (b[i] == "failed") for i in common]
+    mean = sum(d) / n
+    var = sum((x - mean) ** 2 for x in d) / (n - 1) if n > 1 else 0.0
+    half = z * math.sqrt(var / n)
+    return {"n": n, "diff": mean, "low": mean - half, "high": mean + half, "separable": not mean - half <= 0 <= mean + half}
+
+
+def read_statuses(path) -> dict[int, str]:
+    """index -> status of an attack's JSONL file."""
+    import json
+    from pathlib import Path
+
+    return {row["index"]: row["status"] for row in map(json.loads, Path(path).read_text().splitlines())}
+
+
+def verdict(name_a: str, name_b: str, diff: dict) -> str:
+    """One sentence saying whether a beats b on Aua, by how much, or that the sample cannot tell."""
+    span = f"{100 * diff['diff']:+.1f} points [95% CI {100 * diff['low']:+.1f}, {100 * diff['high']:+.1f}], n={diff['n']} paired"
+    if not diff["separable"]:
+        return f"{name_a} vs {name_b}: {span}: the sample cannot separate them"
+    return f"{name_a} {'beats' if diff['diff'] > 0 else 'is beaten by'} {name_b}: {span}"

@@ -184,3 +184,17 @@ def test_missing_synonym_file_and_bad_budgets_are_named(tmp_path):
         make_attack("textfooler", synonym_file=str(tmp_path / "missing.json"))
     with pytest.raises(ValueError, match="'attack_max_change' = 0"):
         make_attack("deepwordbug", max_change=0)
+
+
+def test_paired_difference_of_two_attacks_on_the_same_sentences():
+    from trainables.attacks.metrics import paired_difference, verdict
+
+    a = {i: "failed" for i in range(60)} | {i: "succeeded" for i in range(60, 100)}
+    b = {i: "failed" for i in range(40)} | {i: "succeeded" for i in range(40, 100)}
+    d = paired_difference(a, b)
+    # 20 of 100 differ, all in a's favour: mean 0.2, sd of the 0/1 differences sqrt(0.16 * 100/99)
+    assert d["n"] == 100 and d["diff"] == pytest.approx(0.2)
+    assert d["high"] - d["diff"] == pytest.approx(1.96 * (0.16 * 100 / 99 / 100) ** 0.5, rel=1e-3)
+    assert d["separable"] and "beats" in verdict("x", "y", d)
+    tie = paired_difference({0: "failed", 1: "succeeded", 2: "skipped"}, {0: "succeeded", 1: "failed", 2: "skipped"})
+    assert tie["diff"] == 0 and not tie["separable"] and "cannot separate" in verdict("x", "y", tie)
