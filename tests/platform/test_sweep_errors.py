@@ -35,6 +35,7 @@ CASES = [
     (["--space", "smoke", "--set", "adv_steps=0"], "'adv_steps' = 0 is not allowed"),
     (["--space", "smoke", "--set", "attack=hotflip"], "'attack' = 'hotflip' is not allowed"),
     (["--space", "smoke", "--set", "headratio"], "--set 'headratio' must look like key=value"),
+    (["--space", "smoke", "--set", "report_split=validation"], "'report_split' = 'validation' is also a selection split"),
     (["--space", "smoke", "--objective", "multi", "--scheduler", "asha"], "--scheduler asha needs one scalar metric"),
     (["--space", "smoke", "--objective", "fast"], "argument --objective: invalid choice: 'fast'"),
     (["--space", "smoke", "--num-samples", "0"], "--num-samples and --max-concurrent must be >= 1"),
@@ -55,16 +56,30 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("args, message", CASES, ids=[c[1][:30] for c in CASES])
-def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, files):
-    args = [a.format(**files) for a in args]
+def run_bad(args, tmp_path, **env_changes):
     if "--storage-path" not in args:
         args += ["--storage-path", str(tmp_path / "s")]
     if "--mlflow-uri" not in args:
         args += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
-    env = dict(os.environ, HF_HUB_OFFLINE="1", CUDA_VISIBLE_DEVICES="")
-    done = subprocess.run([sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True,
+    env = dict(os.environ, HF_HUB_OFFLINE="1", CUDA_VISIBLE_DEVICES="", **env_changes)
+    return subprocess.run([sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True,
                           text=True, timeout=120, env=env)
+
+
+def test_a_missing_synonym_table_is_found_before_anything_starts(tmp_path):
+    """TextFooler's candidates come from the counter-fitted table: preflight reads it, not the trials."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "sst2").symlink_to(ROOT.parent / "shared" / "data" / "sst2")
+    done = run_bad(["--space", "smoke"], tmp_path, EARLYROBUST_DATA_DIR=str(data))
+    assert done.returncode == 2 and "synonym file" in done.stderr and "not found" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+    assert not list((tmp_path / "s").glob("*/sweep.json"))
+
+
+@pytest.mark.parametrize("args, message", CASES, ids=[c[1][:30] for c in CASES])
+def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, files):
+    done = run_bad([a.format(**files) for a in args], tmp_path)
     assert done.returncode == 2, done.stderr
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("sweep: error: "), done.stderr
