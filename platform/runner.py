@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from platform import environment, summary, tracking
+from platform.resources import check_resources, check_storage
 
 
 def _searcher(plan):
@@ -42,7 +43,8 @@ def _with_resources(plan, info):
 
     from trainables.tune.trainables import TRAINABLES
 
-    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info),
+    # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
+    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs),
                                {"cpu": plan.cpus, "gpu": plan.gpus})
 
 
@@ -51,14 +53,16 @@ def _tuner(plan, info):
 
     from trainables.tune.callback import CloseMlflowRuns
 
-    path = plan.storage / plan.name
+    path = plan.storage.where(plan.name)
     trainable = _with_resources(plan, info)
-    if plan.args.resume and tune.Tuner.can_restore(str(path)):
-        return tune.Tuner.restore(str(path), trainable=trainable, param_space=plan.space.tune_space(),
+    if plan.args.resume and tune.Tuner.can_restore(path):
+        return tune.Tuner.restore(path, trainable=trainable, param_space=plan.space.tune_space(),
                                   resume_unfinished=True, resume_errored=True)
+    # one checkpoint a trial: Tune deletes the older one once the newer is stored, so resume stays
+    # exact while a trial runs, and a finished trial keeps only its last (ticket + results) one
     run_config = tune.RunConfig(
-        name=plan.name, storage_path=str(plan.storage), callbacks=[CloseMlflowRuns(info)], verbose=1,
-        checkpoint_config=tune.CheckpointConfig(num_to_keep=2),
+        name=plan.name, storage_path=plan.storage.uri, callbacks=[CloseMlflowRuns(info)], verbose=1,
+        checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
         failure_config=tune.FailureConfig(max_failures=1))
     tune_config = tune.TuneConfig(search_alg=_searcher(plan), scheduler=_scheduler(plan), num_samples=plan.num_samples,
                                   time_budget_s=plan.args.time_budget_s)
@@ -68,15 +72,14 @@ def _tuner(plan, info):
 def _start_tracking(plan):
     from trainables.tune.tracking import TrackingInfo
 
-    state_path = plan.storage / plan.name / "sweep.json"
     if plan.args.resume:
-        saved = json.loads(state_path.read_text())
+        saved = json.loads(plan.storage.read_text(plan.name, "sweep.json"))
         return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
     artifacts = None if plan.mlflow_uri.startswith("http") else Path.cwd() / "mlartifacts"
     exp = tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
     parent = tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as)
-    state_path.parent.mkdir(parents=True, exist_ok=True)
-    state_path.write_text(json.dumps({"args": vars(plan.args), "experiment_id": exp, "parent_run_id": parent}, indent=1))
+    plan.storage.write_text(json.dumps({"args": vars(plan.args), "experiment_id": exp, "parent_run_id": parent},
+                                       indent=1), plan.name, "sweep.json")
     return TrackingInfo(plan.mlflow_uri, exp, parent)
 
 
@@ -91,13 +94,14 @@ def _rows(results, plan, info) -> list[dict]:
         config = result.config or {}
         status = "error" if result.error else metrics.get("phase", "?")
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
-                     "config": config, **{k: config.get(k) for k in plan.space.varied()},
+                     "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
                      **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
     return rows
 
 
-def _report(plan, rows: list[dict], chosen: list[dict]) -> None:
-    """Attack the chosen tickets once more on the held-out report split (Ray tasks, any node)."""
+def _report(plan, chosen: list[dict]) -> None:
+    """Log the chosen tickets' models to MLflow and attack them once more on the held-out report
+    split (Ray tasks on any node: the tickets come from the trials' last checkpoints in storage)."""
     import ray
 
     from trainables.tune.report import report_ticket
@@ -108,7 +112,8 @@ def _report(plan, rows: list[dict], chosen: list[dict]) -> None:
     print(f"\nreport: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
           "which no decision used", flush=True)
     task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
-    refs = [task.remote(r["run_id"], r["config"], plan.mlflow_uri) for r in chosen]
+    inputs = ray.put(plan.inputs)
+    refs = [task.remote(r["run_id"], r["config"], plan.mlflow_uri, r["checkpoint"], inputs) for r in chosen]
     for row, ref in zip(chosen, refs):
         try:
             row.update(ray.get(ref))
@@ -120,33 +125,38 @@ def _report(plan, rows: list[dict], chosen: list[dict]) -> None:
 def run_sweep(plan) -> int:
     import ray
 
-    from platform.sweep import check_resources
-
-    info = _start_tracking(plan)
+    local = plan.storage.local_dir()
     if plan.args.resume and not plan.args.ray_address:
-        killed = environment.kill_orphans(environment.ray_temp_dir(plan.storage))
+        killed = environment.kill_orphans(environment.ray_temp_dir(local))
         if killed:
             print(f"stopped {killed} Ray processes left by the earlier driver", flush=True)
     ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
-             str(environment.ray_temp_dir(plan.storage, create=True)), include_dashboard=False, log_to_driver=True,
+             str(environment.ray_temp_dir(local, create=True)), include_dashboard=False, log_to_driver=True,
              runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
     try:
-        check_resources(plan)
+        check_resources(plan)  # before any MLflow run or sweep folder exists
+        check_storage(plan)
+        info = _start_tracking(plan)
         print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
-              f"scheduler {plan.scheduler}; results in {plan.storage / plan.name}", flush=True)
+              f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}", flush=True)
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
         table = summary.build_table(rows, plan.space.varied(), plan.objective)
         best = summary.champion(rows, table)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]
-        _report(plan, rows, chosen + ([best] if best is not None and best not in chosen else []))
+        _report(plan, chosen + ([best] if best is not None and best not in chosen else []))
     finally:
         ray.shutdown()
     table = summary.build_table(rows, plan.space.varied(), plan.objective)
-    files = summary.write(table, plan.storage / plan.name)
+    files = summary.write(table, local / plan.name)
     for path in files:
         plan.client.log_artifact(info.parent_run_id, str(path))
+        if plan.storage.shared:
+            plan.storage.upload(path, plan.name, path.name)
     print("\n" + summary.render(table))
+    if best is not None and not best.get("ticket_model_uri"):
+        print(f"\nthe champion's model (trial {best['trial']}) could not be logged: nothing registered", file=sys.stderr)
+        best = None
     if best is not None:
         version = tracking.register_champion(plan.client, best, plan.args.register_as)
         for key, value in (("champion_aua", best["aua"]), ("champion_report_aua", best.get("report_aua", math.nan))):

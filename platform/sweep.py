@@ -29,14 +29,12 @@ from pathlib import Path  # noqa: E402
 import yaml  # noqa: E402
 
 from platform import environment, tracking  # noqa: E402
+from platform.errors import UsageError  # noqa: E402
+from platform.storage import Storage  # noqa: E402
 
 OBJECTIVES = ("aua", "multi")
 SCHEDULERS = ("asha", "none")
 STATE_FILE = "sweep.json"
-
-
-class UsageError(ValueError):
-    pass
 
 
 class Parser(argparse.ArgumentParser):
@@ -56,7 +54,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--gpus-per-trial", type=float, help="fractions allowed, e.g. 0.5")
     p.add_argument("--mlflow-uri", help="default sqlite:///$PWD/mlflow.db")
     p.add_argument("--experiment", default="earlyrobust")
-    p.add_argument("--storage-path", default="sweeps", help="Ray results, checkpoints and Ray's temp folder")
+    p.add_argument("--storage-path", default="sweeps",
+                   help="results and checkpoints: a local folder, or s3://bucket/prefix (gs://, file:///shared/path) "
+                        "that every node of a cluster reaches")
     p.add_argument("--name", help="sweep name (default SPACE-TIMESTAMP)")
     p.add_argument("--resume", action="store_true", help="finish the sweep --name (default: the latest one)")
     p.add_argument("--ray-address", help="existing Ray cluster ('auto' on a cluster); default a new local Ray")
@@ -72,7 +72,7 @@ def parser() -> argparse.ArgumentParser:
 class Plan:
     args: argparse.Namespace
     space: object
-    storage: Path
+    storage: Storage
     name: str
     objective: str
     scheduler: str
@@ -83,6 +83,7 @@ class Plan:
     trainable: str
     mlflow_uri: str
     client: object
+    inputs: dict
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -98,24 +99,27 @@ def parse_sets(items: list[str]) -> dict:
     return out
 
 
-def latest_sweep(storage: Path) -> str:
-    found = sorted(storage.glob(f"*/{STATE_FILE}"), key=lambda p: p.stat().st_mtime)
+def latest_sweep(storage: Storage) -> str:
+    found = storage.sweeps_by_age(STATE_FILE)
     if not found:
         raise UsageError(f"--resume: no earlier sweep in {storage} (run one first, or give --storage-path)")
-    return found[-1].parent.name
+    return found[-1]
 
 
 def plan_from(args: argparse.Namespace) -> Plan:
     """Validate everything before anything starts: no Ray, no MLflow run on bad input."""
     from search_spaces import load_space
 
-    storage = Path(args.storage_path).resolve()
+    try:
+        storage = Storage(args.storage_path)
+        storage.check_writable()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
     if args.resume:
         args.name = args.name or latest_sweep(storage)
-        state_path = storage / args.name / STATE_FILE
-        if not state_path.exists():
+        if not storage.exists(args.name, STATE_FILE):
             raise UsageError(f"--resume: no sweep named {args.name!r} in {storage}")
-        saved = json.loads(state_path.read_text())["args"]
+        saved = json.loads(storage.read_text(args.name, STATE_FILE))["args"]
         for key, value in saved.items():  # the resumed sweep keeps its own settings
             if key not in ("resume", "ray_address", "time_budget_s"):
                 setattr(args, key, value)
@@ -134,13 +138,6 @@ def plan_from(args: argparse.Namespace) -> Plan:
     gpus = args.gpus_per_trial if args.gpus_per_trial is not None else float(sweep.get("gpus_per_trial", 0))
     if num < 1 or conc < 1 or cpus <= 0 or gpus < 0:
         raise UsageError("--num-samples and --max-concurrent must be >= 1, --cpus-per-trial > 0, --gpus-per-trial >= 0")
-    try:
-        storage.mkdir(parents=True, exist_ok=True)
-        probe = storage / ".write-test"
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"--storage-path {storage} cannot be written ({exc.strerror}): choose a writable folder") from None
     if not args.ray_address:  # a new local Ray: its GPUs are this machine's
         import torch
 
@@ -149,25 +146,14 @@ def plan_from(args: argparse.Namespace) -> Plan:
                              "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs")
     from trainables.preflight import check_sources
 
-    check_sources(space)
+    inputs = check_sources(space)
     uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
     client = tracking.check_reachable(uri)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
-    if not args.resume and (storage / name / STATE_FILE).exists():
+    if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
     return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus,
-                sweep.get("trainable", "ticket"), uri, client)
-
-
-def check_resources(plan: Plan) -> None:
-    import ray
-
-    total = ray.cluster_resources()
-    if plan.gpus > total.get("GPU", 0):
-        raise UsageError(f"--gpus-per-trial {plan.gpus:g} but the Ray cluster has {total.get('GPU', 0):g} GPUs: "
-                         "ask for fewer, or add GPU nodes")
-    if plan.cpus > total.get("CPU", 0):
-        raise UsageError(f"--cpus-per-trial {plan.cpus:g} but the Ray cluster has {total.get('CPU', 0):g} CPUs")
+                sweep.get("trainable", "ticket"), uri, client, inputs)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,7 +91,7 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     import mlflow
 
     run_id = row["run_id"]
-    uri = client.get_run(run_id).data.tags.get("ticket_model_uri", f"runs:/{run_id}/ticket")
+    uri = row.get("ticket_model_uri") or client.get_run(run_id).data.tags["ticket_model_uri"]
     version = mlflow.register_model(uri, model_name)
     client.set_registered_model_alias(model_name, "champion", version.version)
     config = row.get("config", {})

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainables.attacks.synonyms import load_neighbours
 from trainables.config import PARAMS
+from trainables.data import provided
 from trainables.data.datasets import load_split
 from trainables.data.models import PACKAGED, TINY
 from trainables.errors import ConfigError
@@ -34,17 +36,23 @@ def check_model(name: str) -> None:
                           "a local folder, or a Hugging Face id reachable now: fix the name or go online") from None
 
 
-def check_sources(space) -> None:
+def check_sources(space) -> dict:
+    """Check every input a sweep can use and return them for the trials (see `data/provided.py`):
+    {"splits": {key: DataFrame}, "synonyms": table or None}."""
     data_dir = candidates(space, "data_dir")[0]
+    inputs: dict = {"splits": {}, "synonyms": None}
     for dataset in candidates(space, "dataset"):
         splits = dict.fromkeys(["train", *candidates(space, "eval_split"), *candidates(space, "attack_split"),
                                 *candidates(space, "report_split")])
         for split in splits:  # ordered: the first missing split named is always the same
-            load_split(dataset, split, data_dir)
+            inputs["splits"][provided.key(dataset, split, data_dir)] = provided.pack(load_split(dataset, split, data_dir))
     for model in candidates(space, "model"):
         check_model(model)
     for attack in candidates(space, "attack"):
         check_attack(attack)
+        if attack == "textfooler":
+            inputs["synonyms"] = load_neighbours()
+    return inputs
 
 
 def check_attack(name: str) -> None:
@@ -53,7 +61,6 @@ def check_attack(name: str) -> None:
     if name != "textfooler":
         return
     from trainables.attacks.pos import lexicon
-    from trainables.attacks.synonyms import load_neighbours
     from trainables.data.models import minilm_path
 
     load_neighbours()

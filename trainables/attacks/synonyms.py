@@ -16,6 +16,11 @@ def default_synonym_file() -> Path | None:
 
 @lru_cache(maxsize=4)
 def load_neighbours(path: str | None = None) -> dict[str, list[str]]:
+    if path is None:
+        from trainables.data import provided
+
+        if provided.synonyms() is not None:  # shipped by the driver through Ray
+            return provided.synonyms()
     path = Path(path) if path else default_synonym_file()
     if path is None or not path.is_file():
         raise ConfigError(f"synonym file {path} not found: give the counter-fitted neighbours JSON "

@@ -108,6 +108,11 @@ def load_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.
     """Load one split of a dataset given by name or path (carving what the source lacks, see above)."""
     if split not in SPLITS:
         raise ConfigError(f"split {split!r} is unknown: use one of {', '.join(SPLITS)}")
+    from trainables.data import provided
+
+    given = provided.split(dataset, split, data_dir_option)
+    if given is not None:  # resolved by the driver and shipped through Ray (see provided.py)
+        return given
     carved = [s for s in ("validation", "test") if not has_split(dataset, s)]
     if split != "train" and split not in carved:
         return _own_split(dataset, split, data_dir_option)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 from typing import Callable
 
@@ -29,6 +30,7 @@ from trainables.earlyrobust.training import device, evaluate_accuracy
 Report = Callable[[dict, "Path | None"], None]
 SEARCHED_WEIGHTS = "searched.safetensors"
 FT_WEIGHTS = "finetuned.safetensors"
+FINAL = "final"
 
 
 class Trial:
@@ -141,6 +143,9 @@ class Trial:
             return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl", self.dev)
 
     def run(self) -> dict:
+        if self.state.get("done"):  # restored from the final checkpoint: nothing left to do
+            self.report(self.state["result"], self.dir)
+            return self.state["result"]
         self.report({"phase": "started", "train_flops": self.cost.train_flops}, None)
         ticket = None if self.dense else self.search()
         model = self.run_finetune(ticket)
@@ -148,10 +153,15 @@ class Trial:
         result = {**self.search_metrics(), **self.attack(model), "eval_acc": self.state.get("eval_acc", math.nan),
                   "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
                   "speedup_vs_dense": self.cost.speedup_vs_dense, "phase": "done"}
-        # the dense baseline saves as a ticket that keeps everything: one format to load and register
-        save_pruned(model, ticket or full_ticket(model), self.dir / "ticket_model", self.tokenizer)
+        # the final checkpoint: the ticket model (the dense baseline saves as a ticket that keeps
+        # everything: one format to load and register) and the results, without resume state
+        final = self.dir / FINAL
+        save_pruned(model, ticket or full_ticket(model), final / "ticket_model", self.tokenizer)
         self.save_state(done=True, result=result)
-        self.report(result, None)  # the trial is over: nothing left to resume, no checkpoint copy
+        for name in (ckpt.STATE, "ticket.json", "distances.json", "attack.jsonl"):
+            if (self.dir / name).exists():
+                shutil.copy2(self.dir / name, final / name)
+        self.report(result, final)
         return result
 
 

@@ -1,38 +1,45 @@
-"""The held-out report: a chosen ticket attacked once more, on the report split no decision used.
+"""The end of a sweep, for the trials it reports on (the Pareto front and the champion): log the
+ticket as an MLflow model, and attack it once more on the report split no decision used.
 
-Runs at the end of a sweep, as a Ray task on any node: the ticket comes from the trial's MLflow
-model (so no node needs the trial's folder), and the numbers go back to the trial's MLflow run as
-`report_*` metrics (with the `report_split` tag) and to the driver.
+Runs as a Ray task on any node: the ticket comes from the trial's last checkpoint in the sweep's
+storage (every node reaches it), the data from the driver through Ray's object store; the numbers
+go to the trial's MLflow run as `report_*` metrics (with the `report_split` tag) and back to the
+driver.
 """
 from __future__ import annotations
 
 import math
-import tempfile
 from pathlib import Path
 
 import mlflow
 from mlflow.tracking import MlflowClient
+from transformers import AutoTokenizer
 
 from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
+from trainables.data import provided
+from trainables.earlyrobust.pruning import load_pruned
 from trainables.earlyrobust.training import device
+from trainables.tune.tracking import log_ticket_model
 
 
-def report_ticket(run_id: str, config: dict, tracking_uri: str) -> dict:
+def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None) -> dict:
+    provided.install(inputs)
     cfg = validate_config(config)
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)
-    uri = client.get_run(run_id).data.tags["ticket_model_uri"]
-    ticket = mlflow.pyfunc.load_model(uri).unwrap_python_model()
-    dev = device()
-    model = ticket.model.to(dev).eval()
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"report_attack_{cfg['report_split']}.jsonl"
-        result = evaluate_robustness(model, ticket.tokenizer, cfg, cfg["report_split"], out, dev)
+    with checkpoint.as_directory() as folder:
+        folder = Path(folder)
+        uri = log_ticket_model(client, run_id, folder / "ticket_model")
+        model, _ = load_pruned(folder / "ticket_model")
+        tokenizer = AutoTokenizer.from_pretrained(str(folder / "ticket_model"))
+        dev = device()
+        out = folder / f"report_attack_{cfg['report_split']}.jsonl"
+        result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
         if out.exists():
             client.log_artifact(run_id, str(out))
     metrics = {f"report_{k}": float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)}
     client.log_batch(run_id, metrics=[mlflow.entities.Metric(k, v, mlflow.utils.time.get_current_time_millis(), 0)
                                       for k, v in metrics.items()])
     client.set_tag(run_id, "report_split", cfg["report_split"])
-    return metrics
+    return {**metrics, "ticket_model_uri": uri}

@@ -71,7 +71,8 @@ class TrialTracker:
         self.client.set_tag(self.run_id, key, value)
 
     def log_results(self, workdir: Path) -> None:
-        """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL, the model."""
+        """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL.  The model
+        itself is logged only for the trials the sweep reports on (`log_ticket_model`)."""
         for name in ("ticket.json", "distances.json", "attack.jsonl"):
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
@@ -80,12 +81,16 @@ class TrialTracker:
 
             png = plot_distances(json.loads((workdir / "distances.json").read_text()), workdir / "mask_distance.png")
             self.client.log_artifact(self.run_id, str(png))
-        model_dir = workdir / "ticket_model"
-        if model_dir.exists():
-            from trainables.tune import pyfunc_model
 
-            with mlflow.start_run(run_id=self.run_id, nested=True):
-                info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
-                                               artifacts={"ticket_model": str(model_dir)},
-                                               pip_requirements=PIP_REQUIREMENTS, signature=SIGNATURE)
-            self.set_tag("ticket_model_uri", info.model_uri)
+
+def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
+    """Log a ticket folder as the run's MLflow model `ticket` (from code: nothing pickled); tags the
+    run with `ticket_model_uri` and returns it."""
+    from trainables.tune import pyfunc_model
+
+    with mlflow.start_run(run_id=run_id, nested=True):
+        info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
+                                       artifacts={"ticket_model": str(model_dir)},
+                                       pip_requirements=PIP_REQUIREMENTS, signature=SIGNATURE)
+    client.set_tag(run_id, "ticket_model_uri", info.model_uri)
+    return info.model_uri

@@ -2,7 +2,8 @@
 
 Each runs one configuration end to end (see `trainables.earlyrobust.pipeline`), reports to Tune at
 every convergence check and fine-tune epoch, checkpoints at phase boundaries and each fine-tune
-epoch, and resumes from Tune's checkpoint.  The device is whatever Ray made visible.
+epoch, and resumes from Tune's checkpoint.  Its last checkpoint holds only the ticket model and the
+results (Tune keeps one checkpoint a trial).  The device is whatever Ray made visible.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 
 from ray import tune
 
+from trainables.data import provided
 from trainables.earlyrobust.pipeline import Trial
 from trainables.errors import DivergedError
 from trainables.tune.metrics import complete
@@ -28,7 +30,8 @@ def _workdir() -> Path:
     return root
 
 
-def _run(config: dict, tracking: TrackingInfo | None, dense: bool) -> None:
+def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None) -> None:
+    provided.install(inputs)  # datasets and synonyms resolved by the driver: this node may have no copy
     context = tune.get_context()
     workdir = _workdir()
     tracker = TrialTracker(tracking, context.get_trial_id(), context.get_trial_name(), config) if tracking else None
@@ -56,14 +59,14 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool) -> None:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def ticket_trainable(config: dict, tracking: TrackingInfo | None = None) -> None:
+def ticket_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None) -> None:
     """Search -> draw -> prune -> fine-tune -> attack."""
-    _run(config, tracking, dense=False)
+    _run(config, tracking, False, inputs)
 
 
-def dense_trainable(config: dict, tracking: TrackingInfo | None = None) -> None:
+def dense_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None) -> None:
     """Dense baseline: fine-tune the whole model with `ft_mode` (freelb/pgd/ce), then attack."""
-    _run(config, tracking, dense=True)
+    _run(config, tracking, True, inputs)
 
 
 TRAINABLES = {"ticket": ticket_trainable, "dense": dense_trainable}

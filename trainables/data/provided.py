@@ -1,0 +1,37 @@
+"""Inputs the driver resolved once and handed to the trials through Ray's object store.
+
+On a cluster a trial may run on a node that has neither `../shared/data` nor a dataset file given
+by path, so the driver reads every split a sweep can use, and the synonym table of an attack that
+needs one, before anything starts (`trainables.preflight.resolve_inputs`), and each trial installs
+them here first thing; `load_split` and `load_neighbours` look here before they look on disk.
+"""
+from __future__ import annotations
+
+import datasets
+import pandas as pd
+
+_PROVIDED: dict = {"splits": {}, "synonyms": None}
+
+
+def install(inputs: dict | None) -> None:
+    if inputs:
+        _PROVIDED["splits"].update(inputs.get("splits", {}))
+        if inputs.get("synonyms") is not None:
+            _PROVIDED["synonyms"] = inputs["synonyms"]
+
+
+def key(dataset: str, split: str, data_dir: str) -> str:
+    return f"{dataset}|{split}|{data_dir}"
+
+
+def split(dataset: str, split_name: str, data_dir: str) -> datasets.Dataset | None:
+    frame = _PROVIDED["splits"].get(key(dataset, split_name, data_dir))
+    return None if frame is None else datasets.Dataset.from_pandas(frame, preserve_index=False)
+
+
+def synonyms() -> dict | None:
+    return _PROVIDED["synonyms"]
+
+
+def pack(ds: datasets.Dataset) -> pd.DataFrame:
+    return ds.to_pandas()[["text", "label"]]
