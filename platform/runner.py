@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import math
 import sys
 from pathlib import Path
@@ -132,6 +133,7 @@ def run_sweep(plan) -> int:
             print(f"stopped {killed} Ray processes left by the earlier driver", flush=True)
     ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
              str(environment.ray_temp_dir(local, create=True)), include_dashboard=False, log_to_driver=True,
+             logging_level=logging.WARNING,
              runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
     try:
         check_resources(plan)  # before any MLflow run or sweep folder exists

@@ -57,6 +57,13 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
         if run.info.run_id in reported:
             assert run.data.tags["report_split"] == "test" and m["report_attack_n"] == 16
             assert m["report_aua_ci_low"] <= m["report_aua"] <= m["report_aua_ci_high"]
+    for run in child_runs(client, parent):  # only the trials reported on log a full model
+        assert ("ticket_model_uri" in run.data.tags) == (run.info.run_id in reported)
+    # a finished trial keeps one checkpoint: its ticket and results, no resume state
+    for trial in [d for d in (folder / "s" / "e2e").iterdir() if d.is_dir()]:
+        checkpoints = list(trial.glob("checkpoint_*"))
+        assert len(checkpoints) == 1 and (checkpoints[0] / "ticket_model" / "model.safetensors").is_file()
+        assert not list(trial.rglob("optimizer.safetensors")) and not list(trial.rglob("finetuned.safetensors"))
     tags = version.tags
     assert tags["selection_split"] == "validation" and tags["report_split"] == "test"
     assert float(tags["selection_aua"]) == pytest.approx(champion.data.metrics["aua"], abs=1e-3)
