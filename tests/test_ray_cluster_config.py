@@ -45,3 +45,7 @@ def test_project_checks(config):
     assert not any("SecurityGroupIds" in n or "NetworkInterfaces" in n for n in node_configs), \
         "Ray's default security group opens only SSH"
     assert config["available_node_types"]["head"]["resources"] == {"CPU": 0}
+    # the nodes share no disk: each reaches the S3 storage through an instance profile, not keys
+    assert all("IamInstanceProfile" in n for n in node_configs)
+    assert "--storage-path s3://" in (ROOT / "ray_cluster.yaml").read_text()
+    assert "AWS_SECRET_ACCESS_KEY" not in (ROOT / "ray_cluster.yaml").read_text()
