@@ -21,7 +21,8 @@ def test_fractional_gpu_trials_land_on_both_nodes_of_a_two_node_cluster():
         folder = short_dir()
         done = sweep(["--space", "smoke", "--name", "nodes", "--num-samples", "4", "--max-concurrent", "4",
                       "--cpus-per-trial", "1", "--gpus-per-trial", "0.5", "--ray-address", cluster.address,
-                      "--time-budget-s", "400", "--set", "ft_epochs=1"], folder,
+                      "--time-budget-s", "400", "--set", "ft_epochs=1",
+                      "--storage-path", f"file://{folder / 's'}"], folder,  # both nodes see this disk: shared
                      env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))
         assert done.returncode == 0, done.stderr[-3000:]
         client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
