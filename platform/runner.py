@@ -107,6 +107,12 @@ def _report(plan, chosen: list[dict]) -> None:
 
     from trainables.tune.report import report_ticket
 
+    for row in list(chosen):  # already reported (a resumed sweep that had finished): read it back
+        run = plan.client.get_run(row["run_id"])
+        if "ticket_model_uri" in run.data.tags and "report_split" in run.data.tags:
+            row.update({k: v for k, v in run.data.metrics.items() if k.startswith("report_")},
+                       ticket_model_uri=run.data.tags["ticket_model_uri"])
+            chosen = [r for r in chosen if r is not row]
     if not chosen:
         return
     split = chosen[0]["config"].get("report_split", "test")

@@ -186,6 +186,7 @@ def test_a_sweep_survives_a_node_loss_on_a_cluster_that_shares_no_filesystem(clu
                            env=cluster["env"], capture_output=True, text=True, timeout=600)
     assert again.returncode == 0, again.stderr[-3000:]
     assert len(child_runs(client, parent)) == 2, "a resumed finished sweep runs nothing twice"
+    assert "report: attacking" not in again.stdout, "the front was reported on already: read back, not redone"
 
 
 @pytest.mark.parametrize("extra, message", [

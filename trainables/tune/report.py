@@ -35,7 +35,8 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
         tokenizer = AutoTokenizer.from_pretrained(str(folder / "ticket_model"))
         dev = device()
         out = folder / f"report_attack_{cfg['report_split']}.jsonl"
-        result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
+        result = {} if cfg["attack"] == "none" else evaluate_robustness(
+            model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
         if out.exists():
             client.log_artifact(run_id, str(out))
     metrics = {f"report_{k}": float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)}
