@@ -57,6 +57,9 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
         if lo in out.columns:
             out[key] = [_interval(v, a, b) for v, a, b in zip(out[key], out[lo], out[hi])]
             out = out.drop(columns=[lo, hi]).rename(columns={key: f"{key} [95% CI]"})
+    for key in ("attack_n", "report_attack_n"):
+        if key in out.columns:
+            out[key] = [str(int(v)) if finite(v) else "nan" for v in out[key]]
     return out
 
 
