@@ -148,7 +148,8 @@ def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path)
     space.write_text(smoke + "  ft_mode: freelb\n  head_ratio: 0.0\n  ffn_ratio: 0.0\n"
                      "sweep:\n  num_samples: 1\n  trainable: dense\n")
     folder = short_dir()
-    done = sweep(["--space", str(space), "--name", "dense", "--set", "ft_epochs=1"], folder)
+    # the dense reference at the trial's own K (2 in smoke): dense FreeLB against itself
+    done = sweep(["--space", str(space), "--name", "dense", "--set", "ft_epochs=1", "--set", "dense_ref_steps=2"], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
     run, = child_runs(client, sweep_state(folder, "dense")["parent_run_id"])

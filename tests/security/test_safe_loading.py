@@ -35,8 +35,10 @@ def test_checkpoints_and_tickets_hold_only_safetensors_and_json(smoke_sweep):
     sweep_dir = smoke_sweep["folder"] / "s" / "e2e"
     checkpoints = list(sweep_dir.glob("*/checkpoint_*"))
     assert checkpoints
-    suffixes = {f.suffix for c in checkpoints for f in c.iterdir()}
-    assert suffixes <= {".safetensors", ".json", ".jsonl"}, suffixes
+    files = [f for c in checkpoints for f in c.rglob("*") if f.is_file()]
+    assert any(f.name == "model.safetensors" for f in files), "the final checkpoint holds the ticket model"
+    suffixes = {f.suffix for f in files}
+    assert suffixes <= {".safetensors", ".json", ".jsonl", ".txt"}, suffixes  # .txt: the tokenizer's vocabulary
 
 
 def test_printed_ui_commands_bind_loopback():
