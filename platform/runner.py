@@ -105,7 +105,7 @@ def _report(plan, chosen: list[dict]) -> None:
     split (Ray tasks on any node: the tickets come from the trials' last checkpoints in storage)."""
     import ray
 
-    from trainables.tune.report import report_ticket
+    from trainables.tune.final_report import report_ticket
 
     for row in list(chosen):  # already reported (a resumed sweep that had finished): read it back
         run = plan.client.get_run(row["run_id"])
