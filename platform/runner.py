@@ -100,6 +100,16 @@ def _rows(results, plan, info) -> list[dict]:
     return rows
 
 
+def _read_back(plan, row: dict) -> bool:
+    """Fill in a trial reported on already (a resumed sweep that had finished); False if it was not."""
+    run = plan.client.get_run(row["run_id"])
+    if "ticket_model_uri" not in run.data.tags or "report_split" not in run.data.tags:
+        return False
+    row.update({k: v for k, v in run.data.metrics.items() if k.startswith("report_")},
+               ticket_model_uri=run.data.tags["ticket_model_uri"])
+    return True
+
+
 def _report(plan, chosen: list[dict]) -> None:
     """Log the chosen tickets' models to MLflow and attack them once more on the held-out report
     split (Ray tasks on any node: the tickets come from the trials' last checkpoints in storage)."""
@@ -107,12 +117,7 @@ def _report(plan, chosen: list[dict]) -> None:
 
     from trainables.tune.final_report import report_ticket
 
-    for row in list(chosen):  # already reported (a resumed sweep that had finished): read it back
-        run = plan.client.get_run(row["run_id"])
-        if "ticket_model_uri" in run.data.tags and "report_split" in run.data.tags:
-            row.update({k: v for k, v in run.data.metrics.items() if k.startswith("report_")},
-                       ticket_model_uri=run.data.tags["ticket_model_uri"])
-            chosen = [r for r in chosen if r is not row]
+    chosen = [row for row in chosen if not _read_back(plan, row)]
     if not chosen:
         return
     split = chosen[0]["config"].get("report_split", "test")

@@ -77,11 +77,11 @@ def describe(row: dict) -> str:
     config = row.get("config", {})
 
     def one(prefix: str, split: str) -> str:
-        value = row.get(f"{prefix}aua", float("nan"))
+        name, value = "report" if prefix else "selection", row.get(f"{prefix}aua", float("nan"))
         if not isinstance(value, float) or value != value:
-            return f"{prefix or 'selection '}aua not measured"
-        return (f"{'report' if prefix else 'selection'} aua {value:.3f} [{row[prefix + 'aua_ci_low']:.2f}, "
-                f"{row[prefix + 'aua_ci_high']:.2f}] on {split} (n={int(row.get(prefix + 'attack_n', 0))})")
+            return f"{name} aua not measured"
+        return (f"{name} aua {value:.3f} [{row[prefix + 'aua_ci_low']:.2f}, {row[prefix + 'aua_ci_high']:.2f}] "
+                f"on {split} (n={int(row.get(prefix + 'attack_n', 0))})")
     return f"{one('', config.get('attack_split', 'validation'))}; {one('report_', config.get('report_split', 'test'))}"
 
 
