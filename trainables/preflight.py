@@ -4,13 +4,12 @@ A bad name fails here with one line instead of failing every trial inside Ray.
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from trainables.attacks.synonyms import load_neighbours
 from trainables.config import PARAMS
 from trainables.data import provided
 from trainables.data.datasets import load_split
-from trainables.data.models import PACKAGED, TINY
+from trainables.data.models import PACKAGED, TINY, minilm_path
+from trainables.earlyrobust.families import SUPPORTED
 from trainables.errors import ConfigError
 
 
@@ -25,15 +24,22 @@ def candidates(space, key: str) -> list:
 
 
 def check_model(name: str) -> None:
-    if name in PACKAGED or name in TINY or Path(name).is_dir():
-        return
+    """The model exists here (or on the hub, when online) and its encoder family is supported."""
     from transformers import AutoConfig
 
-    try:
-        AutoConfig.from_pretrained(name)
-    except (OSError, ValueError):
-        raise ConfigError(f"parameter 'model' = {name!r} is not a packaged model ({', '.join(PACKAGED + tuple(TINY))}), "
-                          "a local folder, or a Hugging Face id reachable now: fix the name or go online") from None
+    if name in TINY:
+        model_type = TINY[name](8, 2).model_type
+    elif name in PACKAGED:
+        model_type = AutoConfig.from_pretrained(str(minilm_path())).model_type
+    else:
+        try:
+            model_type = AutoConfig.from_pretrained(name).model_type
+        except (OSError, ValueError):
+            raise ConfigError(f"parameter 'model' = {name!r} is not a packaged model ({', '.join(PACKAGED + tuple(TINY))}), "
+                              "a local folder, or a Hugging Face id reachable now: fix the name or go online") from None
+    if model_type not in SUPPORTED:
+        raise ConfigError(f"parameter 'model' = {name!r} is a '{model_type}' model, an encoder family this platform "
+                          f"cannot prune: use one of {', '.join(SUPPORTED)} (adding one: trainables/earlyrobust/families/)")
 
 
 def check_sources(space) -> dict:
@@ -61,7 +67,6 @@ def check_attack(name: str) -> None:
     if name != "textfooler":
         return
     from trainables.attacks.pos import lexicon
-    from trainables.data.models import minilm_path
 
     load_neighbours()
     lexicon()

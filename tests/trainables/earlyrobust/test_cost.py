@@ -1,5 +1,6 @@
 """Analytic FLOPs against an independent count (torch's FlopCounterMode) of real steps: forward,
-a CE training step, FreeLB and PGD steps, on a dense and a pruned model; the speed-up's edge cases."""
+a CE training step, FreeLB and PGD steps, on a dense and a pruned model of every encoder family; the
+speed-up's edge cases."""
 import math
 
 import numpy as np
@@ -7,7 +8,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
-from transformers import AutoModelForSequenceClassification, BertConfig
+from transformers import AutoModelForSequenceClassification
+
+from trainables.data.models import TINY, TINY_INPUTS
 
 from trainables.adversarial import make_adversary
 from trainables.earlyrobust.architecture import structure
@@ -18,10 +21,10 @@ from trainables.earlyrobust.tickets import draw_ticket
 BATCH, SEQ = 4, 16
 
 
-def tiny(pruned: bool):
+def tiny(pruned: bool, name: str = "tiny-bert"):
     torch.manual_seed(0)
-    config = BertConfig(vocab_size=100, hidden_size=32, num_hidden_layers=2, num_attention_heads=4,
-                        intermediate_size=64, max_position_embeddings=64, num_labels=2, attn_implementation="eager")
+    config = TINY[name](100, 2)
+    config._attn_implementation = "eager"  # FlopCounterMode counts eager attention's matmuls
     model = AutoModelForSequenceClassification.from_config(config)
     if pruned:
         heads, ffn = structure(model)
@@ -30,10 +33,11 @@ def tiny(pruned: bool):
     return model
 
 
-def batch():
+def batch(name: str = "tiny-bert"):
     g = torch.Generator().manual_seed(1)
-    return {"input_ids": torch.randint(0, 100, (BATCH, SEQ), generator=g), "attention_mask": torch.ones(BATCH, SEQ, dtype=torch.long),
-            "token_type_ids": torch.zeros(BATCH, SEQ, dtype=torch.long), "labels": torch.tensor([0, 1, 0, 1])}
+    b = {"input_ids": torch.randint(3, 100, (BATCH, SEQ), generator=g), "attention_mask": torch.ones(BATCH, SEQ, dtype=torch.long),
+         "token_type_ids": torch.zeros(BATCH, SEQ, dtype=torch.long), "labels": torch.tensor([0, 1, 0, 1])}
+    return {k: v for k, v in b.items() if k == "labels" or k in TINY_INPUTS.get(name, b)}
 
 
 def counted(fn) -> int:
@@ -47,9 +51,10 @@ def ce_step(model, b):
     F.cross_entropy(model(**inputs).logits, b["labels"]).backward()
 
 
+@pytest.mark.parametrize("name", list(TINY))
 @pytest.mark.parametrize("pruned", [False, True])
-def test_formulas_match_an_independent_count(pruned):
-    model, b = tiny(pruned), batch()
+def test_formulas_match_an_independent_count(pruned, name):
+    model, b = tiny(pruned, name), batch(name)
     cost, tokens = ModelCost.of(model), BATCH * SEQ
     inputs = {k: v for k, v in b.items() if k != "labels"}
     with torch.no_grad():

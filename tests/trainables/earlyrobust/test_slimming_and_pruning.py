@@ -1,16 +1,23 @@
-"""Coefficients act exactly like heads/neurons; physical pruning matches; save -> load is exact."""
+"""For every encoder family (a tiny random model each): coefficients act exactly like heads/neurons;
+physical pruning matches zeroing; save -> load (the project's loader and plain transformers with
+`trust_remote_code`) is exact."""
 import copy
 
 import numpy as np
 import pytest
 import torch
 
-from trainables.data.models import load_model
-from trainables.earlyrobust.architecture import head_size, structure
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+from trainables.data.models import TINY, load_model, load_tokenizer
+from trainables.earlyrobust.architecture import structure
 from trainables.earlyrobust.pruning import (load_pruned, parameter_count, predicted_parameter_count, prune_model,
                                             save_pruned)
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import draw_ticket
+
+
+FAMILY_MODELS = list(TINY)  # BERT, RoBERTa, DistilBERT, DeBERTa-v3, ModernBERT
 
 
 def logits(model, batch):
@@ -24,7 +31,7 @@ def random_ticket_for(model, head_ratio=0.5, ffn_ratio=0.4, seed=0, scope="globa
     return draw_ticket([rng.random(n) for n in heads], [rng.random(n) for n in ffn], head_ratio, ffn_ratio, scope)
 
 
-@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
+@pytest.mark.parametrize("name", FAMILY_MODELS)
 def test_unit_coefficients_leave_logits_unchanged(name, batch):
     model = load_model(name, 2).eval()
     before = logits(model, batch)
@@ -37,7 +44,7 @@ def test_unit_coefficients_leave_logits_unchanged(name, batch):
     assert torch.equal(logits(model, batch), before)
 
 
-@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
+@pytest.mark.parametrize("name", FAMILY_MODELS)
 def test_zero_coefficient_equals_physical_removal(name, batch):
     model = load_model(name, 2).eval()
     ticket = random_ticket_for(model, head_ratio=0.5, ffn_ratio=0.5, scope="layerwise")
@@ -62,21 +69,31 @@ def test_layers_may_keep_different_head_counts(batch):
     assert torch.isfinite(logits(model, batch)).all()
 
 
-@pytest.mark.parametrize("name", ["tiny-bert", "tiny-roberta"])
-def test_save_load_identical_logits_and_predicted_parameter_count(name, batch, tmp_path):
+@pytest.mark.parametrize("name", FAMILY_MODELS)
+def test_save_load_identical_logits_in_both_loaders(name, batch, tmp_path):
     model = load_model(name, 2).eval()
     dense = parameter_count(model)
-    ticket = random_ticket_for(model, head_ratio=1 / 6, ffn_ratio=0.4)
+    ticket = random_ticket_for(model, head_ratio=1 / 6, ffn_ratio=0.4, scope="layerwise")
     prune_model(model, ticket)
-    layer = model.base_model.encoder.layer[0]
-    assert parameter_count(model) == predicted_parameter_count(dense, ticket, model.config.hidden_size, head_size(layer))
     assert parameter_count(model) < dense
-    save_pruned(model, ticket, tmp_path / "ticket")
-    assert sorted(p.name for p in (tmp_path / "ticket").iterdir()) == ["config.json", "model.safetensors", "ticket.json"]
+    if model.config.model_type in ("bert", "roberta"):
+        layer = model.base_model.encoder.layer[0]
+        size = layer.attention.self.attention_head_size
+        assert parameter_count(model) == predicted_parameter_count(dense, ticket, model.config.hidden_size, size)
+    save_pruned(model, ticket, tmp_path / "ticket", load_tokenizer(name), max_length=40)
+    files = {p.name for p in (tmp_path / "ticket").iterdir()}
+    assert {"config.json", "model.safetensors", "ticket.json", "modeling_ticket.py", "tokenizer_config.json"} <= files
     loaded, loaded_ticket = load_pruned(tmp_path / "ticket")
     assert loaded_ticket == ticket
     assert torch.equal(logits(loaded, batch), logits(model, batch))
     assert parameter_count(loaded) == parameter_count(model)
+    # plain transformers: the folder's own modeling file rebuilds the per-layer structure
+    remote = AutoModelForSequenceClassification.from_pretrained(tmp_path / "ticket", trust_remote_code=True).eval()
+    assert type(remote).__name__ == "TicketForSequenceClassification" and isinstance(remote, type(model))
+    assert structure(remote) == structure(model)
+    torch.testing.assert_close(logits(remote, batch), logits(model, batch), rtol=0, atol=1e-5)
+    tokenizer = AutoTokenizer.from_pretrained(tmp_path / "ticket")
+    assert tokenizer.model_max_length == 40, "the ticket's tokenizer truncates where the trial did"
 
 
 def test_ticket_must_fit_the_model():
