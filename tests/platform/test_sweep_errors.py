@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FILES = {"bad_yaml": ("bad.yaml", "fixed:\n  model: tiny-bert\n   lr: [1\n"),
          "unknown_key_yaml": ("mine.yaml", "fixed:\n  modle: tiny-bert\n"),
          "empty_csv": ("empty.csv", "text,label\n"),
-         "nolabel_csv": ("nolabel.csv", "text,stars\ngood,5\n")}
+         "nolabel_csv": ("nolabel.csv", "text,stars\ngood,5\n"),
+         "gpt2_model": ("gpt2/config.json", '{"model_type": "gpt2", "n_layer": 1, "n_embd": 16, "n_head": 2}')}
 
 
 @pytest.fixture()
@@ -20,8 +21,9 @@ def files(tmp_path) -> dict:
     """The bad input files the cases below name as {bad_yaml}, {empty_csv}, ..."""
     out = {}
     for key, (name, text) in FILES.items():
+        (tmp_path / name).parent.mkdir(exist_ok=True)
         (tmp_path / name).write_text(text)
-        out[key] = tmp_path / name
+        out[key] = tmp_path / name if "/" not in name else (tmp_path / name).parent  # a model folder
     return out
 
 
@@ -46,6 +48,7 @@ CASES = [
     (["--space", "smoke", "--mlflow-uri", "ftp://x"], "is not supported"),
     (["--bogus"], "unrecognized arguments: --bogus"),
     (["--space", "smoke", "--set", "model=no-such-org/no-such-model"], "'model' = 'no-such-org/no-such-model' is not a packaged model"),
+    (["--space", "smoke", "--set", "model={gpt2_model}"], "is a 'gpt2' model, an encoder family this platform cannot prune"),
     (["--space", "smoke", "--set", "dataset=/no/such/folder"], "'dataset' = '/no/such/folder' is unknown"),
     (["--space", "smoke", "--set", "data_dir=/no/such/folder"], "'data_dir' = '/no/such/folder' is not a folder"),
     (["--space", "smoke", "--set", "dataset={empty_csv}"], "is empty: it needs at least one labelled row"),

@@ -1,34 +1,53 @@
-"""The fine-tuned ticket as an MLflow pyfunc model: a DataFrame with a `text` column in, labels and
-class probabilities out.
+"""The fine-tuned ticket as an MLflow pyfunc model: a DataFrame with a `text` column in, the label and
+the class probabilities out.
 
-Logged as "model from code" (this file), so nothing is pickled: the weights travel as the ticket's
-safetensors folder.  (`mlflow.pytorch.log_model` defaults to pt2 export, which fails on HF models.)"""
+Logged as "model from code" (this file), so nothing is pickled: the weights travel as the ticket
+folder.  This file imports nothing from the project: the folder carries its own modeling file
+(`modeling_ticket.py`), which is loaded here directly (what `trust_remote_code=True` does, without
+transformers' module cache).  So the registered model loads and serves wherever mlflow, torch,
+transformers and pandas are installed.  Inputs are truncated at the trial's `max_length` (the model
+config's `max_length`).  (`mlflow.pytorch.log_model` defaults to pt2 export, which fails on HF models.)"""
 from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
 
 import mlflow.models
 import mlflow.pyfunc
 import pandas as pd
 import torch
 
+BATCH = 64
+
 
 class TicketClassifier(mlflow.pyfunc.PythonModel):
     def load_context(self, context):
+        import transformers
         from transformers import AutoTokenizer
 
-        from trainables.earlyrobust.pruning import load_pruned
-
-        folder = context.artifacts["ticket_model"]
-        self.model, self.ticket = load_pruned(folder)
+        transformers.logging.disable_progress_bar()
+        folder = Path(context.artifacts["ticket_model"])
+        spec = importlib.util.spec_from_file_location("modeling_ticket", folder / "modeling_ticket.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = module  # transformers looks the model's module up by name
+        spec.loader.exec_module(module)
+        self.model = module.TicketForSequenceClassification.from_pretrained(folder).eval()
         self.tokenizer = AutoTokenizer.from_pretrained(folder)
+        self.max_length = int((context.model_config or {}).get("max_length", self.tokenizer.model_max_length))
 
     def predict(self, context, model_input: pd.DataFrame, params=None) -> pd.DataFrame:
-        texts = list(model_input["text"] if isinstance(model_input, pd.DataFrame) else model_input)
-        enc = self.tokenizer(texts, padding=True, truncation=True, max_length=256, return_tensors="pt")
+        texts = [str(t) for t in (model_input["text"] if isinstance(model_input, pd.DataFrame) else model_input)]
+        chunks = []
         with torch.no_grad():
-            probs = torch.softmax(self.model(**enc).logits, dim=-1).numpy()
-        out = pd.DataFrame({"label": probs.argmax(1)})
+            for start in range(0, len(texts), BATCH):
+                enc = self.tokenizer(texts[start:start + BATCH], padding=True, truncation=True,
+                                     max_length=self.max_length, return_tensors="pt")
+                chunks.append(torch.softmax(self.model(**enc).logits.float(), dim=-1))
+        probs = torch.cat(chunks).numpy() if chunks else torch.empty(0, self.model.config.num_labels).numpy()
+        out = pd.DataFrame({"label": probs.argmax(1).astype("int64")})
         for k in range(probs.shape[1]):
-            out[f"prob_{k}"] = probs[:, k]
+            out[f"prob_{k}"] = probs[:, k].astype("float64")
         return out
 
 

@@ -22,9 +22,25 @@ from mlflow.tracking import MlflowClient
 
 from trainables.tune.metrics import METRICS
 
-SIGNATURE = ModelSignature(inputs=Schema([ColSpec("string", "text")]),
-                           outputs=Schema([ColSpec("long", "label")]))
-PIP_REQUIREMENTS = ["torch==2.13.0", "transformers>=5.2,<5.3", "safetensors", "pandas", "earlyrobust-platform"]
+INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
+
+
+def signature(num_labels: int) -> ModelSignature:
+    return ModelSignature(inputs=Schema([ColSpec("string", "text")]),
+                          outputs=Schema([ColSpec("long", "label")] +
+                                         [ColSpec("double", f"prob_{k}") for k in range(num_labels)]))
+
+
+def pip_requirements() -> list[str]:
+    """What the registered model needs, pinned to what logged it; all on the public index."""
+    import pandas
+    import safetensors
+    import torch
+    import transformers
+
+    return [f"mlflow=={mlflow.__version__}", f"torch=={torch.__version__.split('+')[0]}",
+            f"transformers=={transformers.__version__}", f"safetensors=={safetensors.__version__}",
+            f"pandas=={pandas.__version__}"]
 
 
 @dataclass(frozen=True)
@@ -84,13 +100,22 @@ class TrialTracker:
 
 
 def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
-    """Log a ticket folder as the run's MLflow model `ticket` (from code: nothing pickled); tags the
-    run with `ticket_model_uri` and returns it."""
+    """Log a ticket folder as the run's MLflow model `ticket` (from code: nothing pickled, nothing of this
+    project imported at load); tags the run with `ticket_model_uri` and returns it."""
+    import pandas as pd
+
     from trainables.tune import pyfunc_model
 
+    from transformers import AutoConfig
+
+    num_labels = AutoConfig.from_pretrained(model_dir).num_labels
+    max_length = json.loads((model_dir / "tokenizer_config.json").read_text())["model_max_length"]
     with mlflow.start_run(run_id=run_id, nested=True):
         info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
                                        artifacts={"ticket_model": str(model_dir)},
-                                       pip_requirements=PIP_REQUIREMENTS, signature=SIGNATURE)
+                                       model_config={"max_length": int(max_length)},
+                                       pip_requirements=pip_requirements(),
+                                       signature=signature(num_labels),
+                                       input_example=pd.DataFrame({"text": INPUT_EXAMPLE}))
     client.set_tag(run_id, "ticket_model_uri", info.model_uri)
     return info.model_uri
