@@ -1,5 +1,6 @@
-"""Safe artifacts: checkpoints and tickets are safetensors + JSON; nothing in the project unpickles
-or loads YAML unsafely; tracking and UI commands bind to 127.0.0.1."""
+"""Safe artifacts: checkpoints and tickets are safetensors + JSON (+ the ticket's own modeling file,
+which only plain transformers with `trust_remote_code` runs, never the project); nothing in the project
+unpickles or loads YAML unsafely; tracking and UI commands bind to 127.0.0.1."""
 import re
 import subprocess
 from pathlib import Path
@@ -37,8 +38,34 @@ def test_checkpoints_and_tickets_hold_only_safetensors_and_json(smoke_sweep):
     assert checkpoints
     files = [f for c in checkpoints for f in c.rglob("*") if f.is_file()]
     assert any(f.name == "model.safetensors" for f in files), "the final checkpoint holds the ticket model"
-    suffixes = {f.suffix for f in files}
+    suffixes = {f.suffix for f in files if f.name != "modeling_ticket.py"}
     assert suffixes <= {".safetensors", ".json", ".jsonl", ".txt"}, suffixes  # .txt: the tokenizer's vocabulary
+    template = (ROOT / "trainables" / "earlyrobust" / "hf_modeling_ticket.py").read_text()
+    for code in (f for f in files if f.suffix == ".py"):
+        assert code.name == "modeling_ticket.py"
+        assert code.read_text() == template, "the ticket's modeling file is the project's template (BERT base)"
+
+
+def test_the_projects_loader_never_runs_the_tickets_code(tmp_path, batch):
+    import numpy as np
+    import torch
+
+    from trainables.data.models import load_model
+    from trainables.earlyrobust.architecture import structure
+    from trainables.earlyrobust.pruning import load_pruned, prune_model, save_pruned
+    from trainables.earlyrobust.tickets import draw_ticket
+
+    model = load_model("tiny-bert", 2).eval()
+    heads, ffn = structure(model)
+    prune_model(model, draw_ticket([np.arange(n, dtype=float) for n in heads], [np.arange(n, dtype=float) for n in ffn],
+                                   0.5, 0.5))
+    save_pruned(model, draw_ticket([np.arange(n, dtype=float) for n in heads], [np.arange(n, dtype=float) for n in ffn],
+                                   0.5, 0.5), tmp_path)
+    (tmp_path / "modeling_ticket.py").write_text("raise SystemExit('the ticket folder code ran')\n")
+    loaded, _ = load_pruned(tmp_path)
+    inputs = {k: batch[k] for k in ("input_ids", "attention_mask")}
+    with torch.no_grad():
+        assert torch.equal(loaded(**inputs).logits, model(**inputs).logits)
 
 
 def test_printed_ui_commands_bind_loopback():
