@@ -15,14 +15,27 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+def _base_configs() -> dict:
+    """The published base shapes of each encoder family (transformers' defaults, DeBERTa-v3's settings)."""
+    from transformers import BertConfig, DebertaV2Config, DistilBertConfig, ModernBertConfig
+
+    return {"bert-base": BertConfig, "distilbert-base": DistilBertConfig, "modernbert-base": ModernBertConfig,
+            "deberta-v3-base": lambda **kw: DebertaV2Config(
+                vocab_size=128100, relative_attention=True, pos_att_type=["p2c", "c2p"], position_buckets=256,
+                max_relative_positions=-1, share_att_key=True, norm_rel_ebd="layer_norm",
+                position_biased_input=False, type_vocab_size=0, **kw)}
+
+
 def build_model(name: str, num_labels: int = 2):
-    """`bert-base`: BERT-base shapes with random weights (speed does not depend on the weights);
-    anything else goes through the platform's model loader (minilm, tiny-bert, HF names)."""
-    if name == "bert-base":
-        from transformers import BertConfig, BertForSequenceClassification
+    """`bert-base`, `distilbert-base`, `deberta-v3-base`, `modernbert-base`: those shapes with random
+    weights (speed does not depend on the weights); anything else goes through the platform's model
+    loader (minilm, tiny-bert, HF names)."""
+    configs = _base_configs()
+    if name in configs:
+        from transformers import AutoModelForSequenceClassification
 
         torch.manual_seed(0)
-        return BertForSequenceClassification(BertConfig(num_labels=num_labels))
+        return AutoModelForSequenceClassification.from_config(configs[name](num_labels=num_labels))
     from trainables.data.models import load_model
 
     return load_model(name, num_labels)

@@ -50,7 +50,8 @@ def main(argv=None) -> None:
                 with torch.inference_mode():
                     model(input_ids=ids, attention_mask=mask)
             t = interleaved_medians({"dense": lambda: run(dense), "pruned": lambda: run(pruned)}, dev, args.repeats)
-            ideal = ModelCost.of(dense).forward_flops(1, args.seq_len) / ModelCost.of(pruned).forward_flops(1, args.seq_len)
+            tokens = batch * args.seq_len
+            ideal = ModelCost.of(dense).forward_flops(tokens, args.seq_len) / ModelCost.of(pruned).forward_flops(tokens, args.seq_len)
             rows.append({"heads_pruned": round(head_ratio, 3), "ffn_pruned": ffn_ratio, "batch": batch,
                          "dense_ms": 1e3 * t["dense"], "pruned_ms": 1e3 * t["pruned"],
                          "speedup": t["dense"] / t["pruned"], "ideal_flop_ratio": ideal,
