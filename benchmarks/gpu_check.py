@@ -101,7 +101,7 @@ def main(argv=None):
     model = build_model(args.model).to(dev)
     loader = synthetic_batches(200, 32, 64, dev, seed=1)
     cost, checks = CostMeter(), []
-    result = run_search(model, loader, SearchSettings(lr=1e-4, epochs=1.0, check_interval=0.05, l1_head=1e-4, l1_ffn=1e-3),
+    result = run_search(model, loader, SearchSettings.with_defaults(lr=1e-4, epochs=1.0, check_interval=0.05, l1_head=1e-4, l1_ffn=1e-3),
                         make_adversary("freelb", 3, 0.01, 0.05), make_rule("earlyrobust", 0.1, 3), cost, dev, checks.append)
     search = {"steps": result.steps, "epochs": result.epochs, "converged": result.ticket.converged,
               "ticket_epoch": result.ticket.epoch, "seconds": cost.seconds["search"],

@@ -52,17 +52,28 @@ def _with_resources(plan, info):
 def _tuner(plan, info):
     from ray import tune
 
+    from trainables.earlyrobust.progress import Progress
     from trainables.tune.callback import CloseMlflowRuns
 
     path = plan.storage.where(plan.name)
     trainable = _with_resources(plan, info)
     if plan.args.resume and tune.Tuner.can_restore(path):
-        return tune.Tuner.restore(path, trainable=trainable, param_space=plan.space.tune_space(),
-                                  resume_unfinished=True, resume_errored=True)
+        tuner = tune.Tuner.restore(path, trainable=trainable, param_space=plan.space.tune_space(),
+                                   resume_unfinished=True, resume_errored=True)
+        # what may change on resume (platform/sweep.py RESUMABLE): Tune restores its pickled TuneConfig,
+        # so the new concurrency and time budget are set on it (no public API for this in Ray 2.60)
+        config = tuner._local_tuner._tune_config
+        config.time_budget_s = plan.args.time_budget_s
+        if config.search_alg is not None:
+            config.search_alg.set_max_concurrency(plan.max_concurrent)
+        return tuner
     # one checkpoint a trial: Tune deletes the older one once the newer is stored, so resume stays
     # exact while a trial runs, and a finished trial keeps only its last (ticket + results) one
     run_config = tune.RunConfig(
         name=plan.name, storage_path=plan.storage.uri, callbacks=[CloseMlflowRuns(info)], verbose=1,
+        # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
+        progress_reporter=tune.CLIReporter(metric_columns=Progress.COLUMNS, parameter_columns=plan.space.varied(),
+                                           max_report_frequency=15, print_intermediate_tables=True),
         checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
         failure_config=tune.FailureConfig(max_failures=1))
     tune_config = tune.TuneConfig(search_alg=_searcher(plan), scheduler=_scheduler(plan), num_samples=plan.num_samples,
@@ -184,5 +195,5 @@ def run_sweep(plan) -> int:
     plan.client.set_terminated(info.parent_run_id, "FINISHED" if not unfinished else "FAILED")
     ui = tracking.redact(plan.mlflow_uri)
     print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
-          f"  then http://127.0.0.1:5000/#/experiments/{info.experiment_id}/runs")
+          f"  then {tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id)}")
     return 0 if best is not None else 1

@@ -35,6 +35,8 @@ from platform.storage import Storage  # noqa: E402
 OBJECTIVES = ("aua", "multi")
 SCHEDULERS = ("asha", "none")
 STATE_FILE = "sweep.json"
+# what --resume may change; every other setting is the sweep's own (saved in sweep.json)
+RESUMABLE = ("resume", "name", "storage_path", "max_concurrent", "time_budget_s", "ray_address", "dry_run")
 
 
 class Parser(argparse.ArgumentParser):
@@ -65,7 +67,45 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-budget-s", type=float, help="stop the whole sweep after this many seconds")
     p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
+    p.add_argument("--list-params", action="store_true", help="print every parameter a space or --set may fix: "
+                   "default, allowed values, help; then exit")
+    p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
+                   "would run, and exit 0 without starting Ray or touching MLflow")
     return p
+
+
+def list_params() -> str:
+    from trainables.config import PARAMS
+
+    rows = [(name, repr(p.default), p.allowed(), p.help) for name, p in PARAMS.items()]
+    widths = [max(len(r[i]) for r in rows + [("parameter", "default", "allowed", "")]) for i in range(3)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(("parameter", "default", "allowed"), widths)) + "  help"]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3] for r in rows]
+    return "\n".join(lines)
+
+
+def describe_plan(plan: "Plan") -> str:
+    """What a sweep would run: the resolved space and the sweep's settings."""
+    space = plan.space
+    lines = [f"sweep {plan.name} (dry run: nothing started)", f"  space      {space.name}: {space.description}"]
+    lines += [f"  trials     {plan.num_samples}, {plan.max_concurrent} at once, {plan.cpus:g} CPU + {plan.gpus:g} GPU "
+              f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
+              f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {tracking.redact(plan.mlflow_uri)} "
+              f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",
+              "  searched:"]
+    lines += [f"    {key:<20} {kind} {args}" for key, spec in space.search.items() for kind, args in spec.items()]
+    from trainables.config import validate_config
+
+    resolved = validate_config({**space.fixed, **{k: _first(spec) for k, spec in space.search.items()}})
+    lines.append("  fixed (space, --set and defaults):")
+    lines += [f"    {key:<20} {value!r}" + ("" if key in space.fixed else "  (default)")
+              for key, value in resolved.items() if key not in space.search]
+    return "\n".join(lines)
+
+
+def _first(spec: dict):
+    (kind, args), = spec.items()
+    return args[0]
 
 
 @dataclass
@@ -112,16 +152,23 @@ def plan_from(args: argparse.Namespace) -> Plan:
 
     try:
         storage = Storage(args.storage_path)
-        storage.check_writable()
+        if not args.dry_run:
+            storage.check_writable()
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     if args.resume:
+        given = {k: v for k, v in vars(args).items() if k not in RESUMABLE and v != parser().get_default(k)}
         args.name = args.name or latest_sweep(storage)
         if not storage.exists(args.name, STATE_FILE):
             raise UsageError(f"--resume: no sweep named {args.name!r} in {storage}")
         saved = json.loads(storage.read_text(args.name, STATE_FILE))["args"]
+        changed = [k for k, v in given.items() if saved.get(k) != v]
+        if changed:
+            flag = "--" + changed[0].replace("_", "-")
+            raise UsageError(f"--resume keeps the sweep's own settings, so {flag} cannot change: only "
+                             "--max-concurrent, --time-budget-s and --ray-address may change on resume")
         for key, value in saved.items():  # the resumed sweep keeps its own settings
-            if key not in ("resume", "ray_address", "time_budget_s"):
+            if key not in RESUMABLE or (key in ("max_concurrent", "time_budget_s") and getattr(args, key) is None):
                 setattr(args, key, value)
     space = load_space(args.space or "quick").with_fixed(parse_sets(args.set))
     sweep = space.sweep
@@ -148,7 +195,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
 
     inputs = check_sources(space)
     uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
-    client = tracking.check_reachable(uri)
+    client = None if args.dry_run else tracking.check_reachable(uri)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
@@ -161,10 +208,17 @@ def main(argv: list[str] | None = None) -> int:
     from trainables.errors import ConfigError
 
     try:
-        plan = plan_from(parser().parse_args(argv))
+        args = parser().parse_args(argv)
+        if args.list_params:
+            print(list_params())
+            return 0
+        plan = plan_from(args)
     except (UsageError, ConfigError) as exc:
         print(f"sweep: error: {exc}", file=sys.stderr)
         return 2
+    if args.dry_run:
+        print(describe_plan(plan))
+        return 0
     from platform.runner import run_sweep
 
     try:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import quote, urlencode, urlsplit, urlunsplit
 
 from mlflow.tracking import MlflowClient
 
@@ -55,12 +55,27 @@ def check_reachable(uri: str) -> MlflowClient:
     return client
 
 
+# MLflow 3.17 opens an experiment on its GenAI overview unless told it holds model training: the tag
+# (read where the UI's workflow selector is off) and `workflowType=machine_learning` in the URL (the
+# selector's default is GenAI, kept in the browser's local storage)
+KIND = {"mlflow.experimentKind": "custom_model_development"}
+
+
 def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -> str:
     found = client.get_experiment_by_name(name)
     if found is not None:
+        if found.tags.get("mlflow.experimentKind") is None:
+            client.set_experiment_tag(found.experiment_id, *next(iter(KIND.items())))
         return found.experiment_id
     location = artifact_root.resolve().as_uri() if artifact_root is not None else None
-    return client.create_experiment(name, artifact_location=location)
+    return client.create_experiment(name, artifact_location=location, tags=KIND)
+
+
+def runs_url(base: str, experiment: str, parent_run_id: str) -> str:
+    """The experiment's runs table showing this sweep's trials (flat, best aua first)."""
+    query = urlencode({"workflowType": "machine_learning", "searchFilter": f"tags.mlflow.parentRunId = '{parent_run_id}'",
+                       "orderByKey": "metrics.`aua`", "orderByAsc": "false"}, quote_via=quote)
+    return f"{base}/#/experiments/{experiment}/runs?{query}"
 
 
 def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str) -> str:

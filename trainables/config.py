@@ -1,13 +1,16 @@
 """Every trial parameter: its default, its type and the values allowed.
 
 One table serves the trainables (which validate the config they are given), the search spaces
-(which validate every key a user writes) and MLflow (which logs the resolved values).
+(which validate every key a user writes), MLflow (which logs the resolved values) and
+`python -m platform.sweep --list-params`.  Every default is written here and nowhere else.  Choices
+that name a registry (attacks, adversarial methods, convergence rules) are read from it, so adding one
+there is enough.
 """
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
 from trainables.errors import ConfigError
 
@@ -16,17 +19,20 @@ from trainables.errors import ConfigError
 class Param:
     default: Any
     kind: type
-    choices: tuple | None = None
+    choices: tuple | Callable[[], tuple] | None = None  # a callable reads a registry when asked
     low: float | None = None
     high: float | None = None
     low_open: bool = False
     high_open: bool = False
     help: str = ""
 
+    def options(self) -> tuple | None:
+        return self.choices() if callable(self.choices) else self.choices
+
     def allowed(self) -> str:
         kind = {int: "an integer", float: "a float", str: "a string", bool: "true or false"}[self.kind]
-        if self.choices:
-            return "one of " + ", ".join(map(str, self.choices))
+        if self.options():
+            return "one of " + ", ".join(map(str, self.options()))
         if self.low is None and self.high is None:
             return kind
         if self.high is None:
@@ -49,7 +55,7 @@ class Param:
             raise bad from None
         if self.kind is float and not math.isfinite(value):
             raise bad
-        if self.choices and value not in self.choices:
+        if self.options() and value not in self.options():
             raise bad
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
             raise bad
@@ -66,50 +72,70 @@ def _positive(default, kind=float, help=""):
     return Param(default, kind, low=0, low_open=True, help=help)
 
 
+def _attacks() -> tuple:
+    from trainables.attacks import ATTACKS, OTHER
+
+    return tuple(ATTACKS) + OTHER
+
+
+def _adversaries() -> tuple:
+    from trainables.adversarial import ADVERSARIES
+
+    return tuple(ADVERSARIES)
+
+
+def _rules() -> tuple:
+    from trainables.convergence import RULES
+
+    return tuple(RULES)
+
+
 PARAMS: dict[str, Param] = {
     # data and model
-    "model": Param("minilm", str, help="packaged name (minilm, tiny-bert, tiny-roberta), HF name or path"),
+    "model": Param("minilm", str, help="packaged minilm, a tiny-* test model, a HF id or a local folder; "
+                                       "families: see trainables/earlyrobust/families"),
     "dataset": Param("sst2", str, help="sst2, ag_news, imdb, or a path to a folder or file"),
     "data_dir": Param("", str, help="folder holding local copies of named datasets"),
     "train_size": Param(0, int, low=0, help="training examples used (0 = all)"),
     "eval_size": Param(0, int, low=0, help="evaluation examples for clean accuracy (0 = all)"),
     "eval_split": Param("validation", str, choices=("validation", "test"),
                         help="split of eval_acc after each fine-tune epoch (ASHA selects on it)"),
-    "max_length": _positive(64, int),
-    "batch_size": _positive(32, int),
-    "seed": Param(42, int, low=0),
+    "max_length": _positive(64, int, "tokens per example (longer ones are truncated)"),
+    "batch_size": _positive(32, int, "examples per step"),
+    "seed": Param(42, int, low=0, help="seeds the classifier head, data order and the attacked sample"),
     # search stage
-    "lr": _positive(2e-5),
-    "weight_decay": Param(0.01, float, low=0.0),
+    "lr": _positive(2e-5, help="search learning rate (weights and coefficients)"),
+    "weight_decay": Param(0.01, float, low=0.0, help="search AdamW weight decay"),
     "warmup_ratio": _ratio(0.1, "fraction of search steps spent warming up"),
-    "adv_method": Param("freelb", str, choices=("freelb", "pgd")),
+    "adv_method": Param("freelb", str, choices=_adversaries, help="adversarial training of the search"),
     "adv_steps": _positive(5, int, "K ascent steps"),
     "adv_lr": _positive(0.01, help="ascent step size"),
-    "adv_init_mag": Param(0.05, float, low=0.0),
+    "adv_init_mag": Param(0.05, float, low=0.0, help="initial perturbation magnitude"),
     "adv_max_norm": Param(0.0, float, low=0.0, help="norm bound (0 = unbounded; PGD needs > 0)"),
-    "adv_norm": Param("l2", str, choices=("l2", "linf")),
-    "l1_head": Param(1e-5, float, low=0.0),
-    "l1_ffn": Param(2e-4, float, low=0.0),
+    "adv_norm": Param("l2", str, choices=("l2", "linf"), help="norm of the perturbation bound"),
+    "l1_head": Param(1e-5, float, low=0.0, help="L1 weight on head coefficients"),
+    "l1_ffn": Param(2e-4, float, low=0.0, help="L1 weight on FFN-neuron coefficients"),
     "search_epochs": _positive(1.0, help="search budget in epochs; the search stops earlier on convergence"),
     # ticket
     "head_ratio": _ratio(1 / 6, "fraction of attention heads pruned"),
     "ffn_ratio": _ratio(0.4, "fraction of FFN neurons pruned"),
-    "prune_scope": Param("global", str, choices=("global", "layerwise")),
+    "prune_scope": Param("global", str, choices=("global", "layerwise"), help="rank units over all layers or per layer"),
     "ffn_multiple": Param(1, int, low=1, help="round kept FFN neurons per layer to a multiple (64 suits GPUs)"),
     # convergence
-    "conv_rule": Param("earlyrobust", str, choices=("earlyrobust", "earlybird")),
+    "conv_rule": Param("earlyrobust", str, choices=_rules, help="when the ticket has converged"),
     "conv_eps": _positive(0.1, help="mask-distance threshold"),
     "conv_window": _positive(5, int, "masks compared with the candidate"),
     "check_interval": Param(0.05, float, low=0.0, high=1.0, low_open=True, help="epoch fraction between checks"),
     # fine-tuning
-    "ft_epochs": Param(3, int, low=0),
-    "ft_lr": _positive(2e-5),
-    "ft_weight_decay": Param(0.0, float, low=0.0),
-    "ft_mode": Param("ce", str, choices=("ce", "freelb", "pgd")),
+    "ft_epochs": Param(3, int, low=0, help="fine-tuning epochs of the ticket"),
+    "ft_lr": _positive(2e-5, help="fine-tuning learning rate"),
+    "ft_weight_decay": Param(0.0, float, low=0.0, help="fine-tuning weight decay"),
+    "ft_mode": Param("ce", str, choices=lambda: ("ce",) + _adversaries(), help="fine-tuning loss: plain CE or adversarial"),
     "dense_ref_steps": _positive(5, int, "K of the dense FreeLB reference that speedup_vs_dense compares every trial with"),
-    "ft_init": Param("pretrained", str, choices=("pretrained", "searched")),
+    "ft_init": Param("pretrained", str, choices=("pretrained", "searched"),
+                     help="ticket weights: the pre-trained ones (EarlyRobust) or those at the search's end"),
     # robustness evaluation
-    "attack": Param("textfooler", str, choices=("textfooler", "deepwordbug", "embedding_pgd", "none"),
+    "attack": Param("textfooler", str, choices=_attacks,
                     help="textfooler and deepwordbug are the published recipes (see trainables/attacks)"),
     "attack_n": Param(100, int, low=1, help="examples attacked: a seeded, label-stratified sample"),
     "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,

@@ -1,7 +1,9 @@
-"""The MLflow UI over a smoke sweep, checked in a real headless Chromium: the runs page lists the
-trial runs with a metric column, and the compare page opens on them.  Screenshots are kept in
+"""The MLflow UI over a smoke sweep, checked in a real headless Chromium: the experiment opens on the
+runs table (not the GenAI overview) at the URL the sweep prints, showing its trial runs; the runs page
+lists them with a metric column, and the compare page opens on them.  Screenshots are kept in
 test-artifacts/."""
 import json
+import re
 import shutil
 import urllib.parse
 
@@ -36,9 +38,21 @@ def test_runs_and_compare_pages_show_the_trials(mlflow_server, smoke_sweep, tmp_
     children = client.search_runs([exp], f"tags.mlflow.parentRunId = '{parent}'")
     names = [c.info.run_name for c in children]
     ARTIFACTS.mkdir(exist_ok=True)
+    assert client.get_experiment(exp).tags["mlflow.experimentKind"] == "custom_model_development"
+    printed = re.search(r"then (http://127\.0\.0\.1:5000/\S+)", smoke_sweep["stdout"]).group(1)
     browser = Browser(tmp_path / "profile", width=2400)
     try:
-        browser.goto(f"{mlflow_server}/#/experiments/{exp}/runs")
+        # where a person lands with the URL the sweep prints: the runs table of the model-training view
+        # (not the GenAI overview MLflow 3.17 opens by default), this sweep's trials listed, no expanding
+        browser.goto(printed.replace("http://127.0.0.1:5000", mlflow_server))
+        assert browser.wait_for(" && ".join(f"document.body.innerText.includes('{n}')" for n in names)), \
+            "the printed URL shows every trial run"
+        text = browser.js("document.body.innerText")
+        assert "/runs" in browser.js("location.hash") and "Token Usage" not in text and "Sort: aua" in text
+        assert "e2e" not in text.split("Run Name", 1)[1], "only the sweep's trials, not other runs"
+        browser.screenshot(ARTIFACTS / "mlflow_printed_url.png")
+        # the whole experiment (the filter cleared): the parent run, its trials nested under it
+        browser.goto(f"{mlflow_server}/#/experiments/{exp}/runs?workflowType=machine_learning&searchFilter=")
         assert browser.wait_for("document.body.innerText.includes('e2e')"), "the sweep's parent run is listed"
         assert browser.js(EXPAND), "the parent run has an expander for its trial runs"
         assert browser.wait_for(" && ".join(f"document.body.innerText.includes('{n}')" for n in names)), \

@@ -41,7 +41,7 @@ CASES = [
     (["--space", "smoke", "--objective", "multi", "--scheduler", "asha"], "--scheduler asha needs one scalar metric"),
     (["--space", "smoke", "--objective", "fast"], "argument --objective: invalid choice: 'fast'"),
     (["--space", "smoke", "--num-samples", "0"], "--num-samples and --max-concurrent must be >= 1"),
-    (["--space", "smoke", "--resume"], "--resume: no earlier sweep in"),
+    (["--resume"], "--resume: no earlier sweep in"),
     (["--space", "smoke", "--storage-path", "/proc/nope"], "cannot be written"),
     (["--space", "smoke", "--mlflow-uri", "http://127.0.0.1:9/"], "MLflow is not reachable"),
     (["--space", "smoke", "--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),

@@ -6,12 +6,13 @@ from trainables.attacks.textfooler import TextFooler
 from trainables.errors import ConfigError
 
 ATTACKS = {"textfooler": TextFooler, "deepwordbug": DeepWordBug}
+OTHER = ("embedding_pgd", "none")  # robust accuracy under embedding PGD (no text); no attack at all
 
 
 def make_attack(name: str, **kwargs) -> Attack:
     if name not in ATTACKS:
-        raise ConfigError(f"parameter 'attack' = {name!r} is unknown: use one of {', '.join(ATTACKS)}, embedding_pgd, none")
+        raise ConfigError(f"parameter 'attack' = {name!r} is unknown: use one of {', '.join(tuple(ATTACKS) + OTHER)}")
     return ATTACKS[name](**kwargs)
 
 
-__all__ = ["ATTACKS", "Attack", "AttackResult", "make_attack"]
+__all__ = ["ATTACKS", "OTHER", "Attack", "AttackResult", "make_attack"]

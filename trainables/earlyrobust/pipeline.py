@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import math
 import shutil
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -22,6 +23,7 @@ from trainables.data.models import load_model, load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.finetune import finetune
+from trainables.earlyrobust.progress import Progress
 from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import Ticket, full_ticket
@@ -38,8 +40,10 @@ class Trial:
         self.cfg = validate_config(config)
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
-        self.report = report or (lambda metrics, folder: None)
         self.dense = dense
+        self.progress = Progress(self.cfg, dense)
+        sink = report or (lambda metrics, folder: None)
+        self.report = lambda metrics, folder: sink({**metrics, **self.progress.columns(metrics)}, folder)
         self.dev = device()
         cfg = self.cfg
         self.tokenizer = load_tokenizer(cfg["model"])
@@ -68,6 +72,7 @@ class Trial:
         if "ticket" in self.state:
             return Ticket(**self.state["ticket"])
         cfg = self.cfg
+        self.progress.begin("search")
         model = self.fresh_model()
         rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])
 
@@ -112,6 +117,7 @@ class Trial:
         cfg = self.cfg
         model, dense_cost = self.ticket_model(ticket)
         start = self.state.get("ft_epoch", 0)
+        self.progress.begin("finetune", start)
         opt_state = None
         if start:
             ckpt.load_weights(model, self.dir / FT_WEIGHTS)
@@ -139,8 +145,18 @@ class Trial:
         cfg = self.cfg
         if cfg["attack"] == "none":
             return {"clean_acc": self.state.get("eval_acc", math.nan)}
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:  # to Tune's table, about every 5% or 10 s
+            if not last[0]:  # the first example this process attacks (a resumed attack starts further on)
+                self.progress.begin("attack", done - 1)
+                last[0] = time.monotonic()
+            if done == total or done % max(1, total // 20) == 0 or time.monotonic() - last[0] > 10:
+                last[0] = time.monotonic()
+                self.report({"phase": "attack", "attack_done": done, "attack_total": total}, None)
         with self.cost.timed("attack"):
-            return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl", self.dev)
+            return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl",
+                                       self.dev, progress)
 
     def run(self) -> dict:
         if self.state.get("done"):  # restored from the final checkpoint: nothing left to do

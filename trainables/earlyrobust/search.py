@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 from trainables.adversarial import Adversary
@@ -27,23 +27,32 @@ from trainables.earlyrobust.training import autocast, batch_shape, make_optimize
 
 @dataclass
 class SearchSettings:
-    head_ratio: float = 1 / 6
-    ffn_ratio: float = 0.4
-    scope: str = "global"
-    lr: float = 2e-5
-    weight_decay: float = 0.01
-    warmup_ratio: float = 0.1
-    l1_head: float = 1e-5
-    l1_ffn: float = 2e-4
-    epochs: float = 1.0          # budget
-    check_interval: float = 0.05  # epoch fraction
-    ffn_multiple: int = 1
+    """The search's settings, named after their parameters in `trainables/config.py` (where every
+    default lives) except `scope` (prune_scope) and `epochs` (search_epochs)."""
+    head_ratio: float
+    ffn_ratio: float
+    scope: str
+    lr: float
+    weight_decay: float
+    warmup_ratio: float
+    l1_head: float
+    l1_ffn: float
+    epochs: float                # budget
+    check_interval: float        # epoch fraction
+    ffn_multiple: int
+
+    PARAM_NAMES = {"scope": "prune_scope", "epochs": "search_epochs"}
 
     @classmethod
     def from_config(cls, cfg: dict) -> "SearchSettings":
-        return cls(cfg["head_ratio"], cfg["ffn_ratio"], cfg["prune_scope"], cfg["lr"], cfg["weight_decay"],
-                   cfg["warmup_ratio"], cfg["l1_head"], cfg["l1_ffn"], cfg["search_epochs"], cfg["check_interval"],
-                   cfg["ffn_multiple"])
+        return cls(**{f.name: cfg[cls.PARAM_NAMES.get(f.name, f.name)] for f in fields(cls)})
+
+    @classmethod
+    def with_defaults(cls, **changes) -> "SearchSettings":
+        """The platform's defaults with some settings changed (tests, benchmarks)."""
+        from trainables.config import validate_config
+
+        return replace(cls.from_config(validate_config({})), **changes)
 
 
 @dataclass

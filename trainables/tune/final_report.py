@@ -8,6 +8,7 @@ driver.
 """
 from __future__ import annotations
 
+import logging
 import math
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from trainables.tune.tracking import log_ticket_model
 
 def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None) -> dict:
     provided.install(inputs)
+    logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps the driver's console to the sweep's lines
     cfg = validate_config(config)
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)

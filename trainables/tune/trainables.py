@@ -7,6 +7,7 @@ results (Tune keeps one checkpoint a trial).  The device is whatever Ray made vi
 """
 from __future__ import annotations
 
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,6 +32,8 @@ def _workdir() -> Path:
 
 
 def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None) -> None:
+    # one line per checkpoint in the driver's console drowns the progress table
+    logging.getLogger("ray.train._internal.storage").setLevel(logging.WARNING)
     provided.install(inputs)  # datasets and synonyms resolved by the driver: this node may have no copy
     context = tune.get_context()
     workdir = _workdir()

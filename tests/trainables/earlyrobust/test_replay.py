@@ -18,7 +18,7 @@ def search(sst2_train, tokenizer, head_ratio, ffn_ratio, eps, recording=None):
     torch.manual_seed(0)
     model = load_model("tiny-bert", 2, seed=0)
     loader = make_loader(sst2_train.select(range(1024)), tokenizer, 32, 48, shuffle=True, seed=0)
-    settings = SearchSettings(head_ratio=head_ratio, ffn_ratio=ffn_ratio, lr=1e-3, l1_head=1e-3, l1_ffn=1e-3,
+    settings = SearchSettings.with_defaults(head_ratio=head_ratio, ffn_ratio=ffn_ratio, lr=1e-3, l1_head=1e-3, l1_ffn=1e-3,
                               epochs=BUDGET, check_interval=0.125)
     cost = CostMeter()
     result = run_search(model, loader, settings, make_adversary("freelb", 2, 0.01, 0.05),

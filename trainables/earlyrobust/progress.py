@@ -1,0 +1,85 @@
+"""What a running trial shows in Tune's table: its phase, how far each phase has got, and the time
+left.  Display strings only (never NaN placeholders); the numbers themselves are reported as metrics.
+
+Time left is measured, not guessed: the current phase's rate so far, applied to what is left of it,
+plus the fine-tuning still to come at the search's rate per epoch (an upper bound: the ticket is
+smaller than the dense model, and the search may stop early).  An attack's duration is unknown until
+it starts; until then the estimate ends with "+ attack".
+"""
+from __future__ import annotations
+
+import math
+import time
+
+
+def duration(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds >= 3600:
+        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+
+
+class Progress:
+    COLUMNS = {"phase": "phase", "search": "search (epoch, mask dist.)", "finetune": "fine-tune (epoch, eval acc)",
+               "attack": "attack", "eta": "time left", "outcome": "aua [95% CI]"}
+
+    def __init__(self, cfg: dict, dense: bool = False):
+        self.cfg = cfg
+        self.dense = dense
+        self.started: dict[str, float] = {}
+        self.first: dict[str, float] = {}   # the phase's position when this process began it (resumes)
+        self.shown = {key: "" for key in self.COLUMNS}
+        self.search_rate = math.nan         # seconds per search epoch
+
+    def begin(self, phase: str, position: float = 0.0) -> None:
+        self.started[phase], self.first[phase] = time.monotonic(), position
+
+    def _rate(self, phase: str, position: float) -> float:
+        done = position - self.first.get(phase, 0.0)
+        return (time.monotonic() - self.started[phase]) / done if phase in self.started and done > 0 else math.nan
+
+    def _finetune_left(self, epochs_done: float, rate: float) -> float:
+        cfg = self.cfg
+        passes = 1 if cfg["ft_mode"] == "ce" else cfg["adv_steps"] + 1
+        return (cfg["ft_epochs"] - epochs_done) * rate * passes / (cfg["adv_steps"] + 1)
+
+    def _eta(self, seconds: float, attack_ahead: bool) -> str:
+        if not math.isfinite(seconds):
+            return "measuring"
+        tail = " + attack" if attack_ahead and self.cfg["attack"] != "none" else ""
+        return duration(seconds) + tail
+
+    def columns(self, report: dict) -> dict:
+        cfg, phase = self.cfg, report.get("phase", "")
+        shown = self.shown
+        shown["phase"] = phase
+        if phase == "search":
+            epoch = report["search_epoch"]
+            self.search_rate = self._rate("search", epoch)
+            distance = report["mask_distance"]  # none at the first check: no earlier mask to compare with
+            shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}, " + (f"{distance:.3f}" if math.isfinite(distance)
+                                                                           else "first mask")
+            left = (cfg["search_epochs"] - epoch) * self.search_rate
+            shown["eta"] = self._eta(left + self._finetune_left(0, self.search_rate), True)
+        elif phase == "searched":
+            stop = report.get("search_stop_epoch", 0.0)
+            shown["search"] = f"stopped at {stop:.2f}" + ("" if report.get("converged") else " (budget)")
+            rate = self.search_rate if math.isfinite(self.search_rate) else math.nan
+            shown["eta"] = self._eta(self._finetune_left(0, rate), True)
+        elif phase == "finetune":
+            epoch = report["ft_epoch"]
+            shown["finetune"] = f"{epoch}/{cfg['ft_epochs']}, {report['eval_acc']:.3f}"
+            rate = self._rate("finetune", epoch)
+            shown["eta"] = self._eta((cfg["ft_epochs"] - epoch) * rate, True)
+        elif phase == "attack":
+            done, total = report["attack_done"], report["attack_total"]
+            shown["attack"] = f"{done}/{total}"
+            shown["eta"] = self._eta((total - done) * self._rate("attack", done), False)
+        elif phase == "done":
+            shown["eta"] = "0s"
+            if "aua" in report and math.isfinite(report["aua"]):
+                shown["attack"] = shown["attack"] or "done"
+                shown["outcome"] = f"{report['aua']:.3f} [{report['aua_ci_low']:.2f}, {report['aua_ci_high']:.2f}]"
+            elif "clean_acc" in report and math.isfinite(report["clean_acc"]):
+                shown["outcome"] = f"clean {report['clean_acc']:.3f} (no attack)"
+        return dict(shown)
