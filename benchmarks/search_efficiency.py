@@ -1,13 +1,16 @@
 """Search efficiency: the platform's multi-objective Optuna sampler against random and grid search.
 
-    python benchmarks/search_efficiency.py               # MiniLM-L6, 1,000 SST-2 phrases, 16 trials per method (~50 min, 2 CPU cores)
-    python benchmarks/search_efficiency.py --scale tiny  # a random tiny BERT, a minute (what the tests run)
+    python benchmarks/search_efficiency.py --seeds 0 1 2  # MiniLM-L6, 1,000 SST-2 phrases, 16 trials per method and seed
+    python benchmarks/search_efficiency.py --scale tiny   # a random tiny BERT, a minute (what the tests run)
 
 Same space, same objectives, same trial budget for every method.  The space is the one a user tunes
 first, the ticket's size: head_ratio and ffn_ratio; the grid takes 4 values of each (16 trials, which
 sets the budget; a real trial takes about a minute on 2 CPU cores).  The objectives are the platform's `--objective multi`: maximise aua and param_sparsity,
-minimise train_flops.  Optuna's sampler is the one `platform.sweep` uses (Ray's OptunaSearch default:
-TPESampler, seeded); random is Optuna's RandomSampler, grid its GridSampler.
+minimise train_flops.  `optuna` is the sampler `platform.sweep` builds (`trainables/tune/searcher.py`:
+TPE with start-up trials following the sweep's size, constant liar); `tpe_default` is Ray's
+OptunaSearch default (TPE, 10 random start-up trials); random is Optuna's RandomSampler, grid its
+GridSampler.  Every sampler runs once per seed; the table gives the mean and spread over seeds.  Trials
+are cached by their parameters, so the grid's (the same points whatever the seed) run once.
 
 Every trial is a real trial of the pipeline (ticket, physical pruning, fine-tuning, attack).  The
 ticket search is trained once and replayed for each trial's ratios and ε
@@ -24,6 +27,7 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import optuna
 from optuna._hypervolume import compute_hypervolume
 
@@ -38,6 +42,7 @@ from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.training import device
 from trainables import adversarial
 from trainables.tune.metrics import MULTI
+from trainables.tune.searcher import make_sampler
 from trainables.tune.plots import plt
 
 SPACE = {"head_ratio": (0.1, 0.5), "ffn_ratio": (0.2, 0.7)}
@@ -56,12 +61,10 @@ COMMON = dict(dataset="sst2", seed=42, adv_method="freelb", attack="textfooler",
 
 
 def samplers(seed: int, values: int) -> dict:
-    return {"optuna": optuna.samplers.TPESampler(seed=seed),  # what Ray's OptunaSearch builds for the sweep
+    return {"optuna": make_sampler(seed, values ** len(SPACE)),  # what platform.sweep builds for this budget
+            "tpe_default": optuna.samplers.TPESampler(seed=seed),  # Ray's default: the first 10 trials random
             "random": optuna.samplers.RandomSampler(seed=seed),
-            "grid": optuna.samplers.GridSampler(grid(values), seed=seed),
-            # TPE samples its first 10 trials at random (the same points as `random` with the same seed):
-            # with a budget this small, fewer random starts leave it more trials to model
-            "optuna_3_startup": optuna.samplers.TPESampler(seed=seed, n_startup_trials=3)}
+            "grid": optuna.samplers.GridSampler(grid(values), seed=seed)}
 
 
 def record_search(cfg: dict, folder: Path) -> list:
@@ -103,7 +106,7 @@ def trials_to_reach(curve: list[float], target: float) -> float:
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
-    p.add_argument("--seed", type=int, default=0, help="the samplers' seed")
+    p.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2], help="the samplers' seeds (one run each)")
     p.add_argument("--grid", type=int, default=4, help="grid values per parameter (the budget is its square)")
     p.add_argument("--work", help="folder for the trials (resumable); a temporary one by default")
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
@@ -117,54 +120,72 @@ def main(argv=None) -> None:
     print(f"search efficiency, scale {args.scale}: {budget} trials per method, trials in {work}", flush=True)
     recording = record_search(base, work)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    found: dict[str, list[tuple]] = {}
-    for method, sampler in samplers(args.seed, args.grid).items():
-        study = optuna.create_study(directions=["maximize" if MULTI[k] == "max" else "minimize" for k in MULTI],
-                                    sampler=sampler)
-        found[method] = []
-
-        def objective(trial, method=method):
-            params = {k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in SPACE.items()}
-            n = len(found[method])
-            key = "-".join(f"{v:.6f}" for v in params.values())  # a folder resumes only the same trial
-            result = evaluate(params, base, recording, work / method / f"{n:03d}_{key}")
-            values = tuple(float(result[k]) for k in MULTI)
-            found[method].append(values)
-            print(f"  [{method} {n + 1}/{budget}] {', '.join(f'{k}={v:.3f}' for k, v in params.items())}"
-                  f" -> aua {result['aua']:.3f}, param_sparsity {result['param_sparsity']:.3f}, "
-                  f"train_flops {result['train_flops']:.3g}", flush=True)
-            return values
-        study.optimize(objective, n_trials=budget)  # the grid sampler stops the study when the grid is done
-    keys = list(MULTI)
-    objectives = {m: [(v[keys.index("aua")], v[keys.index("param_sparsity")], v[keys.index("train_flops")])
-                      for v in vals] for m, vals in found.items()}
-    scale = max(f for vals in objectives.values() for _, _, f in vals)
-    curves = {m: hypervolume_curve(v, scale) for m, v in objectives.items()}
-    target = curves["grid"][-1]
-    rows = [{"method": m, "final_hypervolume": c[-1], "hypervolume_at_1/3": c[max(1, budget // 3) - 1],
-             "trials_to_reach_grid_final": trials_to_reach(c, target), "budget": budget} for m, c in curves.items()]
+    found: dict[tuple, list[tuple]] = {}
+    for seed in args.seeds:
+        for method, sampler in samplers(seed, args.grid).items():
+            found[method, seed] = run_study(method, seed, sampler, budget, base, recording, work)
+    scale = max(f for vals in found.values() for _, _, f in vals)
+    curves = {key: hypervolume_curve(v, scale) for key, v in found.items()}
+    target = curves["grid", args.seeds[0]][-1]
+    per_seed = [{"method": m, "seed": seed, "final_hypervolume": c[-1], "hypervolume_at_1/3": c[max(1, budget // 3) - 1],
+                 "trials_to_reach_grid_final": trials_to_reach(c, target)} for (m, seed), c in curves.items()]
+    rows = []
+    for method in samplers(0, args.grid):
+        mine = [r for r in per_seed if r["method"] == method]
+        final, third = (np.array([r[k] for r in mine]) for k in ("final_hypervolume", "hypervolume_at_1/3"))
+        reached = sum(r["trials_to_reach_grid_final"] <= budget // 3 for r in mine)
+        rows.append({"method": method, "seeds": len(mine), "final_hv_mean": final.mean(), "final_hv_sd": final.std(ddof=1)
+                     if len(mine) > 1 else math.nan, "hv_at_1/3_mean": third.mean(),
+                     "hv_at_1/3_sd": third.std(ddof=1) if len(mine) > 1 else math.nan,
+                     "reached_grid_final_by_1/3": f"{reached}/{len(mine)}", "budget": budget})
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"search_efficiency_{args.scale}"
-    png = plot_curves(curves, target, out / f"{stem}.png", f"{base['model']}, SST-2: Pareto hypervolume vs trials")
-    need = trials_to_reach(curves["optuna"], target)
+    png = plot_curves(curves, target, budget, out / f"{stem}.png",
+                      f"{base['model']}, SST-2: Pareto hypervolume vs trials ({len(args.seeds)} seeds)")
+    mine = next(r for r in rows if r["method"] == "optuna")
     notes = (f"Goal: Optuna reaches grid search's final hypervolume within {budget // 3} trials (1/3 of the grid): "
-             f"{'met' if need <= budget // 3 else 'missed'} (it needed {need}). Space: "
-             f"{', '.join(f'{k} in [{lo}, {hi}]' for k, (lo, hi) in SPACE.items())}; grid: {args.grid} values each. "
-             f"Sampler seed {args.seed}. Plot: `{png.name}`.")
+             f"reached in {mine['reached_grid_final_by_1/3']} seeds. Seeds {', '.join(map(str, args.seeds))}; mean and "
+             f"sample sd over seeds. Space: {', '.join(f'{k} in [{lo}, {hi}]' for k, (lo, hi) in SPACE.items())}; "
+             f"grid: {args.grid} values each. Per-seed numbers: `{stem}_seeds.csv`; every trial: `{stem}_trials.csv`; "
+             f"plot: `{png.name}`.")
     md = write_results(rows, out, stem, "Search efficiency: Optuna vs random vs grid", machine(device()), notes)
+    pd.DataFrame(per_seed).to_csv(out / f"{stem}_seeds.csv", index=False)
     with open(out / f"{stem}_trials.csv", "w") as f:
-        f.write("method,trial,aua,param_sparsity,train_flops\n")
-        f.writelines(f"{m},{i + 1},{a},{s},{fl}\n" for m, vals in objectives.items() for i, (a, s, fl) in enumerate(vals))
+        f.write("method,seed,trial,aua,param_sparsity,train_flops\n")
+        f.writelines(f"{m},{seed},{i + 1},{a},{s},{fl}\n" for (m, seed), vals in found.items()
+                     for i, (a, s, fl) in enumerate(vals))
     print(md.read_text())
 
 
-def plot_curves(curves: dict, target: float, path: Path, title: str) -> Path:
+def run_study(method: str, seed: int, sampler, budget: int, base: dict, recording: list, work: Path) -> list[tuple]:
+    """One sampler's study; returns (aua, param_sparsity, train_flops) of each trial in order."""
+    study = optuna.create_study(directions=["maximize" if MULTI[k] == "max" else "minimize" for k in MULTI],
+                                sampler=sampler)
+    found: list[tuple] = []
+
+    def objective(trial):
+        params = {k: trial.suggest_float(k, lo, hi) for k, (lo, hi) in SPACE.items()}
+        key = "-".join(f"{v:.6f}" for v in params.values())  # a folder holds one configuration's trial
+        result = evaluate(params, base, recording, work / "trials" / key)
+        found.append((float(result["aua"]), float(result["param_sparsity"]), float(result["train_flops"])))
+        print(f"  [{method} seed {seed} {len(found)}/{budget}] {', '.join(f'{k}={v:.3f}' for k, v in params.items())}"
+              f" -> aua {result['aua']:.3f}, param_sparsity {result['param_sparsity']:.3f}, "
+              f"train_flops {result['train_flops']:.3g}", flush=True)
+        return tuple(float(result[k]) for k in MULTI)
+    study.optimize(objective, n_trials=budget)  # the grid sampler stops the study when the grid is done
+    return found
+
+
+def plot_curves(curves: dict, target: float, budget: int, path: Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(6, 3.5))
-    for method, curve in curves.items():
-        ax.plot(range(1, len(curve) + 1), curve, marker=".", label=method)
+    colours = {}
+    for (method, seed), curve in curves.items():
+        line, = ax.plot(range(1, len(curve) + 1), curve, marker=".", alpha=0.7, color=colours.get(method),
+                        label=method if method not in colours else None)
+        colours[method] = line.get_color()
     ax.axhline(target, color="grey", linestyle="--", label="grid, final")
-    ax.axvline(len(curves["grid"]) / 3, color="grey", linestyle=":", label="1/3 of the budget")
+    ax.axvline(budget / 3, color="grey", linestyle=":", label="1/3 of the budget")
     ax.set_xlabel("trials")
     ax.set_ylabel("Pareto hypervolume")
     ax.set_title(title, fontsize=10)

@@ -15,7 +15,7 @@ def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
     from trainables.tune.metrics import MULTI
-    from trainables.tune.searcher import OutcomeAwareOptunaSearch
+    from trainables.tune.searcher import OutcomeAwareOptunaSearch, make_sampler
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
@@ -25,8 +25,8 @@ def _searcher(plan):
 
         storage = optuna.storages.RDBStorage(plan.args.optuna_storage)
     metric, mode = (list(MULTI), list(MULTI.values())) if plan.objective == "multi" else ("aua", "max")
-    search = OutcomeAwareOptunaSearch(metric=metric, mode=mode, seed=plan.args.seed, storage=storage,
-                          study_name=plan.name if storage is not None else None)
+    search = OutcomeAwareOptunaSearch(metric=metric, mode=mode, sampler=make_sampler(plan.args.seed, plan.num_samples),
+                                      storage=storage, study_name=plan.name if storage is not None else None)
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
 
 

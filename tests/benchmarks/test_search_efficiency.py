@@ -1,4 +1,5 @@
-"""Search-efficiency benchmark: hypervolume bookkeeping, and a tiny end-to-end run of all three methods."""
+"""Search-efficiency benchmark: hypervolume bookkeeping, the sweep's sampler, and a tiny end-to-end run of
+every method over two seeds."""
 import csv
 import math
 
@@ -26,19 +27,33 @@ def test_grid_spans_the_space():
         assert g[k][0] == lo and g[k][-1] == hi and len(g[k]) == 3
 
 
-def test_tiny_run_compares_the_three_methods(tmp_path):
-    se.main(["--scale", "tiny", "--grid", "3", "--work", str(tmp_path / "w"), "--out", str(tmp_path / "out")])
+def test_the_sweeps_sampler_follows_its_size():
+    from trainables.tune.searcher import make_sampler, startup_trials
+
+    assert [startup_trials(n) for n in (1, 4, 9, 16, 40, 400)] == [2, 2, 2, 4, 10, 10]
+    sampler = make_sampler(0, 16)
+    assert sampler._n_startup_trials == 4 and sampler._constant_liar
+
+
+def test_tiny_run_compares_the_methods_over_seeds(tmp_path):
+    se.main(["--scale", "tiny", "--grid", "3", "--seeds", "0", "1", "--work", str(tmp_path / "w"),
+             "--out", str(tmp_path / "out")])
     with open(tmp_path / "out" / "search_efficiency_tiny.csv") as f:
         rows = {r["method"]: r for r in csv.DictReader(f)}
-    assert set(rows) == {"optuna", "random", "grid", "optuna_3_startup"}
-    assert all(r["budget"] == "9" for r in rows.values())
-    # grid reaches its own final hypervolume at some trial <= 9
-    assert 1 <= float(rows["grid"]["trials_to_reach_grid_final"]) <= 9
+    assert set(rows) == {"optuna", "tpe_default", "random", "grid"}
+    assert all(r["budget"] == "9" and r["seeds"] == "2" for r in rows.values())
+    assert float(rows["grid"]["final_hv_sd"]) == pytest.approx(0.0, abs=1e-12), "the grid's points do not depend on the seed"
+    with open(tmp_path / "out" / "search_efficiency_tiny_seeds.csv") as f:
+        seeds = list(csv.DictReader(f))
+    assert len(seeds) == 8 and all(1 <= float(s["trials_to_reach_grid_final"]) <= 9 for s in seeds if s["method"] == "grid")
     with open(tmp_path / "out" / "search_efficiency_tiny_trials.csv") as f:
         trials = list(csv.DictReader(f))
-    assert len(trials) == 36
+    assert len(trials) == 72
     grid_sparsities = {round(float(t["param_sparsity"]), 6) for t in trials if t["method"] == "grid"}
     assert len(grid_sparsities) >= 4, "the grid's ratios must give different tickets"
+    random0 = [t["aua"] + t["param_sparsity"] for t in trials if t["method"] == "random" and t["seed"] == "0"]
+    default0 = [t["aua"] + t["param_sparsity"] for t in trials if t["method"] == "tpe_default" and t["seed"] == "0"]
+    assert random0 == default0, "with 9 trials, TPE's 10 random start-up trials are the random sampler's"
     assert (tmp_path / "out" / "search_efficiency_tiny.png").stat().st_size > 5000
     assert (tmp_path / "w" / "recording.json").exists()
 
