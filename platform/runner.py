@@ -11,6 +11,9 @@ from platform import environment, summary, tracking
 from platform.resources import check_resources, check_storage
 
 
+SHARING = ("search_flops", "search_shared", "recorded_search_flops")
+
+
 def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
@@ -44,9 +47,14 @@ def _with_resources(plan, info):
 
     from trainables.tune.trainables import TRAINABLES
 
+    searches = None
+    if plan.share_searches:
+        from trainables.tune.recordings import SearchClaims
+
+        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": SearchClaims.remote()}
     # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
-    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs),
-                               {"cpu": plan.cpus, "gpu": plan.gpus})
+    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs,
+                                                    searches=searches), {"cpu": plan.cpus, "gpu": plan.gpus})
 
 
 def _tuner(plan, info):
@@ -107,7 +115,7 @@ def _rows(results, plan, info) -> list[dict]:
         status = "error" if result.error else metrics.get("phase", "?")
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
                      "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
-                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
+                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS + SHARING}})
     return rows
 
 
@@ -162,7 +170,8 @@ def run_sweep(plan) -> int:
         check_storage(plan)
         info = _start_tracking(plan)
         print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
-              f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}", flush=True)
+              f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}\n"
+              f"searches shared between trials: {plan.share_reason}", flush=True)
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
         table = summary.build_table(rows, plan.space.varied(), plan.objective)
@@ -178,6 +187,13 @@ def run_sweep(plan) -> int:
         if plan.storage.shared:
             plan.storage.upload(path, plan.name, path.name)
     print("\n" + summary.render(table))
+    if plan.share_searches:
+        from trainables.earlyrobust.shared_search import sweep_flops
+
+        real, own = sweep_flops(rows)
+        print(f"\ntraining FLOPs of the sweep: {real:.3g} with each shared search counted once "
+              f"({sum(r.get('recorded_search_flops', 0) > 0 for r in rows)} recorded); {own:.3g} if every trial had "
+              "searched alone (each trial's train_flops counts its own search up to its stop)")
     if best is not None and not best.get("ticket_model_uri"):
         print(f"\nthe champion's model (trial {best['trial']}) could not be logged: nothing registered", file=sys.stderr)
         best = None

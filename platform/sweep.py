@@ -67,6 +67,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--time-budget-s", type=float, help="stop the whole sweep after this many seconds")
     p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
+    p.add_argument("--share-searches", choices=("auto", "on", "off"), default="auto",
+                   help="trials with equal search settings share one recorded search (auto: when the space can "
+                        "repeat them, i.e. searches no search setting over a continuous range)")
     p.add_argument("--list-params", action="store_true", help="print every parameter a space or --set may fix: "
                    "default, allowed values, help; then exit")
     p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
@@ -90,6 +93,7 @@ def describe_plan(plan: "Plan") -> str:
     lines = [f"sweep {plan.name} (dry run: nothing started)", f"  space      {space.name}: {space.description}"]
     lines += [f"  trials     {plan.num_samples}, {plan.max_concurrent} at once, {plan.cpus:g} CPU + {plan.gpus:g} GPU "
               f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
+              f"  shared searches {plan.share_reason}",
               f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {tracking.redact(plan.mlflow_uri)} "
               f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",
               "  searched:"]
@@ -124,6 +128,26 @@ class Plan:
     mlflow_uri: str
     client: object
     inputs: dict
+    share_searches: bool = False
+    share_reason: str = "no"
+
+
+def sharing(args, space, trainable: str) -> tuple[bool, str]:
+    """Whether trials share recorded searches, and why (see trainables/earlyrobust/shared_search.py)."""
+    from trainables.earlyrobust.shared_search import SEARCH_KEYS
+    from trainables.preflight import candidates
+
+    if args.share_searches == "off":
+        return False, "no (--share-searches off)"
+    if trainable != "ticket" or "searched" in candidates(space, "ft_init"):
+        return False, "no (dense trials search nothing; ft_init=searched needs each search's own weights)"
+    continuous = [k for k, spec in space.search.items() if k in SEARCH_KEYS and next(iter(spec)) != "choice"
+                  and next(iter(spec)) != "randint"]
+    if continuous and args.share_searches == "auto":
+        return False, (f"no: the space searches {continuous[0]} over a range, so no two trials would share a "
+                       "search (--share-searches on to record anyway)")
+    return True, ("yes: trials with equal search settings replay one search recorded over the whole budget "
+                  f"({', '.join(k for k in space.search if k in SEARCH_KEYS) or 'one setting for all trials'})")
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -199,8 +223,9 @@ def plan_from(args: argparse.Namespace) -> Plan:
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
-    return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus,
-                sweep.get("trainable", "ticket"), uri, client, inputs)
+    trainable = sweep.get("trainable", "ticket")
+    return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
+                *sharing(args, space, trainable))
 
 
 def main(argv: list[str] | None = None) -> int:

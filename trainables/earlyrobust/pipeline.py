@@ -25,7 +25,9 @@ from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.finetune import finetune
 from trainables.earlyrobust.progress import Progress
 from trainables.earlyrobust.pruning import prune_model, save_pruned
+from trainables.earlyrobust.replay import replay
 from trainables.earlyrobust.search import SearchSettings, run_search
+from trainables.earlyrobust.shared_search import search_key, shareable
 from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.earlyrobust.training import device, evaluate_accuracy
 
@@ -36,11 +38,14 @@ FINAL = "final"
 
 
 class Trial:
-    def __init__(self, config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False):
+    def __init__(self, config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False,
+                 recordings=None):
         self.cfg = validate_config(config)
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dense = dense
+        # shared recorded searches (`get(key, record) -> (snapshots, recorded_here)`), or None: search alone
+        self.recordings = recordings if recordings is not None and shareable(self.cfg) else None
         self.progress = Progress(self.cfg, dense)
         sink = report or (lambda metrics, folder: None)
         self.report = lambda metrics, folder: sink({**metrics, **self.progress.columns(metrics)}, folder)
@@ -73,17 +78,12 @@ class Trial:
             return Ticket(**self.state["ticket"])
         cfg = self.cfg
         self.progress.begin("search")
-        model = self.fresh_model()
         rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])
-
-        def on_check(record):
-            window = max(record["head_window"], record["ffn_window"])
-            dist = window if not math.isnan(window) else max(record["head_prev"], record["ffn_prev"])
-            self.report({"phase": "search", "mask_distance": dist, "search_epoch": record["epoch"],
-                         "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
-                         "train_flops": self.cost.train_flops}, None)
+        if self.recordings is not None:
+            return self.search_shared(rule)
+        model = self.fresh_model()
         result = run_search(model, self.loader(self.train, True), SearchSettings.from_config(cfg),
-                            adversarial.from_config(cfg), rule, self.cost, self.dev, on_check)
+                            adversarial.from_config(cfg), rule, self.cost, self.dev, self.report_check)
         if cfg["ft_init"] == "searched":
             ckpt.save_weights(model, self.dir / SEARCHED_WEIGHTS)
         (self.dir / "distances.json").write_text(json.dumps(result.checks))
@@ -94,12 +94,49 @@ class Trial:
         self.report(self.search_metrics(), self.dir)
         return result.ticket
 
+    def report_check(self, record: dict, flops: float | None = None) -> None:
+        window = max(record["head_window"], record["ffn_window"])
+        dist = window if not math.isnan(window) else max(record["head_prev"], record["ffn_prev"])
+        self.report({"phase": "search", "mask_distance": dist, "search_epoch": record["epoch"],
+                     "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
+                     "train_flops": self.cost.train_flops if flops is None else flops}, None)
+
+    def search_shared(self, rule) -> Ticket:
+        """The search recorded once for every trial with these search settings (recorded here if no other
+        trial has), replayed with this trial's rule, ratios and ε (see `shared_search.py`)."""
+        cfg = self.cfg
+
+        def record() -> list:
+            snapshots: list = []
+            run_search(self.fresh_model(), self.loader(self.train, True), SearchSettings.from_config(cfg),
+                       adversarial.from_config(cfg), make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"]),
+                       CostMeter(), self.dev, recording=snapshots, stop_on_convergence=False)
+            return snapshots
+        key = search_key(cfg)
+        recording, recorded_here = self.recordings.get(key, record)
+        result = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], rule, cfg["prune_scope"], cfg["ffn_multiple"])
+        flops_at = {s.step: s.flops for s in recording}
+        for check in result.checks:
+            self.report_check(check, flops_at.get(check["step"]))
+        self.cost.add("search", result.flops)  # this trial's own: what its online search would have spent
+        self.cost.seconds["search"] = self.cost.seconds.get("search", 0.0) + result.seconds
+        (self.dir / "distances.json").write_text(json.dumps(result.checks))
+        result.ticket.save(self.dir / "ticket.json")
+        last = result.checks[-1] if result.checks else {}
+        self.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.stop_epoch,
+                        mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
+                        shared_search=key, recorded_search_flops=recording[-1].flops if recorded_here else 0.0)
+        self.report(self.search_metrics(), self.dir)
+        return result.ticket
+
     def search_metrics(self) -> dict:
         t = Ticket(**self.state["ticket"]) if "ticket" in self.state else None
         return {"phase": "searched", "head_sparsity": t.head_sparsity if t else 0.0,
                 "ffn_sparsity": t.ffn_sparsity if t else 0.0, "search_stop_epoch": self.state.get("search_epochs", 0.0),
                 "mask_distance": self.state.get("mask_distance", math.nan), "converged": float(bool(t and t.converged)),
                 "param_sparsity": self.state.get("param_sparsity", math.nan),
+                "search_flops": self.cost.flops.get("search", 0.0), "search_shared": float("shared_search" in self.state),
+                "recorded_search_flops": self.state.get("recorded_search_flops", 0.0),
                 "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds}
 
     def ticket_model(self, ticket: Ticket | None):

@@ -51,13 +51,20 @@ def replay(recording: list[Snapshot], head_ratio: float, ffn_ratio: float, rule:
     return Replayed(ticket, stop.step, stop.epoch, stop.flops, stop.seconds, checks)
 
 
-def save_recording(recording: list[Snapshot], path: str | Path) -> None:
+def recording_to_json(recording: list[Snapshot]) -> str:
     """As JSON (nothing pickled): a recorded search can be replayed later without training again."""
-    rows = [{**asdict(s), "heads": [h.tolist() for h in s.heads], "ffn": [f.tolist() for f in s.ffn]} for s in recording]
-    Path(path).write_text(json.dumps(rows))
+    return json.dumps([{**asdict(s), "heads": [h.tolist() for h in s.heads], "ffn": [f.tolist() for f in s.ffn]}
+                       for s in recording])
+
+
+def recording_from_json(text: str) -> list[Snapshot]:
+    return [Snapshot(**{**r, "heads": [np.asarray(h, dtype=np.float32) for h in r["heads"]],
+                        "ffn": [np.asarray(f, dtype=np.float32) for f in r["ffn"]]}) for r in json.loads(text)]
+
+
+def save_recording(recording: list[Snapshot], path: str | Path) -> None:
+    Path(path).write_text(recording_to_json(recording))
 
 
 def load_recording(path: str | Path) -> list[Snapshot]:
-    rows = json.loads(Path(path).read_text())
-    return [Snapshot(**{**r, "heads": [np.asarray(h, dtype=np.float32) for h in r["heads"]],
-                        "ffn": [np.asarray(f, dtype=np.float32) for f in r["ffn"]]}) for r in rows]
+    return recording_from_json(Path(path).read_text())

@@ -6,7 +6,8 @@ import math
 
 METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
            "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity",
-           "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n", "converged")
+           "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n", "converged",
+           "search_flops", "search_shared", "recorded_search_flops")
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 

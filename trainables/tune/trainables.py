@@ -2,7 +2,8 @@
 
 Each runs one configuration end to end (see `trainables.earlyrobust.pipeline`), reports to Tune at
 every convergence check and fine-tune epoch, checkpoints at phase boundaries and each fine-tune
-epoch, and resumes from Tune's checkpoint.  Its last checkpoint holds only the ticket model and the
+epoch, and resumes from Tune's checkpoint.  With `searches`, trials share recorded searches
+(`recordings.py`).  Its last checkpoint holds only the ticket model and the
 results (Tune keeps one checkpoint a trial).  The device is whatever Ray made visible.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ from trainables.data import provided
 from trainables.earlyrobust.pipeline import Trial
 from trainables.errors import DivergedError
 from trainables.tune.metrics import complete
+from trainables.tune.recordings import SharedRecordings
 from trainables.tune.tracking import TrackingInfo, TrialTracker
 
 
@@ -31,7 +33,7 @@ def _workdir() -> Path:
     return root
 
 
-def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None) -> None:
+def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None, searches: dict | None = None) -> None:
     # one line per checkpoint in the driver's console drowns the progress table
     logging.getLogger("ray.train._internal.storage").setLevel(logging.WARNING)
     provided.install(inputs)  # datasets and synonyms resolved by the driver: this node may have no copy
@@ -50,8 +52,10 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         checkpoint = tune.Checkpoint.from_directory(str(folder)) if folder is not None else None
         tune.report(full, checkpoint=checkpoint)
 
+    recordings = None if searches is None or dense else SharedRecordings(
+        searches["storage"], searches["sweep"], searches["claims"], context.get_trial_id())
     try:
-        Trial(config, workdir, report, dense=dense).run()
+        Trial(config, workdir, report, dense=dense, recordings=recordings).run()
     except DivergedError as exc:
         # end the trial (no retry: it would diverge again); NaN objectives make Optuna mark it failed
         if tracker is not None:
@@ -62,12 +66,14 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def ticket_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None) -> None:
-    """Search -> draw -> prune -> fine-tune -> attack."""
-    _run(config, tracking, False, inputs)
+def ticket_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None,
+                     searches: dict | None = None) -> None:
+    """Search (or replay a shared recorded search) -> draw -> prune -> fine-tune -> attack."""
+    _run(config, tracking, False, inputs, searches)
 
 
-def dense_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None) -> None:
+def dense_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None,
+                    searches: dict | None = None) -> None:
     """Dense baseline: fine-tune the whole model with `ft_mode` (freelb/pgd/ce), then attack."""
     _run(config, tracking, True, inputs)
 

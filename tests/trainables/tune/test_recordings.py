@@ -1,0 +1,61 @@
+"""Shared recorded searches across trials (a real local Ray): recorded once when several trials ask at
+the same time, found again by a later trial (a resumed sweep), recorded again if the recorder failed."""
+import threading
+import time
+
+import numpy as np
+import pytest
+import ray
+
+from trainables.earlyrobust.search import Snapshot
+from trainables.tune.recordings import SearchClaims, SharedRecordings
+
+
+@pytest.fixture(scope="module")
+def local_ray(tmp_path_factory):
+    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR",
+             _temp_dir=str(tmp_path_factory.mktemp("r", numbered=True)))
+    yield
+    ray.shutdown()
+
+
+def snapshots(tag: float) -> list:
+    return [Snapshot(step=s, epoch=s / 4, heads=[np.full(4, tag + s, dtype=np.float32)],
+                     ffn=[np.full(8, tag, dtype=np.float32)], flops=1e9 * s, seconds=0.5 * s) for s in (1, 2, 3, 4)]
+
+
+def test_one_recording_per_key_whoever_asks_first(local_ray, tmp_path):
+    claims = SearchClaims.remote()
+    calls, results = [], {}
+
+    def record():
+        calls.append(threading.get_ident())
+        time.sleep(3)  # the others ask while this one records
+        return snapshots(1.0)
+
+    def trial(trial_id):
+        results[trial_id] = SharedRecordings(str(tmp_path), "sw", claims, trial_id).get("k1", record)
+    threads = [threading.Thread(target=trial, args=(f"t{i}",)) for i in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(calls) == 1, "recorded once"
+    assert sorted(recorded for _, recorded in results.values()) == [False, False, True]
+    for recording, _ in results.values():
+        assert [s.step for s in recording] == [1, 2, 3, 4] and recording[2].heads[0][0] == 4.0
+    assert sorted(p.name for p in (tmp_path / "sw" / "searches").iterdir()) == ["k1.json"], "no temporary file left"
+    # a resumed sweep: a new claims actor, the recording found in storage, nothing recorded again
+    later = SharedRecordings(str(tmp_path), "sw", SearchClaims.remote(), "t9").get("k1", lambda: pytest.fail("re-recorded"))
+    assert later[1] is False and later[0][3].flops == 4e9
+
+
+def test_a_failed_recorder_gives_the_key_back(local_ray, tmp_path):
+    claims = SearchClaims.remote()
+
+    def broken():
+        raise RuntimeError("node lost")
+    with pytest.raises(RuntimeError):
+        SharedRecordings(str(tmp_path), "sw", claims, "a").get("k2", broken)
+    recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "b").get("k2", lambda: snapshots(2.0))
+    assert recorded and recording[0].ffn[0][0] == 2.0

@@ -1,0 +1,72 @@
+"""Recorded searches shared by the trials of a sweep, across nodes that share no disk.
+
+Recordings live in the sweep's storage (`<storage>/<sweep>/searches/<key>.json`: a local folder, or
+s3://... that every node reads), so a resumed sweep finds them again.  One small actor, created by the
+driver, grants each key to a single trial at a time: that trial records the search and writes it
+(a temporary name, then moved into place, so a reader never sees half a file); the others poll the
+storage until it is there.  A recorder that fails gives the key back, and the next trial to ask
+records it.
+"""
+from __future__ import annotations
+
+import time
+
+import pyarrow.fs as pafs
+import ray
+
+from trainables.earlyrobust.replay import recording_from_json, recording_to_json
+
+POLL_S = 2.0
+
+
+@ray.remote(num_cpus=0)
+class SearchClaims:
+    """Which trial records which search (one at a time per key)."""
+
+    def __init__(self):
+        self.holders: dict[str, str] = {}
+
+    def claim(self, key: str, trial_id: str) -> bool:
+        if self.holders.get(key, trial_id) != trial_id:
+            return False
+        self.holders[key] = trial_id
+        return True
+
+    def release(self, key: str, trial_id: str) -> None:
+        if self.holders.get(key) == trial_id:
+            del self.holders[key]
+
+
+class SharedRecordings:
+    def __init__(self, storage_uri: str, sweep: str, claims, trial_id: str):
+        self.fs, root = pafs.FileSystem.from_uri(storage_uri)
+        self.folder = f"{root.rstrip('/')}/{sweep}/searches"
+        self.claims, self.trial_id = claims, trial_id
+
+    def _read(self, path: str) -> str | None:
+        if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
+            return None
+        with self.fs.open_input_stream(path) as stream:
+            return stream.read().decode()
+
+    def get(self, key: str, record) -> tuple[list, bool]:
+        """The recording for `key` and whether this trial recorded it (calling `record()` if no trial has)."""
+        path = f"{self.folder}/{key}.json"
+        while True:
+            text = self._read(path)
+            if text is not None:
+                return recording_from_json(text), False
+            if ray.get(self.claims.claim.remote(key, self.trial_id)):
+                text = self._read(path)  # written between the check and the claim
+                if text is not None:
+                    return recording_from_json(text), False
+                try:
+                    snapshots = record()
+                    self.fs.create_dir(self.folder)
+                    with self.fs.open_output_stream(path + f".{self.trial_id}.tmp") as out:
+                        out.write(recording_to_json(snapshots).encode())
+                    self.fs.move(path + f".{self.trial_id}.tmp", path)
+                finally:
+                    self.claims.release.remote(key, self.trial_id)
+                return snapshots, True
+            time.sleep(POLL_S)
