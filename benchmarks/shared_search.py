@@ -1,6 +1,6 @@
 """Shared recorded searches: the same sweep with and without sharing, same trials, same results.
 
-    python benchmarks/shared_search.py                 # the `ticket-sizes` space (MiniLM), 8 trials an arm
+    python benchmarks/shared_search.py                 # the `ticket-sizes` space (MiniLM), 6 trials an arm (~25 min)
     python benchmarks/shared_search.py --scale tiny    # a tiny random BERT, a few minutes (what the tests run)
 
 Both arms run `python -m platform.sweep` on the `ticket-sizes` space with the same sampler seed, one
@@ -32,7 +32,7 @@ from trainables.earlyrobust.shared_search import sweep_flops
 from trainables.earlyrobust.training import device
 
 ROOT = Path(__file__).resolve().parents[1]
-SCALES = {"cpu": {"num_samples": 8, "set": ["attack_n=200"]},
+SCALES = {"cpu": {"num_samples": 6, "set": ["attack_n=100", "ft_epochs=1"]},
           "tiny": {"num_samples": 4, "set": ["model=tiny-bert", "max_length=32", "lr=1e-3", "ft_lr=2e-3",
                                               "l1_head=1e-3", "l1_ffn=1e-3", "ft_epochs=1", "attack=deepwordbug",
                                               "attack_n=16", "eval_size=128"]}}

@@ -28,7 +28,7 @@ from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
-from platform import environment, tracking  # noqa: E402
+from platform import describe, environment, tracking  # noqa: E402
 from platform.errors import UsageError  # noqa: E402
 from platform.storage import Storage  # noqa: E402
 
@@ -75,41 +75,6 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
                    "would run, and exit 0 without starting Ray or touching MLflow")
     return p
-
-
-def list_params() -> str:
-    from trainables.config import PARAMS
-
-    rows = [(name, repr(p.default), p.allowed(), p.help) for name, p in PARAMS.items()]
-    widths = [max(len(r[i]) for r in rows + [("parameter", "default", "allowed", "")]) for i in range(3)]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(("parameter", "default", "allowed"), widths)) + "  help"]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r[:3], widths)) + "  " + r[3] for r in rows]
-    return "\n".join(lines)
-
-
-def describe_plan(plan: "Plan") -> str:
-    """What a sweep would run: the resolved space and the sweep's settings."""
-    space = plan.space
-    lines = [f"sweep {plan.name} (dry run: nothing started)", f"  space      {space.name}: {space.description}"]
-    lines += [f"  trials     {plan.num_samples}, {plan.max_concurrent} at once, {plan.cpus:g} CPU + {plan.gpus:g} GPU "
-              f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
-              f"  shared searches {plan.share_reason}",
-              f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {tracking.redact(plan.mlflow_uri)} "
-              f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",
-              "  searched:"]
-    lines += [f"    {key:<20} {kind} {args}" for key, spec in space.search.items() for kind, args in spec.items()]
-    from trainables.config import validate_config
-
-    resolved = validate_config({**space.fixed, **{k: _first(spec) for k, spec in space.search.items()}})
-    lines.append("  fixed (space, --set and defaults):")
-    lines += [f"    {key:<20} {value!r}" + ("" if key in space.fixed else "  (default)")
-              for key, value in resolved.items() if key not in space.search]
-    return "\n".join(lines)
-
-
-def _first(spec: dict):
-    (kind, args), = spec.items()
-    return args[0]
 
 
 @dataclass
@@ -235,14 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         if args.list_params:
-            print(list_params())
+            print(describe.list_params())
             return 0
         plan = plan_from(args)
     except (UsageError, ConfigError) as exc:
         print(f"sweep: error: {exc}", file=sys.stderr)
         return 2
     if args.dry_run:
-        print(describe_plan(plan))
+        print(describe.describe_plan(plan))
         return 0
     from platform.runner import run_sweep
 

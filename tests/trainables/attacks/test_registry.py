@@ -33,7 +33,7 @@ def test_an_attack_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
     monkeypatch.setitem(ATTACKS, "opposite", opposite_attack.Opposite)  # the one registry line
     assert validate_config({"attack": "opposite"})["attack"] == "opposite"
     assert "opposite" in PARAMS["attack"].allowed()
-    from platform.sweep import list_params
+    from platform.describe import list_params
 
     assert any(line.startswith("attack ") and "opposite" in line for line in list_params().splitlines())
     result = run_trial({**CONFIG, "attack": "opposite"}, tmp_path / "trial")
