@@ -97,7 +97,7 @@ class Plan:
     share_reason: str = "no"
 
 
-def sharing(args, space, trainable: str) -> tuple[bool, str]:
+def sharing(args, space, trainable: str, num_samples: int) -> tuple[bool, str]:
     """Whether trials share recorded searches, and why (see trainables/earlyrobust/shared_search.py)."""
     from trainables.earlyrobust.shared_search import SEARCH_KEYS
     from trainables.preflight import candidates
@@ -108,6 +108,8 @@ def sharing(args, space, trainable: str) -> tuple[bool, str]:
         return False, "no (dense trials search nothing; ft_init=searched needs each search's own weights)"
     continuous = [k for k, spec in space.search.items() if k in SEARCH_KEYS and next(iter(spec)) != "choice"
                   and next(iter(spec)) != "randint"]
+    if num_samples < 2 and args.share_searches == "auto":
+        return False, "no: one trial, nothing to share (a recording runs the whole budget, a lone search stops early)"
     if continuous and args.share_searches == "auto":
         return False, (f"no: the space searches {continuous[0]} over a range, so no two trials would share a "
                        "search (--share-searches on to record anyway)")
@@ -190,7 +192,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
     trainable = sweep.get("trainable", "ticket")
     return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
-                *sharing(args, space, trainable))
+                *sharing(args, space, trainable, num))
 
 
 def main(argv: list[str] | None = None) -> int:

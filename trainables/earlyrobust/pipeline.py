@@ -184,13 +184,14 @@ class Trial:
             return {"clean_acc": self.state.get("eval_acc", math.nan)}
         last = [0.0]
 
-        def progress(done: int, total: int) -> None:  # to Tune's table, about every 5% or 10 s
+        # to Tune's table: each report waits for the driver, so the first, the last and one each 30 s
+        def progress(done: int, total: int) -> None:
             if not last[0]:  # the first example this process attacks (a resumed attack starts further on)
                 self.progress.begin("attack", done - 1)
-                last[0] = time.monotonic()
-            if done == total or done % max(1, total // 20) == 0 or time.monotonic() - last[0] > 10:
-                last[0] = time.monotonic()
-                self.report({"phase": "attack", "attack_done": done, "attack_total": total}, None)
+            elif done != total and time.monotonic() - last[0] < 30:
+                return
+            last[0] = time.monotonic()
+            self.report({"phase": "attack", "attack_done": done, "attack_total": total}, None)
         with self.cost.timed("attack"):
             return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl",
                                        self.dev, progress)
