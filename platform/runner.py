@@ -49,9 +49,7 @@ def _with_resources(plan, info):
 
     searches = None
     if plan.share_searches:
-        from trainables.tune.recordings import SearchClaims
-
-        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": SearchClaims.remote()}
+        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": plan.claims}
     # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
     return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs,
                                                     searches=searches), {"cpu": plan.cpus, "gpu": plan.gpus})
@@ -61,10 +59,16 @@ def _tuner(plan, info):
     from ray import tune
 
     from trainables.earlyrobust.progress import Progress
-    from trainables.tune.callback import CloseMlflowRuns
+    from trainables.tune.callback import CloseMlflowRuns, ReleaseSearchClaims
 
     path = plan.storage.where(plan.name)
+    if plan.share_searches:
+        from trainables.tune.recordings import SearchClaims
+
+        plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
     trainable = _with_resources(plan, info)
+    callbacks = [CloseMlflowRuns(info)] + ([ReleaseSearchClaims(f"earlyrobust-searches-{plan.name}")]
+                                           if plan.share_searches else [])
     if plan.args.resume and tune.Tuner.can_restore(path):
         tuner = tune.Tuner.restore(path, trainable=trainable, param_space=plan.space.tune_space(),
                                    resume_unfinished=True, resume_errored=True)
@@ -78,7 +82,7 @@ def _tuner(plan, info):
     # one checkpoint a trial: Tune deletes the older one once the newer is stored, so resume stays
     # exact while a trial runs, and a finished trial keeps only its last (ticket + results) one
     run_config = tune.RunConfig(
-        name=plan.name, storage_path=plan.storage.uri, callbacks=[CloseMlflowRuns(info)], verbose=1,
+        name=plan.name, storage_path=plan.storage.uri, callbacks=callbacks, verbose=1,
         # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
         progress_reporter=tune.CLIReporter(metric_columns=Progress.COLUMNS, parameter_columns=plan.space.varied(),
                                            max_report_frequency=15, print_intermediate_tables=True),

@@ -95,6 +95,7 @@ class Plan:
     inputs: dict
     share_searches: bool = False
     share_reason: str = "no"
+    claims: object = None  # the actor granting shared searches (created once Ray runs)
 
 
 def sharing(args, space, trainable: str, num_samples: int) -> tuple[bool, str]:

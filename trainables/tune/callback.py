@@ -27,3 +27,19 @@ class CloseMlflowRuns(Callback):
 
     def on_trial_error(self, iteration, trials, trial, **info):
         self._close(trial, "FAILED")
+
+
+class ReleaseSearchClaims(Callback):
+    """A trial that ends in error gives back the searches it was recording (see `recordings.py`), so that
+    a trial waiting for one records it instead of waiting for ever."""
+
+    def __init__(self, actor_name: str):
+        self.actor_name = actor_name  # a name, not a handle: Tune pickles its callbacks with the sweep
+
+    def on_trial_error(self, iteration, trials, trial, **info):
+        import ray
+
+        try:
+            ray.get_actor(self.actor_name).release_all.remote(trial.trial_id)
+        except ValueError:  # no such actor (a sweep resumed without sharing)
+            pass

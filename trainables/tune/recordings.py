@@ -5,7 +5,8 @@ s3://... that every node reads), so a resumed sweep finds them again.  One small
 driver, grants each key to a single trial at a time: that trial records the search and writes it
 (a temporary name, then moved into place, so a reader never sees half a file); the others poll the
 storage until it is there.  A recorder that fails gives the key back, and the next trial to ask
-records it.
+records it; one whose worker dies keeps it for its retry, and the driver takes it back if the trial
+ends in error (`ReleaseSearchClaims`).
 """
 from __future__ import annotations
 
@@ -35,6 +36,10 @@ class SearchClaims:
     def release(self, key: str, trial_id: str) -> None:
         if self.holders.get(key) == trial_id:
             del self.holders[key]
+
+    def release_all(self, trial_id: str) -> None:
+        """A trial that ended for good (its worker killed, no retry left) gives back what it held."""
+        self.holders = {k: t for k, t in self.holders.items() if t != trial_id}
 
 
 class SharedRecordings:

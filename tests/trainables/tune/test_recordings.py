@@ -59,3 +59,17 @@ def test_a_failed_recorder_gives_the_key_back(local_ray, tmp_path):
         SharedRecordings(str(tmp_path), "sw", claims, "a").get("k2", broken)
     recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "b").get("k2", lambda: snapshots(2.0))
     assert recorded and recording[0].ffn[0][0] == 2.0
+
+
+def test_a_trial_that_ends_in_error_gives_its_claims_back(local_ray, tmp_path):
+    from trainables.tune.callback import ReleaseSearchClaims
+
+    claims = SearchClaims.options(name="earlyrobust-searches-t").remote()
+    assert ray.get(claims.claim.remote("k3", "dead")), "a recorder whose worker was killed keeps its claim"
+    assert not ray.get(claims.claim.remote("k3", "waiting"))
+
+    class Ended:
+        trial_id = "dead"
+    ReleaseSearchClaims("earlyrobust-searches-t").on_trial_error(0, [], Ended())
+    recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "waiting").get("k3", lambda: snapshots(3.0))
+    assert recorded, "the waiting trial records it instead of waiting for ever"
