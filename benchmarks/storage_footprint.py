@@ -52,7 +52,7 @@ def main(argv=None) -> list[dict]:
         time.sleep(0.5)
     if driver.returncode != 0:
         sys.exit(f"storage_footprint: the sweep failed:\n{driver.stderr.read()[-3000:]}")
-    trials = [d for d in (storage / "foot").iterdir() if d.is_dir()]
+    trials = [d for d in (storage / "foot").iterdir() if d.is_dir() and d.name != "searches"]
     final = sum(size(d) for d in trials)
     rows = [{"space": args.space, "trials": len(trials), "bytes_per_finished_trial": final / len(trials),
              "peak_bytes_while_running": peak, "mlflow_artifact_bytes": size(work / "mlartifacts"),
