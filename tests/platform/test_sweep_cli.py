@@ -52,9 +52,14 @@ def test_resume_may_change_concurrency_and_time_budget_only(smoke_sweep):
     saved = sweep_state(folder, "e2e")
     assert (plan.space.name, plan.num_samples, plan.mlflow_uri) == ("smoke", 2, saved["args"]["mlflow_uri"])
     assert plan.max_concurrent == 1 and plan.args.time_budget_s == 77
-    tuner = _tuner(plan, TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"]))
-    config = tuner._local_tuner._tune_config
-    assert config.time_budget_s == 77 and config.search_alg.max_concurrent == 1
+    import ray
+
+    try:  # (a shared-search sweep: _tuner starts the actor, hence a Ray, in this process)
+        tuner = _tuner(plan, TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"]))
+        config = tuner._local_tuner._tune_config
+        assert config.time_budget_s == 77 and config.search_alg.max_concurrent == 1
+    finally:
+        ray.shutdown()
     kept = plan_from(parser().parse_args(["--resume", "--name", "e2e", "--storage-path", str(folder / "s")]))
     assert kept.max_concurrent == 2 and kept.args.time_budget_s is None, "not given again: the sweep's own"
     same = ["--resume", "--name", "e2e", "--storage-path", str(folder / "s"), "--space", "smoke"]

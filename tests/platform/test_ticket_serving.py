@@ -79,7 +79,9 @@ def test_champion_serves_over_http(smoke_sweep, tmp_path):
     port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "mlflow", "models", "serve", "-m", URI, "--env-manager", "local",
                                "-h", "127.0.0.1", "-p", str(port), "-w", "1"], cwd=tmp_path,
-                              env=dict(os.environ, MLFLOW_TRACKING_URI=client.tracking_uri),
+                              # mlflow runs `uvicorn` by name: the environment's bin folder on PATH, as when activated
+                              env=dict(os.environ, MLFLOW_TRACKING_URI=client.tracking_uri,
+                                       PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")),
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:

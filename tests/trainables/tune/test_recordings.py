@@ -13,6 +13,8 @@ from trainables.tune.recordings import SearchClaims, SharedRecordings
 
 @pytest.fixture(scope="module")
 def local_ray(tmp_path_factory):
+    if ray.is_initialized():  # an earlier test of the session started one in this process
+        ray.shutdown()
     ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR",
              _temp_dir=str(tmp_path_factory.mktemp("r", numbered=True)))
     yield
