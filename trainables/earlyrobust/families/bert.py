@@ -11,6 +11,7 @@ from trainables.earlyrobust.families.base import Family, head_rows, prune_into
 class Bert(Family):
     name = "bert"
     model_types = ("bert", "roberta", "xlm-roberta", "electra", "camembert")
+    projections = ("query", "key", "value")  # the per-head projections of `attention.self`
 
     def layers(self, model):
         return model.base_model.encoder.layer
@@ -26,7 +27,7 @@ class Bert(Family):
 
     def prune_layer(self, layer, kept_heads, kept_neurons):
         attn, rows = layer.attention.self, head_rows(kept_heads, self.head_size(layer))
-        prune_into(attn, ("query", "key", "value"), rows, 0)
+        prune_into(attn, self.projections, rows, 0)
         prune_into(layer.attention.output, ("dense",), rows, 1)
         attn.num_attention_heads, attn.all_head_size = len(kept_heads), len(rows)
         neurons = torch.tensor(kept_neurons, dtype=torch.long)

@@ -5,41 +5,16 @@ heads: every per-head projection loses the same rows.  Content-to-position and p
 scores add 2 x span keys per query and type to the attention's matrix products."""
 from __future__ import annotations
 
-import torch
-
-from trainables.earlyrobust.families.base import Family, head_rows, prune_into
+from trainables.earlyrobust.families.bert import Bert
 
 PROJECTIONS = ("query_proj", "key_proj", "value_proj", "pos_key_proj", "pos_query_proj")
 
 
-class DebertaV2(Family):
+class DebertaV2(Bert):
+    """BERT's layout; the position projections are pruned with the heads' other projections."""
     name = "deberta-v2"
     model_types = ("deberta-v2",)
-
-    def layers(self, model):
-        return model.base_model.encoder.layer
-
-    def head_size(self, layer):
-        return layer.attention.self.attention_head_size
-
-    def head_output(self, layer):
-        return layer.attention.output.dense
-
-    def ffn_output(self, layer):
-        return layer.output.dense
-
-    def prune_layer(self, layer, kept_heads, kept_neurons):
-        attn, rows = layer.attention.self, head_rows(kept_heads, self.head_size(layer))
-        prune_into(attn, PROJECTIONS, rows, 0)
-        prune_into(layer.attention.output, ("dense",), rows, 1)
-        attn.num_attention_heads, attn.all_head_size = len(kept_heads), len(rows)
-        neurons = torch.tensor(kept_neurons, dtype=torch.long)
-        prune_into(layer.intermediate, ("dense",), neurons, 0)
-        prune_into(layer.output, ("dense",), neurons, 1)
-
-    def attributes(self, layer):
-        attn = layer.attention.self
-        return {"attention.self": {"num_attention_heads": attn.num_attention_heads, "all_head_size": attn.all_head_size}}
+    projections = PROJECTIONS
 
     @staticmethod
     def _relative(model):
