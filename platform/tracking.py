@@ -58,17 +58,17 @@ def check_reachable(uri: str) -> MlflowClient:
 # MLflow 3.17 opens an experiment on its GenAI overview unless told it holds model training: the tag
 # (read where the UI's workflow selector is off) and `workflowType=machine_learning` in the URL (the
 # selector's default is GenAI, kept in the browser's local storage)
-KIND = {"mlflow.experimentKind": "custom_model_development"}
+KIND_TAG, KIND = "mlflow.experimentKind", "custom_model_development"
 
 
 def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -> str:
     found = client.get_experiment_by_name(name)
     if found is not None:
-        if found.tags.get("mlflow.experimentKind") is None:
-            client.set_experiment_tag(found.experiment_id, *next(iter(KIND.items())))
+        if found.tags.get(KIND_TAG) is None:
+            client.set_experiment_tag(found.experiment_id, KIND_TAG, KIND)
         return found.experiment_id
     location = artifact_root.resolve().as_uri() if artifact_root is not None else None
-    return client.create_experiment(name, artifact_location=location, tags=KIND)
+    return client.create_experiment(name, artifact_location=location, tags={KIND_TAG: KIND})
 
 
 def runs_url(base: str, experiment: str, parent_run_id: str) -> str:

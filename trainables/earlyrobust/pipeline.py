@@ -46,7 +46,7 @@ class Trial:
         self.dense = dense
         # shared recorded searches (`get(key, record) -> (snapshots, recorded_here)`), or None: search alone
         self.recordings = recordings if recordings is not None and shareable(self.cfg) else None
-        self.progress = Progress(self.cfg, dense)
+        self.progress = Progress(self.cfg)
         sink = report or (lambda metrics, folder: None)
         self.report = lambda metrics, folder: sink({**metrics, **self.progress.columns(metrics)}, folder)
         self.dev = device()

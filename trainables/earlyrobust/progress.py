@@ -23,9 +23,8 @@ class Progress:
     COLUMNS = {"phase": "phase", "search": "search (epoch, mask dist.)", "finetune": "fine-tune (epoch, eval acc)",
                "attack": "attack", "eta": "time left", "outcome": "aua [95% CI]"}
 
-    def __init__(self, cfg: dict, dense: bool = False):
+    def __init__(self, cfg: dict):
         self.cfg = cfg
-        self.dense = dense
         self.started: dict[str, float] = {}
         self.first: dict[str, float] = {}   # the phase's position when this process began it (resumes)
         self.shown = {key: "" for key in self.COLUMNS}
@@ -64,8 +63,7 @@ class Progress:
         elif phase == "searched":
             stop = report.get("search_stop_epoch", 0.0)
             shown["search"] = f"stopped at {stop:.2f}" + ("" if report.get("converged") else " (budget)")
-            rate = self.search_rate if math.isfinite(self.search_rate) else math.nan
-            shown["eta"] = self._eta(self._finetune_left(0, rate), True)
+            shown["eta"] = self._eta(self._finetune_left(0, self.search_rate), True)
         elif phase == "finetune":
             epoch = report["ft_epoch"]
             shown["finetune"] = f"{epoch}/{cfg['ft_epochs']}, {report['eval_acc']:.3f}"
