@@ -89,14 +89,15 @@ def main(argv: list[str] | None = None) -> int:
         parent = find_parent(client, exp.experiment_id, args.sweep)
         out = Path(args.out).resolve()
         rows, varied, curves = load_rows(client, parent, out)
-        table = summary.build_table(rows, varied, parent.data.tags.get("objective", "aua"))
+        metric = parent.data.tags.get("selection_metric", "aua")
+        table = summary.build_table(rows, varied, parent.data.tags.get("objective", "aua"), metric)
         if args.sort not in table.columns:
             raise UsageError(f"--sort {args.sort!r} is not a column: use one of {', '.join(table.columns)}")
     except (UsageError, ValueError) as exc:
         print(f"compare: error: {exc}", file=sys.stderr)
         return 2
     front = list(table["pareto"] == "*")
-    best = summary.champion(rows, table)
+    best = summary.champion(rows, table, metric)
     table = table.sort_values(args.sort, ascending=args.ascending, na_position="last")
     print(f"sweep {parent.data.tags['sweep']} ({len(rows)} trials; Pareto front marked *)\n")
     print(summary.render(table))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -28,29 +29,65 @@ def worker_env(tracking_uri: str) -> dict:
     return env
 
 
-def ray_temp_dir(storage: Path, create: bool = False) -> Path:
-    """Ray's session files live in <storage>/ray_tmp.  Unix socket paths must stay under 107 bytes,
-    so a long storage path is reached through a short link /tmp/er-<hash> that points there."""
-    path = storage / "ray_tmp"
+def ray_temp_dir(local: Path, sweep: str, create: bool = False) -> Path:
+    """Each sweep's own Ray session files: <storage>/ray_tmp/<sweep>, so that stopping one sweep's
+    processes never touches another's.  Unix socket paths must stay under 107 bytes, so a long path
+    is reached through a short link /tmp/er-<hash> that points there."""
+    path = local / "ray_tmp" / sweep
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     if len(str(path)) <= 40:
         return path
     link = Path("/tmp") / f"er-{hashlib.sha1(str(path).encode()).hexdigest()[:10]}"
-    if create:
-        path.mkdir(parents=True, exist_ok=True)
-        if not link.is_symlink():
-            link.symlink_to(path, target_is_directory=True)
+    if create and not link.is_symlink():
+        link.symlink_to(path, target_is_directory=True)
     return link
+
+
+def _driver_file(local: Path, sweep: str) -> Path:
+    return local / "ray_tmp" / f"{sweep}.driver.json"
+
+
+def claim_driver(local: Path, sweep: str) -> None:
+    """Record that this process drives `sweep` (read by `running_driver` on --resume)."""
+    import psutil
+
+    me = psutil.Process()
+    path = _driver_file(local, sweep)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({"pid": me.pid, "started": me.create_time()}))
+
+
+def running_driver(local: Path, sweep: str) -> int | None:
+    """The pid of a live driver of `sweep` on this machine, if any (the same pid and start time)."""
+    import psutil
+
+    try:
+        record = json.loads(_driver_file(local, sweep).read_text())
+        proc = psutil.Process(record["pid"])
+        alive = proc.pid != os.getpid() and abs(proc.create_time() - record["started"]) < 1e-3 \
+            and proc.status() != psutil.STATUS_ZOMBIE
+    except (OSError, ValueError, KeyError, psutil.Error):
+        return None
+    return proc.pid if alive else None
+
+
+def _names(part: str, folder: str) -> bool:
+    """Whether a command-line argument names `folder` itself or something inside it (not a sibling
+    whose name starts the same)."""
+    at = part.find(folder)
+    return at >= 0 and part[at + len(folder):at + len(folder) + 1] in ("", "/", " ", ",")
 
 
 def kill_orphans(temp_dir: Path) -> int:
     """Stop Ray processes left by a driver that died (kill -9 leaves raylet, GCS and agents running).
-    Only processes whose command line names this sweep's Ray temp folder are touched."""
+    Only processes whose command line names this sweep's own Ray temp folder are touched."""
     import psutil
 
-    marker, killed = str(temp_dir), 0
+    markers, killed = {str(temp_dir), str(temp_dir.resolve())}, 0
     for proc in psutil.process_iter(["pid", "cmdline"]):
         try:
-            if proc.pid != os.getpid() and any(marker in part for part in proc.info["cmdline"] or []):
+            if proc.pid != os.getpid() and any(_names(part, m) for part in proc.info["cmdline"] or [] for m in markers):
                 proc.kill()
                 killed += 1
         except (psutil.NoSuchProcess, psutil.AccessDenied):

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 import sys
 from pathlib import Path
 
 from platform import environment, summary, tracking
 from platform.resources import check_resources, check_storage
+from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 
 
 SHARING = ("search_flops", "search_shared", "recorded_search_flops")
@@ -17,17 +19,16 @@ SHARING = ("search_flops", "search_shared", "recorded_search_flops")
 def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
-    from trainables.tune.metrics import MULTI
-    from trainables.tune.searcher import OutcomeAwareOptunaSearch, make_sampler
+    from trainables.tune.metrics import objectives
+    from trainables.tune.searcher import OutcomeAwareOptunaSearch, RedactedRDBStorage, make_sampler
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
     storage = None
     if plan.args.optuna_storage:
-        import optuna
-
-        storage = optuna.storages.RDBStorage(plan.args.optuna_storage)
-    metric, mode = (list(MULTI), list(MULTI.values())) if plan.objective == "multi" else ("aua", "max")
+        storage = RedactedRDBStorage(plan.args.optuna_storage)
+    goals = objectives(plan.objective, plan.metric)
+    metric, mode = (list(goals), list(goals.values())) if plan.objective == "multi" else (plan.metric, "max")
     search = OutcomeAwareOptunaSearch(metric=metric, mode=mode, sampler=make_sampler(plan.args.seed, plan.num_samples),
                                       storage=storage, study_name=plan.name if storage is not None else None)
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
@@ -101,8 +102,10 @@ def _start_tracking(plan):
         return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
     artifacts = None if plan.mlflow_uri.startswith("http") else Path.cwd() / "mlartifacts"
     exp = tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
-    parent = tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as)
-    plan.storage.write_text(json.dumps({"args": vars(plan.args), "experiment_id": exp, "parent_run_id": parent},
+    parent = tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as,
+                                    plan.metric)
+    saved = {k: redact(v) if k in SECRET_ARGS and v else v for k, v in vars(plan.args).items()}  # no password at rest
+    plan.storage.write_text(json.dumps({"args": saved, "experiment_id": exp, "parent_run_id": parent},
                                        indent=1), plan.name, "sweep.json")
     return TrackingInfo(plan.mlflow_uri, exp, parent)
 
@@ -116,7 +119,8 @@ def _rows(results, plan, info) -> list[dict]:
         trial_id = metrics.get("trial_id", "")
         run = find_trial_run(plan.client, info, trial_id) if trial_id else None
         config = result.config or {}
-        status = "error" if result.error else metrics.get("phase", "?")
+        phase = metrics.get("phase", "?")
+        status = "error" if result.error else phase if phase in ("done", "diverged") else "stopped"
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
                      "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
                      **{k: metrics.get(k, math.nan) for k in summary.COLUMNS + SHARING}})
@@ -148,7 +152,7 @@ def _report(plan, chosen: list[dict]) -> None:
           "which no decision used", flush=True)
     task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
     inputs = ray.put(plan.inputs)
-    refs = [task.remote(r["run_id"], r["config"], plan.mlflow_uri, r["checkpoint"], inputs) for r in chosen]
+    refs = [task.remote(r["run_id"], r["config"], redact(plan.mlflow_uri), r["checkpoint"], inputs) for r in chosen]
     for row, ref in zip(chosen, refs):
         try:
             row.update(ray.get(ref))
@@ -162,11 +166,15 @@ def run_sweep(plan) -> int:
 
     local = plan.storage.local_dir()
     if plan.args.resume and not plan.args.ray_address:
-        killed = environment.kill_orphans(environment.ray_temp_dir(local))
+        killed = environment.kill_orphans(environment.ray_temp_dir(local, plan.name))
         if killed:
-            print(f"stopped {killed} Ray processes left by the earlier driver", flush=True)
+            print(f"stopped {killed} Ray processes left by the earlier driver of {plan.name}", flush=True)
+    environment.claim_driver(local, plan.name)
+    os.environ[MLFLOW_ENV] = plan.mlflow_uri  # whole URIs live in the environment only (trainables/secrets.py)
+    if plan.args.optuna_storage:
+        os.environ[OPTUNA_ENV] = plan.args.optuna_storage
     ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
-             str(environment.ray_temp_dir(local, create=True)), include_dashboard=False, log_to_driver=True,
+             str(environment.ray_temp_dir(local, plan.name, create=True)), include_dashboard=False, log_to_driver=True,
              logging_level=logging.WARNING,
              runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
     try:
@@ -178,13 +186,13 @@ def run_sweep(plan) -> int:
               f"searches shared between trials: {plan.share_reason}", flush=True)
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
-        table = summary.build_table(rows, plan.space.varied(), plan.objective)
-        best = summary.champion(rows, table)
+        table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
+        best = summary.champion(rows, table, plan.metric)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]
         _report(plan, chosen + ([best] if best is not None and best not in chosen else []))
     finally:
         ray.shutdown()
-    table = summary.build_table(rows, plan.space.varied(), plan.objective)
+    table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
     files = summary.write(table, local / plan.name)
     for path in files:
         plan.client.log_artifact(info.parent_run_id, str(path))
@@ -203,7 +211,8 @@ def run_sweep(plan) -> int:
         best = None
     if best is not None:
         version = tracking.register_champion(plan.client, best, plan.args.register_as)
-        for key, value in (("champion_aua", best["aua"]), ("champion_report_aua", best.get("report_aua", math.nan))):
+        for key, value in ((f"champion_{plan.metric}", best[plan.metric]),
+                           (f"champion_report_{plan.metric}", best.get(f"report_{plan.metric}", math.nan))):
             if math.isfinite(value):
                 plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
@@ -211,9 +220,10 @@ def run_sweep(plan) -> int:
               f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {summary.CHAMPION_RULE})")
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
-    unfinished = sum(r["status"] != "done" for r in rows)
-    plan.client.set_terminated(info.parent_run_id, "FINISHED" if not unfinished else "FAILED")
-    ui = tracking.redact(plan.mlflow_uri)
+    # a trial that diverged or was stopped (ASHA, time budget) ended normally; only an error fails the sweep
+    errored = sum(r["status"] == "error" for r in rows)
+    plan.client.set_terminated(info.parent_run_id, "FAILED" if errored else "FINISHED")
+    ui = redact(plan.mlflow_uri)
     print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
           f"  then {tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id)}")
     return 0 if best is not None else 1

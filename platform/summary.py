@@ -12,47 +12,47 @@ from pathlib import Path
 
 import pandas as pd
 
-from trainables.tune.metrics import MULTI, finite, pareto_front
+from trainables.tune.metrics import finite, objectives, pareto_front
 
-COLUMNS = ("eval_acc", "clean_acc", "aua", "aua_ci_low", "aua_ci_high", "suc", "avg_queries", "attack_n",
+COLUMNS = ("eval_acc", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "aua", "aua_ci_low", "aua_ci_high", "suc", "avg_queries", "attack_n",
            "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_attack_n",
            "head_sparsity", "ffn_sparsity", "param_sparsity", "converged", "search_stop_epoch", "train_flops",
            "speedup_vs_dense")
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
-                 "whose 95% aua interval on the selection split overlaps that of the best front trial")
+                 "whose 95% aua interval on the selection split overlaps that of the best front trial; a sweep "
+                 "that attacks nothing (attack=none) applies the same rule to clean_acc on the same sample")
 
 
-def build_table(rows: list[dict], varied: list[str], objective: str) -> pd.DataFrame:
-    objectives = MULTI if objective == "multi" else {"aua": "max"}
-    front = pareto_front(rows, objectives)
+def build_table(rows: list[dict], varied: list[str], objective: str, key: str = "aua") -> pd.DataFrame:
+    front = pareto_front(rows, objectives(objective, key))
     table = pd.DataFrame([{"trial": r["trial"], "status": r["status"], **{k: r.get(k) for k in varied},
                            **{k: r.get(k, math.nan) for k in COLUMNS}} for r in rows])
     table.insert(0, "pareto", ["*" if f else "" for f in front])
     return table
 
 
-def champion(rows: list[dict], table: pd.DataFrame) -> dict | None:
-    """The champion under uncertainty (CHAMPION_RULE): trials whose selection Aua cannot be told
-    apart from the best front trial's are equally robust as far as the sample shows, so the
-    sparsest of them wins."""
-    done = [r for r in rows if r.get("run_id") and finite(r.get("aua"))]
+def champion(rows: list[dict], table: pd.DataFrame, key: str = "aua") -> dict | None:
+    """The champion under uncertainty (CHAMPION_RULE): trials whose selection `key` (Aua, or clean
+    accuracy when nothing is attacked) cannot be told apart from the best front trial's are equally
+    good as far as the sample shows, so the sparsest of them wins."""
+    done = [r for r in rows if r.get("run_id") and finite(r.get(key))]
     if not done:
         return None
     front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done] or done
-    best = max(front, key=lambda r: (r["aua"], -r["train_flops"]))
-    floor = best.get("aua_ci_low", best["aua"])
-    floor = floor if finite(floor) else best["aua"]
-    tied = [r for r in done if (r.get("aua_ci_high") if finite(r.get("aua_ci_high")) else r["aua"]) >= floor]
+    best = max(front, key=lambda r: (r[key], -r["train_flops"]))
+    floor = best.get(f"{key}_ci_low", best[key])
+    floor = floor if finite(floor) else best[key]
+    tied = [r for r in done if (r.get(f"{key}_ci_high") if finite(r.get(f"{key}_ci_high")) else r[key]) >= floor]
 
     def sparsity(r):
         return r["param_sparsity"] if finite(r.get("param_sparsity")) else -1.0
-    return max(tied, key=lambda r: (sparsity(r), r["aua"], -r["train_flops"]))
+    return max(tied, key=lambda r: (sparsity(r), r[key], -r["train_flops"]))
 
 
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """The table people read: each Aua with its interval in one cell."""
     out = table.copy()
-    for key in ("aua", "report_aua"):
+    for key in ("clean_acc", "aua", "report_aua"):
         lo, hi = f"{key}_ci_low", f"{key}_ci_high"
         if lo in out.columns:
             out[key] = [_interval(v, a, b) for v, a, b in zip(out[key], out[lo], out[hi])]

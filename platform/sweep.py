@@ -31,6 +31,7 @@ import yaml  # noqa: E402
 from platform import describe, environment, tracking  # noqa: E402
 from platform.errors import UsageError  # noqa: E402
 from platform.storage import Storage  # noqa: E402
+from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
 
 OBJECTIVES = ("aua", "multi")
 SCHEDULERS = ("asha", "none")
@@ -97,6 +98,13 @@ class Plan:
     share_reason: str = "no"
     claims: object = None  # the actor granting shared searches (created once Ray runs)
 
+    @property
+    def metric(self) -> str:
+        """What trials are scored and the champion chosen on: aua, or clean_acc when nothing is attacked."""
+        from trainables.preflight import candidates
+
+        return "clean_acc" if candidates(self.space, "attack") == ["none"] else "aua"
+
 
 def sharing(args, space, trainable: str, num_samples: int) -> tuple[bool, str]:
     """Whether trials share recorded searches, and why (see trainables/earlyrobust/shared_search.py)."""
@@ -153,7 +161,20 @@ def plan_from(args: argparse.Namespace) -> Plan:
         args.name = args.name or latest_sweep(storage)
         if not storage.exists(args.name, STATE_FILE):
             raise UsageError(f"--resume: no sweep named {args.name!r} in {storage}")
+        alive = environment.running_driver(storage.local_dir(), args.name)
+        if alive is not None:
+            raise UsageError(f"--resume: sweep {args.name!r} is still running (its driver is process {alive}): "
+                             f"wait for it, or stop it first (kill {alive})")
         saved = json.loads(storage.read_text(args.name, STATE_FILE))["args"]
+        for key, env in SECRET_ARGS.items():  # saved redacted: the whole value comes again from the user
+            if saved.get(key) and "***" in saved[key]:
+                whole = getattr(args, key) or os.environ.get(env, "")
+                if redact(whole) != saved[key]:
+                    flag = "--" + key.replace("_", "-")
+                    raise UsageError(f"--resume: sweep {args.name!r} was run with {flag} {saved[key]}, whose password "
+                                     f"is never saved: give {flag} again with it (or set {env})")
+                saved[key] = whole
+                given.pop(key, None)
         changed = [k for k, v in given.items() if saved.get(k) != v]
         if changed:
             flag = "--" + changed[0].replace("_", "-")

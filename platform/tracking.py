@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from urllib.parse import quote, urlencode, urlsplit, urlunsplit
+from urllib.parse import quote, urlencode
 
 from mlflow.tracking import MlflowClient
 
 from trainables.errors import ConfigError
+from trainables.secrets import redact
 
 PARENT_NOTE = """EarlyRobust sweep `{name}` (space `{space}`).
 
@@ -17,15 +18,6 @@ training, stopped when its mask converged (`search_stop_epoch`, `mask_distance`)
 `suc`, `avg_queries`).  `train_flops` and `speedup_vs_dense` give the cost against dense FreeLB.
 Compare children in the runs table; the best ticket is registered as `{model}@champion`.
 Objective: {objective}."""
-
-
-def redact(uri: str) -> str:
-    """The URI with any password replaced, for anything printed or logged."""
-    parts = urlsplit(uri)
-    if parts.password is None:
-        return uri
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def default_uri(cwd: Path) -> str:
@@ -78,9 +70,11 @@ def runs_url(base: str, experiment: str, parent_run_id: str) -> str:
     return f"{base}/#/experiments/{experiment}/runs?{query}"
 
 
-def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str) -> str:
+def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str,
+                  metric: str = "aua") -> str:
     run = client.create_run(exp_id, run_name=name, tags={
-        "sweep": name, "space": space.name, "objective": objective, "varied": ",".join(space.varied()),
+        "sweep": name, "space": space.name, "objective": objective, "selection_metric": metric,
+        "varied": ",".join(space.varied()),
         "mlflow.note.content": PARENT_NOTE.format(name=name, space=space.name, objective=objective, model=model_name)})
     for key, value in space.fixed.items():
         client.log_param(run.info.run_id, key, value)
@@ -91,11 +85,17 @@ def describe(row: dict) -> str:
     """A trial's robustness in words: selection and report Aua with their intervals and sizes."""
     config = row.get("config", {})
 
+    def measured(key):
+        value = row.get(key, float("nan"))
+        return isinstance(value, (int, float)) and value == value
+
     def one(prefix: str, split: str) -> str:
-        name, value = "report" if prefix else "selection", row.get(f"{prefix}aua", float("nan"))
-        if not isinstance(value, float) or value != value:
+        name = "report" if prefix else "selection"
+        key = "aua" if measured(prefix + "aua") or not measured(prefix + "clean_acc") else "clean_acc"
+        if not measured(prefix + key):
             return f"{name} aua not measured"
-        return (f"{name} aua {value:.3f} [{row[prefix + 'aua_ci_low']:.2f}, {row[prefix + 'aua_ci_high']:.2f}] "
+        low, high = row.get(f"{prefix}{key}_ci_low", float("nan")), row.get(f"{prefix}{key}_ci_high", float("nan"))
+        return (f"{name} {key} {row[prefix + key]:.3f} [{low:.2f}, {high:.2f}] "
                 f"on {split} (n={int(row.get(prefix + 'attack_n', 0))})")
     return f"{one('', config.get('attack_split', 'validation'))}; {one('report_', config.get('report_split', 'test'))}"
 
@@ -111,8 +111,9 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     client.set_registered_model_alias(model_name, "champion", version.version)
     config = row.get("config", {})
     tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
-    for key in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n", "report_aua", "report_aua_ci_low",
-                "report_aua_ci_high", "report_clean_acc", "report_attack_n", "param_sparsity"):
+    for key in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n",
+                "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_clean_acc_ci_low",
+                "report_clean_acc_ci_high", "report_attack_n", "param_sparsity"):
         value = row.get(key)
         if isinstance(value, (int, float)) and value == value:
             tags[key if key.startswith("report_") or key == "param_sparsity" else f"selection_{key}"] = f"{value:.4g}"

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # On the cluster head: PostgreSQL for MLflow's backend store and the Optuna study, and an MLflow
 # tracking server on the head's private address only (not every interface), artifacts served from the head.
+# The databases' password comes from EARLYROBUST_DB_PASSWORD (never a built-in one): export it in the
+# head's environment (e.g. from AWS Secrets Manager in head_setup_commands) before `ray up`.
 set -euo pipefail
+PASSWORD=${EARLYROBUST_DB_PASSWORD:-}
+if [ -z "$PASSWORD" ] || [ "$PASSWORD" = "CHANGE_ME" ]; then
+  echo "cluster_head.sh: error: EARLYROBUST_DB_PASSWORD is not set: export a password for the MLflow and Optuna databases first" >&2
+  exit 2
+fi
 PRIVATE_IP=$(hostname -I | awk '{print $1}')
-PASSWORD=${EARLYROBUST_DB_PASSWORD:-CHANGE_ME}
 sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
 PGCONF=$(ls -d /etc/postgresql/*/main | head -1)
 sudo sed -i "s/^#\?listen_addresses.*/listen_addresses = 'localhost,${PRIVATE_IP}'/" "$PGCONF/postgresql.conf"

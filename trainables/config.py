@@ -25,24 +25,27 @@ class Param:
     low_open: bool = False
     high_open: bool = False
     help: str = ""
+    aliases: tuple = ()  # (word, value) pairs a user may write instead of the value, e.g. ("all", 0)
 
     def options(self) -> tuple | None:
         return self.choices() if callable(self.choices) else self.choices
 
     def allowed(self) -> str:
         kind = {int: "an integer", float: "a float", str: "a string", bool: "true or false"}[self.kind]
+        words = "".join(f" or '{word}'" for word, _ in self.aliases)
         if self.options():
             return "one of " + ", ".join(map(str, self.options()))
         if self.low is None and self.high is None:
             return kind
         if self.high is None:
-            return f"{kind} {'>' if self.low_open else '>='} {self.low:g}"
+            return f"{kind} {'>' if self.low_open else '>='} {self.low:g}{words}"
         lo = "(" if self.low_open else "["
         hi = ")" if self.high_open else "]"
-        return f"{kind} in {lo}{self.low}, {self.high}{hi}"
+        return f"{kind} in {lo}{self.low}, {self.high}{hi}{words}"
 
     def check(self, name: str, value: Any) -> Any:
         bad = ConfigError(f"parameter '{name}' = {value!r} is not allowed: use {self.allowed()}")
+        value = dict(self.aliases).get(value, value) if isinstance(value, str) else value
         if self.kind is bool:
             if isinstance(value, str) and value.lower() in ("true", "false"):
                 return value.lower() == "true"
@@ -137,7 +140,8 @@ PARAMS: dict[str, Param] = {
     # robustness evaluation
     "attack": Param("textfooler", str, choices=_attacks,
                     help="textfooler and deepwordbug are the published recipes (see trainables/attacks)"),
-    "attack_n": Param(100, int, low=1, help="examples attacked: a seeded, label-stratified sample"),
+    "attack_n": Param(100, int, low=0, aliases=(("all", 0),),
+                      help="examples attacked per split: a seeded, label-stratified sample (0 or 'all': every row)"),
     "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,
                                help="fraction of words an attack may change (1 = no budget, as published)"),
     "attack_query_budget": Param(0, int, low=0, help="model queries per example (0 = no budget, as published)"),

@@ -1,6 +1,9 @@
-"""Checks the driver runs before anything starts: every dataset and model a sweep can use exists.
+"""Checks the driver runs before anything starts: every dataset and model a sweep can use exists,
+and every setting a trial will meet fits them (attack_n against the attacked splits, max_length
+against the model's positions, labels that training has seen).
 
-A bad name fails here with one line instead of failing every trial inside Ray.
+A bad name or setting fails here with one line instead of failing every trial inside Ray (often
+after the search and the fine-tuning, when the attack starts).
 """
 from __future__ import annotations
 
@@ -23,23 +26,77 @@ def candidates(space, key: str) -> list:
     return [PARAMS[key].default]
 
 
-def check_model(name: str) -> None:
-    """The model exists here (or on the hub, when online) and its encoder family is supported."""
+def extremes(space, key: str) -> list:
+    """The values of a parameter a check must try: `candidates`, or both ends of a searched range."""
+    spec = space.search.get(key)
+    if spec and "choice" not in spec:
+        (_, bounds), = spec.items()
+        return list(bounds)
+    return candidates(space, key)
+
+
+def check_model(name: str):
+    """The model exists here (or on the hub, when online) and its encoder family is supported;
+    returns its config."""
     from transformers import AutoConfig
 
     if name in TINY:
-        model_type = TINY[name](8, 2).model_type
+        config = TINY[name](8, 2)
     elif name in PACKAGED:
-        model_type = AutoConfig.from_pretrained(str(minilm_path())).model_type
+        config = AutoConfig.from_pretrained(str(minilm_path()))
     else:
         try:
-            model_type = AutoConfig.from_pretrained(name).model_type
+            config = AutoConfig.from_pretrained(name)
         except (OSError, ValueError):
             raise ConfigError(f"parameter 'model' = {name!r} is not a packaged model ({', '.join(PACKAGED + tuple(TINY))}), "
                               "a local folder, or a Hugging Face id reachable now: fix the name or go online") from None
+    model_type = config.model_type
     if model_type not in SUPPORTED:
         raise ConfigError(f"parameter 'model' = {name!r} is a '{model_type}' model, an encoder family this platform "
                           f"cannot prune: use one of {', '.join(SUPPORTED)} (adding one: trainables/earlyrobust/families/)")
+    return config
+
+
+def position_limit(config) -> int | None:
+    """Tokens the model can position: RoBERTa-style embeddings start after the padding index."""
+    limit = getattr(config, "max_position_embeddings", None)
+    if limit is None:
+        return None
+    offset = config.pad_token_id + 1 if config.model_type in ("roberta", "xlm-roberta", "camembert") else 0
+    return limit - offset
+
+
+def check_settings(space, inputs: dict, configs: dict) -> None:
+    """What a trial will meet, checked now: the data's classes, attack_n against the attacked splits,
+    max_length against each model's positions."""
+    data_dir = candidates(space, "data_dir")[0]
+    for dataset in candidates(space, "dataset"):
+        def labels(split):
+            return set(inputs["splits"][provided.key(dataset, split, data_dir)]["label"].tolist())
+        seen = labels("train")
+        if len(seen) < 2:
+            raise ConfigError(f"dataset {dataset!r}: the training split has one class only (label {min(seen)}): "
+                              "a classifier needs examples of two or more classes")
+        for split in dict.fromkeys(candidates(space, "eval_split") + candidates(space, "attack_split")
+                                   + candidates(space, "report_split")):
+            unseen = sorted(labels(split) - seen)
+            if unseen:
+                raise ConfigError(f"dataset {dataset!r}: split '{split}' has label {unseen[0]}, which the training "
+                                  f"split never has (training labels: {sorted(seen)}): fix the labels or the files")
+        if candidates(space, "attack") == ["none"]:
+            continue
+        for split in dict.fromkeys(candidates(space, "attack_split") + candidates(space, "report_split")):
+            rows = len(inputs["splits"][provided.key(dataset, split, data_dir)])
+            too_many = [n for n in extremes(space, "attack_n") if n > rows]
+            if too_many:
+                raise ConfigError(f"parameter 'attack_n' = {too_many[0]} is larger than dataset {dataset!r} split "
+                                  f"'{split}' ({rows} rows), which the trials attack: use at most {rows}, or 'all'")
+    for model, config in configs.items():
+        limit = position_limit(config)
+        too_long = [n for n in extremes(space, "max_length") if limit is not None and n > limit]
+        if too_long:
+            raise ConfigError(f"parameter 'max_length' = {too_long[0]} is longer than model {model!r} can position "
+                              f"({limit} tokens): use at most {limit}")
 
 
 def check_sources(space) -> dict:
@@ -52,12 +109,12 @@ def check_sources(space) -> dict:
                                 *candidates(space, "report_split")])
         for split in splits:  # ordered: the first missing split named is always the same
             inputs["splits"][provided.key(dataset, split, data_dir)] = provided.pack(load_split(dataset, split, data_dir))
-    for model in candidates(space, "model"):
-        check_model(model)
+    configs = {model: check_model(model) for model in candidates(space, "model")}
     for attack in candidates(space, "attack"):
         check_attack(attack)
         if attack == "textfooler":
             inputs["synonyms"] = load_neighbours()
+    check_settings(space, inputs, configs)
     return inputs
 
 

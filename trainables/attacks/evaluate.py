@@ -1,4 +1,5 @@
-"""Robustness of a model on one split: the configured attack over a seeded, label-stratified sample.
+"""Robustness of a model on one split: the configured attack over a seeded, label-stratified sample
+(with `attack: none`, the clean accuracy on that sample alone).
 
 Used by a trial (the selection split) and by the sweep's final report (the held-out report split);
 the metrics carry 95% Wilson intervals (see `metrics.py`).
@@ -15,6 +16,7 @@ from trainables.attacks.runner import choose_examples, run_attack
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.datasets import load_split
+from trainables.earlyrobust.training import evaluate_accuracy
 
 KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high",
         "attack_n")
@@ -23,6 +25,13 @@ KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "
 def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path, device, progress=None) -> dict:
     data = load_split(cfg["dataset"], split, cfg["data_dir"])
     labels = list(data["label"])
+    if cfg["attack"] == "none":  # nothing attacked: clean accuracy on the same sample, with its interval
+        picked = choose_examples(labels, cfg["attack_n"], cfg["seed"])
+        loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)
+        n = len(picked)
+        clean = round(evaluate_accuracy(model, loader, device) * n)
+        low, high = wilson(clean, n)
+        return {"clean_acc": clean / n, "clean_acc_ci_low": low, "clean_acc_ci_high": high, "attack_n": n}
     if cfg["attack"] == "embedding_pgd":
         picked = choose_examples(labels, cfg["attack_n"], cfg["seed"])
         loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)

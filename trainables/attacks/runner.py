@@ -19,7 +19,8 @@ def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
     """A seeded, label-stratified sample of N rows: each class gets its share of N (largest
     remainders round), rows drawn at random within the class; returned in a seeded random order,
     so that the first k rows of an interrupted run are a sample too.  (Not the first N rows: on a
-    file sorted by label those are one class.)"""
+    file sorted by label those are one class.)  N = 0 takes every row."""
+    n = n or len(labels)
     if n > len(labels):
         raise ConfigError(f"parameter 'attack_n' = {n} is larger than the split ({len(labels)} rows): use at most {len(labels)}")
     labels = np.asarray(labels)

@@ -44,8 +44,8 @@ def _read_ag_news(path: Path) -> pd.DataFrame:
 LOCAL = {
     "sst2": {"train": ("sst2/train.tsv", _read_sst2), "validation": ("sst2/dev.tsv", _read_sst2),
              "test": ("sst2/test_labelled.tsv", _read_sst2)},
-    "ag_news": {"test": ("ag_news/test.csv", _read_ag_news)},
-    "imdb": {},
+    "ag_news": {"train": ("ag_news/train.csv", _read_ag_news), "test": ("ag_news/test.csv", _read_ag_news)},
+    "imdb": {"train": ("imdb/train.csv", lambda path: _read_file(path)), "test": ("imdb/test.csv", lambda path: _read_file(path))},
 }
 HUB = {"sst2": ("stanfordnlp/sst2", {"validation": "validation", "train": "train"}),
        "ag_news": ("fancyzhx/ag_news", {"train": "train", "test": "test"}),

@@ -37,6 +37,24 @@ def load_optimizer_state(folder: Path, dev) -> dict | None:
     return {"state": state, "param_groups": json.loads((folder / "optimizer.json").read_text())}
 
 
+def save_rng(loader_generator, folder: Path) -> None:
+    """The random state a resumed epoch must start from: the data order's generator and torch's global
+    RNG (dropout, adversarial initialisation), CUDA's too where there is one."""
+    tensors = {"loader": loader_generator.get_state(), "torch": torch.get_rng_state()}
+    if torch.cuda.is_available():
+        tensors.update({f"cuda.{k}": s for k, s in enumerate(torch.cuda.get_rng_state_all())})
+    save_file(tensors, str(folder / "rng.safetensors"))
+
+
+def load_rng(loader_generator, folder: Path) -> None:
+    tensors = load_file(str(folder / "rng.safetensors"))
+    loader_generator.set_state(tensors["loader"])
+    torch.set_rng_state(tensors["torch"])
+    cuda = [tensors[f"cuda.{k}"] for k in range(sum(k.startswith("cuda.") for k in tensors))]
+    if cuda and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(cuda)
+
+
 def write_state(folder: Path, **state) -> None:
     tmp = folder / (STATE + ".tmp")
     tmp.write_text(json.dumps(state, indent=1))

@@ -13,8 +13,11 @@ from trainables.earlyrobust.training import autocast, batch_shape, make_optimize
 
 def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
              adversary: Adversary | None = None, dense_reference: tuple[ModelCost, Adversary] | None = None,
-             on_epoch: Callable[[int], None] | None = None, start_epoch: int = 0, optimizer_state: dict | None = None):
-    """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch)` runs after each.
+             on_epoch: Callable[[int, object, float], None] | None = None, start_epoch: int = 0,
+             optimizer_state: dict | None = None):
+    """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch, optimizer, mean loss)` runs
+    after each.  A resumed run continues exactly when the caller restored the loader's generator and
+    the global RNG as they were after epoch `start_epoch` (`checkpoint.save_rng`).
 
     `dense_reference` = (cost of the dense model, the reference adversary) accumulates the FLOPs the
     dense reference would spend on the same tokens, for the speed-up figure.
@@ -31,6 +34,7 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
     model_cost = ModelCost.of(model)
     model.train()
     for epoch in range(start_epoch, epochs):
+        losses = []
         with cost.timed("finetune"):
             for batch in loader:
                 batch = to_device(batch, dev)
@@ -42,11 +46,12 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
                         loss_t.backward()
                         loss = loss_t.item()
                 optimizer_step(params, optimizer, scheduler, loss)
+                losses.append(loss)
                 tokens, seq_len = batch_shape(batch)
                 cost.add("finetune", adversary.step_flops(model_cost, tokens, seq_len) if adversary is not None
                          else model_cost.train_flops(tokens, seq_len))
                 if dense_reference is not None:
                     cost.dense_reference_flops += dense_reference[1].step_flops(dense_reference[0], tokens, seq_len)
         if on_epoch is not None:
-            on_epoch(epoch + 1, optimizer)
+            on_epoch(epoch + 1, optimizer, sum(losses) / max(len(losses), 1))
     return optimizer

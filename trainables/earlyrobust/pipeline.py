@@ -155,23 +155,26 @@ class Trial:
         model, dense_cost = self.ticket_model(ticket)
         start = self.state.get("ft_epoch", 0)
         self.progress.begin("finetune", start)
+        train_loader = self.loader(self.train, True, seed_offset=1)
         opt_state = None
-        if start:
+        if start:  # continue exactly: weights, optimizer, data order and RNG as after epoch `start`
             ckpt.load_weights(model, self.dir / FT_WEIGHTS)
             opt_state = ckpt.load_optimizer_state(self.dir, self.dev)
+            ckpt.load_rng(train_loader.generator, self.dir)
         adversary = None if cfg["ft_mode"] == "ce" else adversarial.from_config(cfg, cfg["ft_mode"])
         reference = adversarial.make_adversary("freelb", cfg["dense_ref_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
         eval_loader = self.loader(self.eval, False)
 
-        def on_epoch(epoch, optimizer):
-            acc = evaluate_accuracy(model, eval_loader, self.dev)
+        def on_epoch(epoch, optimizer, loss):
+            acc = evaluate_accuracy(model, eval_loader, self.dev)  # draws from the global RNG (loader seed)
+            ckpt.save_rng(train_loader.generator, self.dir)  # after it: epoch+1 starts from exactly this state
             ckpt.save_weights(model, self.dir / FT_WEIGHTS)
             ckpt.save_optimizer(optimizer, self.dir)
             self.save_state(ft_epoch=epoch, eval_acc=acc)
-            self.report({**self.search_metrics(), "phase": "finetune", "ft_epoch": epoch, "eval_acc": acc,
+            self.report({**self.search_metrics(), "phase": "finetune", "ft_epoch": epoch, "eval_acc": acc, "ft_loss": loss,
                          "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
                          "speedup_vs_dense": self.cost.speedup_vs_dense}, self.dir)
-        finetune(model, self.loader(self.train, True, seed_offset=1), cfg["ft_epochs"], cfg["ft_lr"],
+        finetune(model, train_loader, cfg["ft_epochs"], cfg["ft_lr"],
                  cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference),
                  on_epoch, start, opt_state)
         if cfg["ft_epochs"] == 0:
@@ -180,8 +183,6 @@ class Trial:
 
     def attack(self, model) -> dict:
         cfg = self.cfg
-        if cfg["attack"] == "none":
-            return {"clean_acc": self.state.get("eval_acc", math.nan)}
         last = [0.0]
 
         # to Tune's table: each report waits for the driver, so the first, the last and one each 30 s

@@ -16,7 +16,7 @@ class CloseMlflowRuns(Callback):
         self.info = info
 
     def _close(self, trial, status: str) -> None:
-        client = MlflowClient(self.info.tracking_uri)
+        client = MlflowClient(self.info.uri)
         run = find_trial_run(client, self.info, trial.trial_id)
         if run is not None:
             client.set_terminated(run.info.run_id, status)

@@ -20,6 +20,7 @@ from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data import provided
 from trainables.earlyrobust.pruning import load_pruned
+from trainables.secrets import MLFLOW_ENV, resolve
 from trainables.earlyrobust.training import device
 from trainables.tune.tracking import log_ticket_model
 
@@ -28,6 +29,7 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
     provided.install(inputs)
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps the driver's console to the sweep's lines
     cfg = validate_config(config)
+    tracking_uri = resolve(tracking_uri, MLFLOW_ENV)  # given redacted: Ray keeps task arguments
     mlflow.set_tracking_uri(tracking_uri)
     client = MlflowClient(tracking_uri)
     with checkpoint.as_directory() as folder:
@@ -37,8 +39,7 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
         tokenizer = AutoTokenizer.from_pretrained(str(folder / "ticket_model"))
         dev = device()
         out = folder / f"report_attack_{cfg['report_split']}.jsonl"
-        result = {} if cfg["attack"] == "none" else evaluate_robustness(
-            model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
+        result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
         if out.exists():
             client.log_artifact(run_id, str(out))
     metrics = {f"report_{k}": float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)}

@@ -11,6 +11,12 @@ METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_spars
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
+def objectives(objective: str, key: str = "aua") -> dict:
+    """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), or
+    with training cost and size (`multi`)."""
+    return {key: "max", "train_flops": "min", "param_sparsity": "max"} if objective == "multi" else {key: "max"}
+
+
 def complete(report: dict) -> dict:
     out = {name: float("nan") for name in METRICS + ("ft_epoch",)}  # ft_epoch: ASHA's clock
     out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})

@@ -9,6 +9,8 @@ from __future__ import annotations
 import optuna
 from ray.tune.search.optuna import OptunaSearch
 
+from trainables.secrets import OPTUNA_ENV, redact, resolve
+
 
 def startup_trials(num_samples: int) -> int:
     """Random trials before TPE models the results: a quarter of the sweep, 2 to 10 (Optuna's default of
@@ -21,6 +23,18 @@ def make_sampler(seed: int, num_samples: int) -> optuna.samplers.TPESampler:
     while others still run avoid those points (concurrent trials would otherwise get near-duplicates)."""
     return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup_trials(num_samples), constant_liar=True,
                                       multivariate=True)
+
+
+class RedactedRDBStorage(optuna.storages.RDBStorage):
+    """An Optuna database whose pickle holds its URL redacted (Tune saves the searcher into the sweep's
+    storage); unpickled, it takes the whole URL from $EARLYROBUST_OPTUNA_STORAGE (set by the driver
+    from the resumed sweep's --optuna-storage)."""
+
+    def __getstate__(self) -> dict:
+        return {**super().__getstate__(), "url": redact(self.url)}
+
+    def __setstate__(self, state: dict) -> None:
+        super().__setstate__({**state, "url": resolve(state["url"], OPTUNA_ENV)})
 
 
 class OutcomeAwareOptunaSearch(OptunaSearch):

@@ -20,6 +20,7 @@ from mlflow.models import ModelSignature
 from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
 
+from trainables.secrets import MLFLOW_ENV, redact, resolve
 from trainables.tune.metrics import METRICS
 
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
@@ -45,9 +46,18 @@ def pip_requirements() -> list[str]:
 
 @dataclass(frozen=True)
 class TrackingInfo:
+    """Where the trials log.  Tune pickles this into the sweep's storage, so it holds the URI
+    redacted; `uri` is the whole one, from the environment of the driver and of every worker."""
     tracking_uri: str
     experiment_id: str
     parent_run_id: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "tracking_uri", redact(self.tracking_uri))
+
+    @property
+    def uri(self) -> str:
+        return resolve(self.tracking_uri, MLFLOW_ENV)
 
 
 def find_trial_run(client: MlflowClient, info: TrackingInfo, trial_id: str):
@@ -58,8 +68,8 @@ def find_trial_run(client: MlflowClient, info: TrackingInfo, trial_id: str):
 
 class TrialTracker:
     def __init__(self, info: TrackingInfo, trial_id: str, trial_name: str, params: dict):
-        mlflow.set_tracking_uri(info.tracking_uri)
-        self.client = MlflowClient(info.tracking_uri)
+        mlflow.set_tracking_uri(info.uri)
+        self.client = MlflowClient(info.uri)
         run = find_trial_run(self.client, info, trial_id)
         if run is None:
             run = self.client.create_run(info.experiment_id, run_name=trial_name, tags={
