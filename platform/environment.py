@@ -6,12 +6,15 @@ import json
 import os
 from pathlib import Path
 
+from trainables.secrets import has_secret
+
 QUIET = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled", "MLFLOW_DISABLE_TELEMETRY": "true",
          "TOKENIZERS_PARALLELISM": "false", "RAY_DEDUP_LOGS": "1", "RAY_AIR_NEW_OUTPUT": "0",  # our progress table
          "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false", "TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S": "0", "PYTHONWARNINGS": "ignore::UserWarning"}
 FORWARDED = ("MLFLOW_DISABLE_TELEMETRY", "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "PYTHONWARNINGS", "HF_HUB_OFFLINE", "EARLYROBUST_DATA_DIR", "TOKENIZERS_PARALLELISM",
-             "HF_HOME", "MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD", "AWS_ENDPOINT_URL",
-             "AWS_DEFAULT_REGION", "AWS_REGION")
+             "HF_HOME", "MLFLOW_TRACKING_USERNAME", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION")
+# handed over through Ray's object store, never in a runtime_env (Ray's runtime_env agent logs it to disk)
+SECRET = ("MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN")
 
 
 def quiet_defaults() -> None:
@@ -22,11 +25,14 @@ def quiet_defaults() -> None:
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps stderr to our own lines
 
 
-def worker_env(tracking_uri: str) -> dict:
-    """Variables every Ray worker gets (MLflow's address is passed explicitly: ray #36257)."""
-    env = {k: os.environ[k] for k in FORWARDED if k in os.environ}
-    env["MLFLOW_TRACKING_URI"] = tracking_uri
-    return env
+def worker_env(tracking_uri: str) -> tuple[dict, dict]:
+    """Variables every Ray worker gets (MLflow's address is passed explicitly: ray #36257): those Ray's
+    runtime_env may carry, and the secret ones (a password, in a variable or in the URI), which the
+    trials and report tasks set themselves from their inputs (`trainables/data/provided.py`)."""
+    plain = {k: os.environ[k] for k in FORWARDED if k in os.environ}
+    secret = {k: os.environ[k] for k in SECRET if k in os.environ}
+    (secret if has_secret(tracking_uri) else plain)["MLFLOW_TRACKING_URI"] = tracking_uri
+    return plain, secret
 
 
 def ray_temp_dir(local: Path, sweep: str, create: bool = False) -> Path:

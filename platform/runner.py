@@ -170,13 +170,14 @@ def run_sweep(plan) -> int:
         if killed:
             print(f"stopped {killed} Ray processes left by the earlier driver of {plan.name}", flush=True)
     environment.claim_driver(local, plan.name)
+    plain_env, plan.inputs["env"] = environment.worker_env(plan.mlflow_uri)
     os.environ[MLFLOW_ENV] = plan.mlflow_uri  # whole URIs live in the environment only (trainables/secrets.py)
     if plan.args.optuna_storage:
         os.environ[OPTUNA_ENV] = plan.args.optuna_storage
     ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
              str(environment.ray_temp_dir(local, plan.name, create=True)), include_dashboard=False, log_to_driver=True,
              logging_level=logging.WARNING,
-             runtime_env={"env_vars": environment.worker_env(plan.mlflow_uri)})
+             runtime_env={"env_vars": plain_env})
     try:
         check_resources(plan)  # before any MLflow run or sweep folder exists
         check_storage(plan)

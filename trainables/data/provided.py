@@ -4,8 +4,12 @@ On a cluster a trial may run on a node that has neither `../shared/data` nor a d
 by path, so the driver reads every split a sweep can use, and the synonym table of an attack that
 needs one, before anything starts (`trainables.preflight.resolve_inputs`), and each trial installs
 them here first thing; `load_split` and `load_neighbours` look here before they look on disk.
+The driver also hands over the environment variables that hold a secret (`env`), which must not
+travel in Ray's runtime_env (its agent logs it to disk).
 """
 from __future__ import annotations
+
+import os
 
 import datasets
 import pandas as pd
@@ -15,6 +19,7 @@ _PROVIDED: dict = {"splits": {}, "synonyms": None}
 
 def install(inputs: dict | None) -> None:
     if inputs:
+        os.environ.update(inputs.get("env") or {})
         _PROVIDED["splits"].update(inputs.get("splits", {}))
         if inputs.get("synonyms") is not None:
             _PROVIDED["synonyms"] = inputs["synonyms"]
