@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from platform import environment, summary, tracking
+from platform.errors import UsageError
 from platform.resources import check_resources, check_storage
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 
@@ -174,10 +175,13 @@ def run_sweep(plan) -> int:
     os.environ[MLFLOW_ENV] = plan.mlflow_uri  # whole URIs live in the environment only (trainables/secrets.py)
     if plan.args.optuna_storage:
         os.environ[OPTUNA_ENV] = plan.args.optuna_storage
-    ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
-             str(environment.ray_temp_dir(local, plan.name, create=True)), include_dashboard=False, log_to_driver=True,
-             logging_level=logging.WARNING,
-             runtime_env={"env_vars": plain_env})
+    try:
+        ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
+                 str(environment.ray_temp_dir(local, plan.name, create=True)), include_dashboard=False,
+                 log_to_driver=True, logging_level=logging.WARNING, runtime_env={"env_vars": plain_env})
+    except ConnectionError as exc:  # --ray-address auto with no cluster running here
+        raise UsageError(f"--ray-address {plan.args.ray_address}: no Ray cluster found "
+                         f"({str(exc).splitlines()[0][:120]}): start one (ray start --head) or omit the flag") from None
     try:
         check_resources(plan)  # before any MLflow run or sweep folder exists
         check_storage(plan)

@@ -31,6 +31,7 @@ import yaml  # noqa: E402
 from platform import describe, environment, tracking  # noqa: E402
 from platform.errors import UsageError  # noqa: E402
 from platform.storage import Storage  # noqa: E402
+from platform.validation import check_args  # noqa: E402
 from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
 
 OBJECTIVES = ("aua", "multi")
@@ -150,6 +151,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     """Validate everything before anything starts: no Ray, no MLflow run on bad input."""
     from search_spaces import load_space
 
+    check_args(args)
     try:
         storage = Storage(args.storage_path)
         if not args.dry_run:

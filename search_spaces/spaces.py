@@ -59,11 +59,14 @@ def load_space(name_or_path: str) -> SearchSpace:
         raise ConfigError(f"search space {name_or_path!r} is unknown: use one of {', '.join(named_spaces())} "
                           "or a path to a YAML file")
     try:
-        data = yaml.safe_load(path.read_text())
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"search space {path} is not UTF-8 text (byte {exc.start}): give a YAML file") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"search space {path} is not valid YAML{where}: {getattr(exc, 'problem', exc)}") from None
+        problem = str(getattr(exc, "problem", None) or exc).splitlines()[0]
+        raise ConfigError(f"search space {path} is not valid YAML{where}: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"search space {path} must be a mapping with sections {', '.join(SECTIONS)}")
     unknown = sorted(set(data) - set(SECTIONS))

@@ -52,6 +52,8 @@ class Param:
             if not isinstance(value, bool):
                 raise bad
             return value
+        if isinstance(value, bool) or (self.kind is int and isinstance(value, float) and not value.is_integer()):
+            raise bad  # true is not 1, and 1.5 is not an integer
         try:
             value = self.kind(value)
         except (TypeError, ValueError):

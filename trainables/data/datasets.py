@@ -81,6 +81,18 @@ def _from_frame(frame: pd.DataFrame, where: str) -> datasets.Dataset:
     return datasets.Dataset.from_pandas(out, preserve_index=False)
 
 
+def _read(reader, path: Path) -> pd.DataFrame:
+    """`reader(path)`, with a file that cannot be decoded or parsed refused in one line."""
+    try:
+        return reader(path)
+    except ConfigError:
+        raise
+    except (UnicodeDecodeError, ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
+        raise ConfigError(f"dataset file {path} cannot be read as {path.suffix.lstrip('.') or 'a table'} ({reason}): "
+                          "give UTF-8 text (.csv/.tsv/.json/.jsonl with a header or keys) or a real .parquet file") from None
+
+
 def _read_file(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     if suffix == ".tsv":
@@ -148,13 +160,13 @@ def _own_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.
         root = data_dir(data_dir_option)
         local = LOCAL[dataset].get(split)
         if root is not None and local is not None and (root / local[0]).is_file():
-            return _from_frame(local[1](root / local[0]), f"'{dataset}' ({root / local[0]})")
+            return _from_frame(_read(local[1], root / local[0]), f"'{dataset}' ({root / local[0]})")
         return _from_hub(dataset, split, root)
     path = Path(dataset)
     if path.is_dir():
-        return _from_frame(_read_file(_split_file(path, split)), str(path))
+        return _from_frame(_read(_read_file, _split_file(path, split)), str(path))
     if path.is_file():
-        return _from_frame(_read_file(path), str(path))
+        return _from_frame(_read(_read_file, path), str(path))
     raise ConfigError(f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(LOCAL)} "
                       "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file")
 
