@@ -2,7 +2,7 @@
 (`--list-params`) and a checked plan (`--dry-run`)."""
 from __future__ import annotations
 
-from platform import tracking
+from platform import gpu_estimate, tracking
 
 
 def list_params() -> str:
@@ -22,6 +22,7 @@ def describe_plan(plan) -> str:
     lines += [f"  trials     {plan.num_samples}, {plan.max_concurrent} at once, {plan.cpus:g} CPU + {plan.gpus:g} GPU "
               f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
               f"  shared searches {plan.share_reason}",
+              f"  GPU time   {gpu_estimate.estimate(plan)}",
               f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {tracking.redact(plan.mlflow_uri)} "
               f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",
               "  searched:"]

@@ -17,13 +17,14 @@ from trainables.errors import ConfigError
 
 
 def candidates(space, key: str) -> list:
-    """The values a parameter can take in a space: fixed, searched choices, or the default."""
+    """The values a parameter can take in a space (fixed, searched choices, or the default), as trials see them."""
     if key in space.fixed:
-        return [space.fixed[key]]
-    spec = space.search.get(key)
-    if spec and "choice" in spec:
-        return list(spec["choice"])
-    return [PARAMS[key].default]
+        values = [space.fixed[key]]
+    elif space.search.get(key) and "choice" in space.search[key]:
+        values = list(space.search[key]["choice"])
+    else:
+        values = [PARAMS[key].default]
+    return [PARAMS[key].check(key, v) for v in values]
 
 
 def extremes(space, key: str) -> list:
