@@ -140,6 +140,32 @@ def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
     states = sorted(t.state.name for t in optuna.load_study(study_name="asha", storage=study_db).trials)
     killed = sum(r.info.status == "KILLED" for r in runs)
     assert states == sorted(["PRUNED"] * killed + ["COMPLETE"] * (3 - killed)), "no trial left RUNNING in Optuna"
+    parent = client.get_run(sweep_state(folder, "asha")["parent_run_id"])
+    assert parent.info.status == "FINISHED", "a trial stopped by ASHA is a normal outcome, not a failed sweep"
+    summary_md = (folder / "s" / "asha" / "summary.md").read_text()
+    assert summary_md.count(" stopped ") == killed and summary_md.count(" done ") == 3 - killed
+
+
+def test_a_sweep_that_attacks_nothing_registers_a_champion_on_clean_accuracy():
+    folder = short_dir()
+    done = sweep(["--space", "smoke", "--name", "clean", "--set", "attack=none", "--set", "ft_epochs=1"], folder)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "selection clean_acc" in done.stdout and "no trial finished" not in done.stderr
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    parent = client.get_run(sweep_state(folder, "clean")["parent_run_id"])
+    assert parent.info.status == "FINISHED" and parent.data.tags["selection_metric"] == "clean_acc"
+    runs = child_runs(client, parent.info.run_id)
+    for run in runs:
+        m = run.data.metrics
+        assert "aua" not in m and m["attack_n"] == 16, "clean accuracy on the selection sample, nothing attacked"
+        assert m["clean_acc_ci_low"] <= m["clean_acc"] <= m["clean_acc_ci_high"]
+    version = client.get_model_version_by_alias("earlyrobust-ticket", "champion")
+    best = max(runs, key=lambda r: r.data.metrics["clean_acc"])
+    tied = [r for r in runs if r.data.metrics["clean_acc_ci_high"] >= best.data.metrics["clean_acc_ci_low"]]
+    sparsest = max(tied, key=lambda r: (r.data.metrics["param_sparsity"], r.data.metrics["clean_acc"]))
+    assert version.run_id == sparsest.info.run_id, "the documented rule, applied to clean accuracy"
+    assert float(version.tags["selection_clean_acc"]) == pytest.approx(sparsest.data.metrics["clean_acc"], abs=1e-3)
+    assert "report_clean_acc" in version.tags and "report clean_acc" in version.description
 
 
 def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path):
