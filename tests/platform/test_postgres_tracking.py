@@ -12,13 +12,13 @@ pytestmark = [pytest.mark.slow, needs_postgres]
 
 
 @pytest.fixture(scope="module")
-def mlflow_server(postgres):
+def mlflow_server(postgres):  # noqa: F811
     with start_mlflow_server(f"{postgres}/mlflow", "--artifacts-destination", tempfile.mkdtemp(prefix="mlart"),
                              "--serve-artifacts") as url:
         yield url
 
 
-def test_a_sweep_logs_to_the_server_and_keeps_its_study_in_postgres(postgres, mlflow_server):
+def test_a_sweep_logs_to_the_server_and_keeps_its_study_in_postgres(postgres, mlflow_server):  # noqa: F811
     import optuna
 
     folder = short_dir()

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from trainables.attacks import make_attack
 from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.metrics import summarize, wilson
+from trainables.attacks.metrics import wilson
 from trainables.attacks.runner import choose_examples, run_attack
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader

@@ -36,4 +36,5 @@ class Bert(Family):
 
     def attributes(self, layer):
         attn = layer.attention.self
-        return {"attention.self": {"num_attention_heads": attn.num_attention_heads, "all_head_size": attn.all_head_size}}
+        return {"attention.self": {"num_attention_heads": attn.num_attention_heads, "all_head_size": attn.all_head_size,
+                                   "attention_head_size": attn.attention_head_size}}

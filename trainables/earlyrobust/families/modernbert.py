@@ -5,7 +5,9 @@
   so the two are pruned together, and column j of `mlp.Wo`.
 - Local (sliding-window) and global layers prune alike; the window is a mask, so with eager or SDPA
   attention a local layer computes the same products as a global one.  Each layer computes its rotary
-  table with one small matrix product per forward pass."""
+  table with one small matrix product per forward pass.
+- transformers 5.2 reshapes Q, K and V with -1 heads; other releases read `attn.num_heads` and
+  `attn.all_head_size`, so pruning sets both to what the layer keeps and the ticket records them."""
 from __future__ import annotations
 
 import torch
@@ -34,10 +36,19 @@ class ModernBert(Family):
         width = layer.attn.Wqkv.out_features // 3
         prune_into(layer.attn, ("Wqkv",), torch.cat([rows, rows + width, rows + 2 * width]), 0)
         prune_into(layer.attn, ("Wo",), rows, 1)
+        layer.attn.num_heads, layer.attn.all_head_size = len(kept_heads), len(rows)
         neurons = torch.tensor(kept_neurons, dtype=torch.long)
         half = layer.mlp.Wi.out_features // 2
         prune_into(layer.mlp, ("Wi",), torch.cat([neurons, neurons + half]), 0)
         prune_into(layer.mlp, ("Wo",), neurons, 1)
+
+    def num_heads(self, layer):
+        return layer.attn.Wo.in_features // self.head_size(layer)
+
+    def attributes(self, layer):
+        attn = layer.attn
+        return {"attn": {"num_heads": self.num_heads(layer), "all_head_size": attn.Wo.in_features,
+                         "head_dim": attn.head_dim}}
 
     def call_flops(self, model, seq_len):
         # each layer computes its rotary table: inv_freq (head_dim / 2 x 1) @ positions (1 x seq_len)
