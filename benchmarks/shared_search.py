@@ -78,6 +78,18 @@ def compare(shared: list[dict], alone: list[dict]) -> list[str]:
     return problems
 
 
+def auto_decisions() -> str:
+    from search_spaces import load_space, named_spaces
+    from trainables.earlyrobust.sharing_policy import decide
+
+    lines = []
+    for name in named_spaces():
+        space = load_space(name)
+        n, c = int(space.sweep.get("num_samples", 4)), int(space.sweep.get("max_concurrent", 1))
+        lines.append(f"- `{name}` ({n} trials, {c} at once): {decide(space, 'auto', space.sweep.get('trainable', 'ticket'), n, c)[1]}")
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
@@ -92,7 +104,9 @@ def main(argv=None) -> None:
         walls[share], rows[share] = run_arm(share, scale, folder, args.seed)
     problems = compare(rows["on"], rows["off"])
     real, own = sweep_flops(rows["on"])
-    searches = sum(r.get("recorded_search_flops", 0) > 0 for r in rows["on"])
+    # recordings, plus the trials whose replay had not converged by a recording's end and searched alone
+    searches = sum(r.get("recorded_search_flops", 0) > 0 for r in rows["on"]) + sum(r.get("search_shared") == 0
+                                                                                     for r in rows["on"])
     table = [{"arm": "shared searches", "trials": len(rows["on"]), "searches_run": searches, "wall_s": walls["on"],
               "sweep_train_flops": real},
              {"arm": "every trial searches", "trials": len(rows["off"]), "searches_run": len(rows["off"]),
@@ -102,7 +116,9 @@ def main(argv=None) -> None:
              f"{scale['num_samples']} trials an arm, one at a time, sampler seed {args.seed}. Wall clock speed-up of "
              f"sharing: {walls['off'] / walls['on']:.2f}x (one run each on a shared machine). Trials' tickets, stop "
              f"epochs, accuracies, Aua and training FLOPs: {verdict}. With sharing, each trial's own train_flops "
-             f"(its search up to its stop, as if alone) sum to {own:.3g}; the sweep really spent {real:.3g}.")
+             f"(its search up to its stop, as if alone) sum to {own:.3g}; the sweep really spent {real:.3g}.\n\n"
+             "What `--share-searches auto` decides for the named spaces at their own size "
+             "(trainables/earlyrobust/sharing_policy.py):\n\n" + auto_decisions())
     md = write_results(table, Path(args.out), f"shared_search_{args.scale}", "Shared recorded searches",
                        machine(device()), notes)
     print(md.read_text())

@@ -51,7 +51,10 @@ def _with_resources(plan, info):
 
     searches = None
     if plan.share_searches:
-        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": plan.claims}
+        from trainables.earlyrobust.sharing_policy import replay_grid
+
+        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": plan.claims,
+                    "grid": replay_grid(plan.space)}
     # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
     return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs,
                                                     searches=searches), {"cpu": plan.cpus, "gpu": plan.gpus})

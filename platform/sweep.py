@@ -70,8 +70,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
     p.add_argument("--share-searches", choices=("auto", "on", "off"), default="auto",
-                   help="trials with equal search settings share one recorded search (auto: when the space can "
-                        "repeat them, i.e. searches no search setting over a continuous range)")
+                   help="trials with equal search settings share one recorded search (auto: when the expected "
+                        "saving is positive; trainables/earlyrobust/sharing_policy.py)")
     p.add_argument("--list-params", action="store_true", help="print every parameter a space or --set may fix: "
                    "default, allowed values, help; then exit")
     p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
@@ -105,26 +105,6 @@ class Plan:
         from trainables.preflight import candidates
 
         return "clean_acc" if candidates(self.space, "attack") == ["none"] else "aua"
-
-
-def sharing(args, space, trainable: str, num_samples: int) -> tuple[bool, str]:
-    """Whether trials share recorded searches, and why (see trainables/earlyrobust/shared_search.py)."""
-    from trainables.earlyrobust.shared_search import SEARCH_KEYS
-    from trainables.preflight import candidates
-
-    if args.share_searches == "off":
-        return False, "no (--share-searches off)"
-    if trainable != "ticket" or "searched" in candidates(space, "ft_init"):
-        return False, "no (dense trials search nothing; ft_init=searched needs each search's own weights)"
-    continuous = [k for k, spec in space.search.items() if k in SEARCH_KEYS and next(iter(spec)) != "choice"
-                  and next(iter(spec)) != "randint"]
-    if num_samples < 2 and args.share_searches == "auto":
-        return False, "no: one trial, nothing to share (a recording runs the whole budget, a lone search stops early)"
-    if continuous and args.share_searches == "auto":
-        return False, (f"no: the space searches {continuous[0]} over a range, so no two trials would share a "
-                       "search (--share-searches on to record anyway)")
-    return True, ("yes: trials with equal search settings replay one search recorded over the whole budget "
-                  f"({', '.join(k for k in space.search if k in SEARCH_KEYS) or 'one setting for all trials'})")
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -215,8 +195,10 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
     trainable = sweep.get("trainable", "ticket")
+    from trainables.earlyrobust.sharing_policy import decide
+
     return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
-                *sharing(args, space, trainable, num))
+                *decide(space, args.share_searches, trainable, num, conc))
 
 
 def main(argv: list[str] | None = None) -> int:

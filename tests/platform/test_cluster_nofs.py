@@ -192,7 +192,7 @@ def test_a_sweep_survives_a_node_loss_on_a_cluster_that_shares_no_filesystem(clu
 @pytest.mark.parametrize("extra, message", [
     (["--storage-path", "{local}"], "is a folder on this machine, but trials run on other nodes of this Ray cluster: "
                                     "give a location every node reaches, s3://bucket/prefix"),
-    (["--storage-path", "s3://sweeps/runs", "--cpus-per-trial", "8"], "--cpus-per-trial 8 but the Ray cluster has"),
+    (["--storage-path", "s3://sweeps/runs", "--cpus-per-trial", "8"], "--cpus-per-trial 8 --gpus-per-trial 0 but no node of the Ray cluster has that much"),
 ])
 def test_unusable_settings_are_refused_before_anything_is_created(cluster, extra, message):
     if not any(n["alive"] and n["cpu"] > 0 for n in nodes(cluster)):

@@ -20,6 +20,7 @@ TINY = ["model=tiny-bert", "max_length=32", "lr=1e-3", "ft_lr=2e-3", "l1_head=1e
 def test_trials_with_equal_search_settings_share_one_recording():
     folder = short_dir()
     done = sweep(["--space", "ticket-sizes", "--name", "sh", "--num-samples", "3", "--max-concurrent", "2",
+                  "--share-searches", "on",
                   *[a for kv in TINY for a in ("--set", kv)]], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "searches shared between trials: yes" in done.stdout and "training FLOPs of the sweep:" in done.stdout
@@ -27,10 +28,16 @@ def test_trials_with_equal_search_settings_share_one_recording():
     recording = load_recording(path)
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
     runs = child_runs(client, sweep_state(folder, "sh")["parent_run_id"])
-    assert len(runs) == 3 and all(r.data.metrics["search_shared"] == 1.0 for r in runs)
+    assert len(runs) == 3 and sum(r.data.metrics["search_shared"] == 1.0 for r in runs) >= 1
     recorders = [r for r in runs if r.data.metrics["recorded_search_flops"] > 0]
     assert len(recorders) == 1 and recorders[0].data.metrics["recorded_search_flops"] == recording[-1].flops
     for run in runs:
+        if run.data.metrics["search_shared"] != 1.0:  # its replay had not converged when the recording ended
+            p = run.data.params
+            alone = replay(recording, float(p["head_ratio"]), float(p["ffn_ratio"]),
+                           make_rule("earlyrobust", float(p["conv_eps"]), int(p["conv_window"])))
+            assert not alone.ticket.converged
+            continue
         p, m = run.data.params, run.data.metrics
         expected = replay(recording, float(p["head_ratio"]), float(p["ffn_ratio"]),
                           make_rule("earlyrobust", float(p["conv_eps"]), int(p["conv_window"])))

@@ -28,6 +28,8 @@ from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.replay import replay
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.shared_search import search_key, shareable
+from trainables.earlyrobust.sharing_policy import Coverage
+from trainables.errors import DivergedError
 from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.earlyrobust.training import device, evaluate_accuracy
 
@@ -80,7 +82,10 @@ class Trial:
         self.progress.begin("search")
         rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])
         if self.recordings is not None:
-            return self.search_shared(rule)
+            ticket = self.search_shared(rule)
+            if ticket is not None:
+                return ticket
+            rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])  # search alone (see below)
         model = self.fresh_model()
         result = run_search(model, self.loader(self.train, True), SearchSettings.from_config(cfg),
                             adversarial.from_config(cfg), rule, self.cost, self.dev, self.report_check)
@@ -101,20 +106,34 @@ class Trial:
                      "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
                      "train_flops": self.cost.train_flops if flops is None else flops}, None)
 
-    def search_shared(self, rule) -> Ticket:
+    def search_shared(self, rule) -> Ticket | None:
         """The search recorded once for every trial with these search settings (recorded here if no other
-        trial has), replayed with this trial's rule, ratios and ε (see `shared_search.py`)."""
+        trial has), replayed with this trial's rule, ratios and ε (see `shared_search.py`).  None when the
+        recording ends before this trial's replay converged and before the budget (it covered the space's
+        grid, or training diverged after the grid's stops): then the trial searches alone, as online."""
         cfg = self.cfg
+        loader = self.loader(self.train, True)
+        budget_steps = max(1, math.ceil(cfg["search_epochs"] * len(loader)))
 
         def record() -> list:
             snapshots: list = []
-            run_search(self.fresh_model(), self.loader(self.train, True), SearchSettings.from_config(cfg),
-                       adversarial.from_config(cfg), make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"]),
-                       CostMeter(), self.dev, recording=snapshots, stop_on_convergence=False)
+            try:
+                run_search(self.fresh_model(), loader, SearchSettings.from_config(cfg), adversarial.from_config(cfg),
+                           make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"]), CostMeter(), self.dev,
+                           recording=snapshots, stop_on_convergence=False,
+                           enough=Coverage(self.recordings.grid) if self.recordings.grid else None)
+            except DivergedError:  # the checks recorded before it still hold for the trials that stop earlier
+                pass
             return snapshots
         key = search_key(cfg)
         recording, recorded_here = self.recordings.get(key, record)
+        if recorded_here:  # the recording's real cost, counted once in the sweep's total
+            self.state["recorded_search_flops"] = recording[-1].flops if recording else 0.0
+        if not recording:
+            return None
         result = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], rule, cfg["prune_scope"], cfg["ffn_multiple"])
+        if not result.ticket.converged and recording[-1].step < budget_steps:
+            return None
         flops_at = {s.step: s.flops for s in recording}
         for check in result.checks:
             self.report_check(check, flops_at.get(check["step"]))
@@ -125,7 +144,7 @@ class Trial:
         last = result.checks[-1] if result.checks else {}
         self.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.stop_epoch,
                         mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
-                        shared_search=key, recorded_search_flops=recording[-1].flops if recorded_here else 0.0)
+                        shared_search=key)
         self.report(self.search_metrics(), self.dir)
         return result.ticket
 

@@ -78,7 +78,10 @@ class SearchResult:
 
 def run_search(model, loader, settings: SearchSettings, adversary: Adversary, rule: ConvergenceRule,
                cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None,
-               recording: list[Snapshot] | None = None, stop_on_convergence: bool = True) -> SearchResult:
+               recording: list[Snapshot] | None = None, stop_on_convergence: bool = True,
+               enough: Callable[[Snapshot], bool] | None = None) -> SearchResult:
+    """Search a ticket: stop at convergence (or, recording with `stop_on_convergence=False`, once
+    `enough(last snapshot)` says the recording covers what its readers need, else at the budget)."""
     steps_per_epoch = len(loader)
     budget = max(1, math.ceil(settings.epochs * steps_per_epoch))
     interval = max(1, round(settings.check_interval * steps_per_epoch))
@@ -100,8 +103,10 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
         return draw_ticket(heads, ffn, settings.head_ratio, settings.ffn_ratio, settings.scope,
                            step=step, epoch=step / steps_per_epoch, ffn_multiple=settings.ffn_multiple)
 
+    covered = [False]
+
     def stopped() -> bool:
-        return stop_on_convergence and rule.converged
+        return (stop_on_convergence and rule.converged) or covered[0]
 
     model.train()
     step = 0
@@ -123,6 +128,8 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
                         checks.append(record)
                         if on_check is not None:
                             on_check(record)
+                        if enough is not None and recording:
+                            covered[0] = enough(recording[-1])
                     if step >= budget or stopped():
                         break
         if recording is not None:

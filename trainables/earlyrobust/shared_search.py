@@ -39,5 +39,5 @@ def sweep_flops(rows: list[dict]) -> tuple[float, float]:
     def total(key, subset):
         return sum(r[key] for r in subset if isinstance(r.get(key), (int, float)) and math.isfinite(r[key]))
     shared = [r for r in rows if r.get("search_shared") == 1.0]
-    own = total("train_flops", rows)
-    return own - total("search_flops", shared) + total("recorded_search_flops", shared), own
+    own = total("train_flops", rows)  # a recorder that then searched alone carries its recording too
+    return own - total("search_flops", shared) + total("recorded_search_flops", rows), own

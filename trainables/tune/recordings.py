@@ -4,12 +4,14 @@ Recordings live in the sweep's storage (`<storage>/<sweep>/searches/<key>.json`:
 s3://... that every node reads), so a resumed sweep finds them again.  One small actor, created by the
 driver, grants each key to a single trial at a time: that trial records the search and writes it
 (a temporary name, then moved into place, so a reader never sees half a file); the others poll the
-storage until it is there.  A recorder that fails gives the key back, and the next trial to ask
-records it; one whose worker dies keeps it for its retry, and the driver takes it back if the trial
-ends in error (`ReleaseSearchClaims`).
+storage until it is there, for at most $EARLYROBUST_SHARE_WAIT_S seconds (2 hours by default; then
+the trial fails with a line that says which search it waited for).  A recorder that fails gives the
+key back, and the next trial to ask records it; one whose worker dies keeps it for its retry, and the
+driver takes it back if the trial ends in error (`ReleaseSearchClaims`).
 """
 from __future__ import annotations
 
+import os
 import time
 
 import pyarrow.fs as pafs
@@ -18,6 +20,10 @@ import ray
 from trainables.earlyrobust.replay import recording_from_json, recording_to_json
 
 POLL_S = 2.0
+
+
+def wait_limit_s() -> float:
+    return float(os.environ.get("EARLYROBUST_SHARE_WAIT_S", 7200))
 
 
 @ray.remote(num_cpus=0)
@@ -43,10 +49,11 @@ class SearchClaims:
 
 
 class SharedRecordings:
-    def __init__(self, storage_uri: str, sweep: str, claims, trial_id: str):
+    def __init__(self, storage_uri: str, sweep: str, claims, trial_id: str, grid: list[dict] | None = None):
         self.fs, root = pafs.FileSystem.from_uri(storage_uri)
         self.folder = f"{root.rstrip('/')}/{sweep}/searches"
         self.claims, self.trial_id = claims, trial_id
+        self.grid = grid or []  # replay settings a recording must cover (sharing_policy.replay_grid)
 
     def _read(self, path: str) -> str | None:
         if self.fs.get_file_info(path).type == pafs.FileType.NotFound:
@@ -57,6 +64,7 @@ class SharedRecordings:
     def get(self, key: str, record) -> tuple[list, bool]:
         """The recording for `key` and whether this trial recorded it (calling `record()` if no trial has)."""
         path = f"{self.folder}/{key}.json"
+        deadline = time.monotonic() + wait_limit_s()
         while True:
             text = self._read(path)
             if text is not None:
@@ -74,4 +82,8 @@ class SharedRecordings:
                 finally:
                     self.claims.release.remote(key, self.trial_id)
                 return snapshots, True
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"waited {wait_limit_s():.0f} s for the shared search {key} that another trial is "
+                                   "recording, and it is not in storage yet: raise EARLYROBUST_SHARE_WAIT_S, or run "
+                                   "with --share-searches off")
             time.sleep(POLL_S)

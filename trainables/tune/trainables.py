@@ -53,7 +53,7 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         tune.report(full, checkpoint=checkpoint)
 
     recordings = None if searches is None or dense else SharedRecordings(
-        searches["storage"], searches["sweep"], searches["claims"], context.get_trial_id())
+        searches["storage"], searches["sweep"], searches["claims"], context.get_trial_id(), searches.get("grid"))
     try:
         Trial(config, workdir, report, dense=dense, recordings=recordings).run()
     except DivergedError as exc:
