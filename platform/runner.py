@@ -233,5 +233,5 @@ def run_sweep(plan) -> int:
     plan.client.set_terminated(info.parent_run_id, "FAILED" if errored else "FINISHED")
     ui = redact(plan.mlflow_uri)
     print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
-          f"  then {tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id)}")
+          f"  then {tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id, plan.metric)}")
     return 0 if best is not None else 1

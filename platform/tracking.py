@@ -63,10 +63,10 @@ def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -
     return client.create_experiment(name, artifact_location=location, tags={KIND_TAG: KIND})
 
 
-def runs_url(base: str, experiment: str, parent_run_id: str) -> str:
-    """The experiment's runs table showing this sweep's trials (flat, best aua first)."""
+def runs_url(base: str, experiment: str, parent_run_id: str, metric: str = "aua") -> str:
+    """The experiment's runs table showing this sweep's trials (flat, best `metric` first)."""
     query = urlencode({"workflowType": "machine_learning", "searchFilter": f"tags.mlflow.parentRunId = '{parent_run_id}'",
-                       "orderByKey": "metrics.`aua`", "orderByAsc": "false"}, quote_via=quote)
+                       "orderByKey": f"metrics.`{metric}`", "orderByAsc": "false"}, quote_via=quote)
     return f"{base}/#/experiments/{experiment}/runs?{query}"
 
 
