@@ -75,3 +75,13 @@ def test_a_trial_that_ends_in_error_gives_its_claims_back(local_ray, tmp_path):
     ReleaseSearchClaims("earlyrobust-searches-t").on_trial_error(0, [], Ended())
     recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "waiting").get("k3", lambda: snapshots(3.0))
     assert recorded, "the waiting trial records it instead of waiting for ever"
+
+
+def test_waiting_for_a_recording_has_a_time_limit(local_ray, tmp_path, monkeypatch):
+    claims = SearchClaims.remote()
+    assert ray.get(claims.claim.remote("k4", "recorder")), "another trial records k4 and never finishes"
+    monkeypatch.setenv("EARLYROBUST_SHARE_WAIT_S", "3")
+    start = time.monotonic()
+    with pytest.raises(TimeoutError, match="waited 3 s for the shared search k4 that another trial is recording"):
+        SharedRecordings(str(tmp_path), "sw", claims, "waiter").get("k4", lambda: pytest.fail("not its to record"))
+    assert 3 <= time.monotonic() - start < 30
