@@ -19,6 +19,7 @@ import pyarrow.fs as pafs
 import pytest
 from mlflow.tracking import MlflowClient
 
+from platform.environment import kill_orphans
 from sweep_helpers import ROOT, child_runs, free_port, mlflow_server
 
 pytestmark = pytest.mark.slow
@@ -66,7 +67,7 @@ def cluster(tmp_path_factory):
                RAY_USAGE_STATS_ENABLED="0", RAY_AUTH_MODE="disabled", MLFLOW_DISABLE_TELEMETRY="true")
     moto = subprocess.Popen([str(BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    procs = [moto]
+    procs, head_tmp = [moto], None
     try:
         wait_for(lambda: _up(f"http://127.0.0.1:{port}"), 60, "the S3 server on loopback to answer")
         s3 = pafs.S3FileSystem(endpoint_override=f"127.0.0.1:{port}", scheme="http", access_key="testing",
@@ -84,7 +85,8 @@ def cluster(tmp_path_factory):
     finally:
         for proc in procs[1:]:
             kill_namespace(proc.ns) if getattr(proc, "ns", None) else None
-        subprocess.run([str(BIN / "ray"), "stop", "--force"], env=env, capture_output=True)
+        if head_tmp is not None:  # the head by its own temp folder: `ray stop` would stop every Ray here
+            kill_orphans(head_tmp)
         os.killpg(moto.pid, signal.SIGKILL)
 
 
