@@ -35,9 +35,8 @@ def _values(space, key: str) -> list:
     spec = space.search.get(key)
     if not spec or "choice" in spec:
         return candidates(space, key)
-    lo, hi = next(iter(spec.values()))
-    return [lo, hi] if next(iter(spec)) == "randint" and hi - lo <= 1 else [lo, (lo + hi) / 2, hi] \
-        if next(iter(spec)) != "randint" else list(range(lo, hi + 1))
+    kind, (lo, hi) = next(iter(spec.items()))
+    return list(range(lo, hi + 1)) if kind == "randint" else [lo, (lo + hi) / 2, hi]
 
 
 def distinct_settings(space) -> float:
