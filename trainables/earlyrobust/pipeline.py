@@ -26,7 +26,7 @@ from trainables.earlyrobust.finetune import finetune
 from trainables.earlyrobust.progress import Progress
 from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.replay import replay
-from trainables.earlyrobust.search import SearchSettings, run_search
+from trainables.earlyrobust.search import SearchSettings, budget_steps, run_search
 from trainables.earlyrobust.shared_search import search_key, shareable
 from trainables.earlyrobust.sharing_policy import Coverage
 from trainables.errors import DivergedError
@@ -70,6 +70,10 @@ class Trial:
         """The pre-trained weights plus the seeded classifier head (the reference's checkpoint-0)."""
         return load_model(self.cfg["model"], self.num_labels, self.cfg["seed"]).to(self.dev)
 
+    def rule(self):
+        """A fresh convergence rule with this trial's ε and window."""
+        return make_rule(self.cfg["conv_rule"], self.cfg["conv_eps"], self.cfg["conv_window"])
+
     def save_state(self, **changes) -> None:
         self.state.update(changes, cost=self.cost.to_dict())
         ckpt.write_state(self.dir, **self.state)
@@ -80,12 +84,12 @@ class Trial:
             return Ticket(**self.state["ticket"])
         cfg = self.cfg
         self.progress.begin("search")
-        rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])
+        rule = self.rule()
         if self.recordings is not None:
             ticket = self.search_shared(rule)
             if ticket is not None:
                 return ticket
-            rule = make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"])  # search alone (see below)
+            rule = self.rule()  # search alone (see below)
         model = self.fresh_model()
         result = run_search(model, self.loader(self.train, True), SearchSettings.from_config(cfg),
                             adversarial.from_config(cfg), rule, self.cost, self.dev, self.report_check)
@@ -113,13 +117,13 @@ class Trial:
         grid, or training diverged after the grid's stops): then the trial searches alone, as online."""
         cfg = self.cfg
         loader = self.loader(self.train, True)
-        budget_steps = max(1, math.ceil(cfg["search_epochs"] * len(loader)))
+        budget = budget_steps(cfg["search_epochs"], len(loader))
 
         def record() -> list:
             snapshots: list = []
             try:
                 run_search(self.fresh_model(), loader, SearchSettings.from_config(cfg), adversarial.from_config(cfg),
-                           make_rule(cfg["conv_rule"], cfg["conv_eps"], cfg["conv_window"]), CostMeter(), self.dev,
+                           self.rule(), CostMeter(), self.dev,
                            recording=snapshots, stop_on_convergence=False,
                            enough=Coverage(self.recordings.grid) if self.recordings.grid else None)
             except DivergedError:  # the checks recorded before it still hold for the trials that stop earlier
@@ -132,7 +136,7 @@ class Trial:
         if not recording:
             return None
         result = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], rule, cfg["prune_scope"], cfg["ffn_multiple"])
-        if not result.ticket.converged and recording[-1].step < budget_steps:
+        if not result.ticket.converged and recording[-1].step < budget:
             return None
         flops_at = {s.step: s.flops for s in recording}
         for check in result.checks:

@@ -76,6 +76,11 @@ class SearchResult:
     steps_per_epoch: int = 0
 
 
+def budget_steps(epochs: float, steps_per_epoch: int) -> int:
+    """Training steps of a search budget of `epochs` epochs (at least one)."""
+    return max(1, math.ceil(epochs * steps_per_epoch))
+
+
 def run_search(model, loader, settings: SearchSettings, adversary: Adversary, rule: ConvergenceRule,
                cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None,
                recording: list[Snapshot] | None = None, stop_on_convergence: bool = True,
@@ -83,7 +88,7 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     """Search a ticket: stop at convergence (or, recording with `stop_on_convergence=False`, once
     `enough(last snapshot)` says the recording covers what its readers need, else at the budget)."""
     steps_per_epoch = len(loader)
-    budget = max(1, math.ceil(settings.epochs * steps_per_epoch))
+    budget = budget_steps(settings.epochs, steps_per_epoch)
     interval = max(1, round(settings.check_interval * steps_per_epoch))
     coefs = SlimmingCoefficients(model)
     named = list(model.named_parameters()) + [(f"slimming.{n}", p) for n, p in coefs.named_parameters()]
