@@ -26,6 +26,8 @@ class Param:
     high_open: bool = False
     help: str = ""
     aliases: tuple = ()  # (word, value) pairs a user may write instead of the value, e.g. ("all", 0)
+    many: bool = False   # a comma-separated list of choices ("textfooler,textbugger"), kept in its order
+    alone: Callable[[], tuple] = tuple  # the choices of a list that cannot be combined with others
 
     def options(self) -> tuple | None:
         return self.choices() if callable(self.choices) else self.choices
@@ -34,7 +36,7 @@ class Param:
         kind = {int: "an integer", float: "a float", str: "a string", bool: "true or false"}[self.kind]
         words = "".join(f" or '{word}'" for word, _ in self.aliases)
         if self.options():
-            return "one of " + ", ".join(map(str, self.options()))
+            return ("one or more (comma-separated) of " if self.many else "one of ") + ", ".join(map(str, self.options()))
         if self.low is None and self.high is None:
             return kind
         if self.high is None:
@@ -60,6 +62,8 @@ class Param:
             raise bad from None
         if self.kind is float and not math.isfinite(value):
             raise bad
+        if self.many:
+            return self._check_list(name, value, bad)
         if self.options() and value not in self.options():
             raise bad
         if self.low is not None and (value < self.low or (self.low_open and value == self.low)):
@@ -67,6 +71,16 @@ class Param:
         if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
             raise bad
         return value
+
+
+    def _check_list(self, name: str, value: str, bad: ConfigError) -> str:
+        items = list(dict.fromkeys(v.strip() for v in value.split(",")))
+        if not all(items) or any(v not in self.options() for v in items):
+            raise bad
+        alone = [v for v in items if v in self.alone()]
+        if alone and len(items) > 1:
+            raise ConfigError(f"parameter '{name}' = {value!r}: {alone[0]} cannot be combined with other values")
+        return ",".join(items)
 
 
 def _ratio(default, help):
@@ -81,6 +95,12 @@ def _attacks() -> tuple:
     from trainables.attacks import ATTACKS, OTHER
 
     return tuple(ATTACKS) + OTHER
+
+
+def _not_text_attacks() -> tuple:
+    from trainables.attacks import OTHER
+
+    return OTHER
 
 
 def _adversaries() -> tuple:
@@ -140,8 +160,10 @@ PARAMS: dict[str, Param] = {
     "ft_init": Param("pretrained", str, choices=("pretrained", "searched"),
                      help="ticket weights: the pre-trained ones (EarlyRobust) or those at the search's end"),
     # robustness evaluation
-    "attack": Param("textfooler", str, choices=_attacks,
-                    help="textfooler and deepwordbug are the published recipes (see trainables/attacks)"),
+    "attack": Param("textfooler", str, choices=_attacks, many=True, alone=_not_text_attacks,
+                    help="textfooler, textbugger, deepwordbug: the published recipes; bertattack: the EarlyRobust/"
+                         "RobustT code's rebuilt BAE, not Li et al. 2020's masked-LM BERT-Attack (see "
+                         "trainables/attacks); a list is attacked with each, aua = the worst case over them"),
     "attack_n": Param(100, int, low=0, aliases=(("all", 0),),
                       help="examples attacked per split: a seeded, label-stratified sample (0 or 'all': every row)"),
     "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,

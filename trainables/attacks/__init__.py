@@ -1,11 +1,13 @@
 """Offline robustness evaluation.  Add an attack: one new file with a subclass of `Attack`
 (see `base.py`), listed in ATTACKS below."""
 from trainables.attacks.base import Attack, AttackResult
+from trainables.attacks.bertattack import BertAttack
 from trainables.attacks.deepwordbug import DeepWordBug
+from trainables.attacks.textbugger import TextBugger
 from trainables.attacks.textfooler import TextFooler
 from trainables.errors import ConfigError
 
-ATTACKS = {"textfooler": TextFooler, "deepwordbug": DeepWordBug}
+ATTACKS = {"textfooler": TextFooler, "textbugger": TextBugger, "bertattack": BertAttack, "deepwordbug": DeepWordBug}
 OTHER = ("embedding_pgd", "none")  # robust accuracy under embedding PGD (no text); no attack at all
 
 

@@ -14,7 +14,7 @@ have no word or query budget; `max_change` < 1 and `query_budget` > 0 add them.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
@@ -33,6 +33,7 @@ class AttackResult:
     queries: int
     status: str
     words_changed: int = 0
+    swaps: list = field(default_factory=list)   # [position, original word, new word] of each change
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -72,7 +73,7 @@ class Attack(ABC):
         original = SplitText.of(text)
         rng = self.make_rng(index)
         word_budget = len(original) if self.max_change >= 1 else max(1, int(self.max_change * len(original)))
-        current, score, changed = original, 1.0 - probs[label], 0
+        current, score, changed, swaps = original, 1.0 - probs[label], 0, []
         for pos in self.rank(victim, original, label, start):
             room = self.room(victim, start)
             if changed >= word_budget or room == 0:
@@ -92,10 +93,12 @@ class Attack(ABC):
             if best in flipped and sims is not None:
                 best = max(flipped, key=lambda i: (sims[i], scores[i]))
             current, score, pred, changed = current.replace(pos, options[best]), scores[best], int(trial[best].argmax()), changed + 1
+            swaps.append([pos, word, options[best]])
             if pred != label:
                 break
         status = "succeeded" if pred != label else "failed"
-        return AttackResult(text, current.text, label, int(probs.argmax()), pred, victim.queries - start, status, changed)
+        return AttackResult(text, current.text, label, int(probs.argmax()), pred, victim.queries - start, status, changed,
+                            swaps)
 
     def rank(self, victim: Victim, text: SplitText, label: int, start: int) -> list[int]:
         """Non-stopword positions, most important first (one query per position)."""

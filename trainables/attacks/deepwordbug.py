@@ -10,17 +10,12 @@ cross-check against TextAttack compare the same edits example by example.
 """
 from __future__ import annotations
 
-import random
-import string
-
-import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from trainables.attacks.base import Attack
+from trainables.attacks.draws import draws_for
 from trainables.attacks.stopwords import NLTK_ENGLISH
 from trainables.attacks.text import SplitText
-
-LETTERS = string.ascii_letters
 
 
 class DeepWordBug(Attack):
@@ -34,7 +29,7 @@ class DeepWordBug(Attack):
         self.max_edit_distance, self.textattack_rng = max_edit_distance, textattack_rng
 
     def make_rng(self, index: int):
-        return TextAttackDraws(self.seed + index) if self.textattack_rng else Draws(np.random.default_rng([self.seed, index]))
+        return draws_for(self.seed, index, self.textattack_rng)
 
     def candidates(self, word: str, rng) -> list[str]:
         n = len(word)
@@ -54,25 +49,3 @@ class DeepWordBug(Attack):
         source = original.text
         return [w for w in options if Levenshtein.distance(source, current.replace(pos, w).text)
                 <= self.max_edit_distance], None
-
-
-class Draws:
-    def __init__(self, generator: np.random.Generator):
-        self.generator = generator
-
-    def position(self, low: int, high: int) -> int:
-        return int(self.generator.integers(low, high))
-
-    def letter(self) -> str:
-        return LETTERS[self.generator.integers(len(LETTERS))]
-
-
-class TextAttackDraws:
-    def __init__(self, seed: int):
-        self.numpy, self.python = np.random.RandomState(seed), random.Random(seed)
-
-    def position(self, low: int, high: int) -> int:
-        return int(self.numpy.randint(low, high))
-
-    def letter(self) -> str:
-        return self.python.choice(LETTERS)

@@ -1,5 +1,9 @@
 """Robustness of a model on one split: the configured attack over a seeded, label-stratified sample
-(with `attack: none`, the clean accuracy on that sample alone).
+(with `attack: none`, the clean accuracy on that sample alone).  With several attacks
+(`textfooler,textbugger,bertattack`) each attacks the same sample into its own JSONL
+(`attack_<name>.jsonl` beside `out_path`), its metrics come back as `<metric>_<name>`
+(`aua_textfooler`, ...), and `aua` and the other plain names are the worst case over them
+(`runner.worst_case`, written to `out_path`).
 
 Used by a trial (the selection split) and by the sweep's final report (the held-out report split);
 the metrics carry 95% Wilson intervals (see `metrics.py`).
@@ -11,8 +15,8 @@ from pathlib import Path
 
 from trainables.attacks import make_attack
 from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.metrics import wilson
-from trainables.attacks.runner import choose_examples, run_attack
+from trainables.attacks.metrics import PER_ATTACK, wilson
+from trainables.attacks.runner import choose_examples, run_attack, worst_case
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.datasets import load_split
@@ -20,6 +24,13 @@ from trainables.earlyrobust.training import evaluate_accuracy
 
 KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high",
         "attack_n")
+
+
+def attack_files(out_path: Path, names: list[str]) -> dict[str, Path]:
+    """Where each attack writes its examples: `out_path` for one attack, `<stem>_<name>.jsonl` for a list."""
+    if len(names) == 1:
+        return {names[0]: out_path}
+    return {name: out_path.with_name(f"{out_path.stem}_{name}{out_path.suffix}") for name in names}
 
 
 def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path, device, progress=None) -> dict:
@@ -42,9 +53,18 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
         return {"clean_acc": clean / n, "aua": robust / n, "suc": (clean - robust) / clean if clean else math.nan,
                 "avg_queries": math.nan, "aua_ci_low": lo, "aua_ci_high": hi, "clean_acc_ci_low": clean_lo,
                 "clean_acc_ci_high": clean_hi, "attack_n": n}
-    attack = make_attack(cfg["attack"], max_change=cfg["attack_max_change"], query_budget=cfg["attack_query_budget"],
-                         seed=cfg["seed"])
     victim = Victim(model, tokenizer, cfg["max_length"], device=device)
-    summary = run_attack(attack, victim, list(data["text"]), labels, cfg["attack_n"], out_path, seed=cfg["seed"],
-                         resume=True, progress=progress)
-    return {**{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"]}
+    files = attack_files(Path(out_path), cfg["attack"].split(","))
+    result = {}
+    for k, (name, path) in enumerate(files.items()):
+        attack = make_attack(name, max_change=cfg["attack_max_change"], query_budget=cfg["attack_query_budget"],
+                             seed=cfg["seed"])
+        # one progress count over every attack of the list
+        step = None if progress is None else (lambda done, total, k=k: progress(k * total + done, len(files) * total))
+        summary = run_attack(attack, victim, list(data["text"]), labels, cfg["attack_n"], path, seed=cfg["seed"],
+                             resume=True, progress=step)
+        if len(files) > 1:
+            result.update({f"{key}_{name}": summary[key] for key in PER_ATTACK})
+    if len(files) > 1:
+        summary = worst_case(files, Path(out_path))
+    return {**result, **{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"]}

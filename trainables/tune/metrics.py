@@ -11,6 +11,17 @@ METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_spars
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
+def per_attack(name: str) -> tuple[str, str] | None:
+    """(metric, attack) for a per-attack metric of an attack list (`aua_textbugger`), else None."""
+    from trainables.attacks import ATTACKS
+    from trainables.attacks.metrics import PER_ATTACK
+
+    for attack in ATTACKS:
+        if name.endswith("_" + attack) and name[:-len(attack) - 1] in PER_ATTACK:
+            return name[:-len(attack) - 1], attack
+    return None
+
+
 def objectives(objective: str, key: str = "aua") -> dict:
     """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), or
     with training cost and size (`multi`)."""

@@ -21,7 +21,7 @@ from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
 
 from trainables.secrets import MLFLOW_ENV, redact, resolve
-from trainables.tune.metrics import METRICS
+from trainables.tune.metrics import METRICS, per_attack
 
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
 
@@ -86,8 +86,8 @@ class TrialTracker:
 
     def log_metrics(self, report: dict, step: int) -> None:
         metrics = {k: float(v) for k, v in report.items()
-                   if k in METRICS + ("search_epoch", "mask_distance_head", "mask_distance_ffn", "ft_epoch")
-                   and isinstance(v, (int, float)) and math.isfinite(v)}
+                   if (k in METRICS + ("search_epoch", "mask_distance_head", "mask_distance_ffn", "ft_epoch")
+                       or per_attack(k)) and isinstance(v, (int, float)) and math.isfinite(v)}
         if metrics:
             self.client.log_batch(self.run_id, metrics=[
                 mlflow.entities.Metric(k, v, int(mlflow.utils.time.get_current_time_millis()), step)
@@ -99,7 +99,7 @@ class TrialTracker:
     def log_results(self, workdir: Path) -> None:
         """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL.  The model
         itself is logged only for the trials the sweep reports on (`log_ticket_model`)."""
-        for name in ("ticket.json", "distances.json", "attack.jsonl"):
+        for name in ("ticket.json", "distances.json", *sorted(p.name for p in workdir.glob("attack*.jsonl"))):
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
         if (workdir / "distances.json").exists():

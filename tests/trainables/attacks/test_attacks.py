@@ -32,9 +32,15 @@ def attack_all(attack, victim, texts, labels):
 
 
 def changes(result):
-    a, b = SplitText.of(result.original), SplitText.of(result.perturbed)
-    assert len(a) == len(b) and a.seps == b.seps, "a word swap keeps every separator"
-    return [(i, x, y) for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y]
+    """(position, old word, new word) of every swapped word, checked against the texts: the original's
+    words with the swaps put in give the perturbed text, separators untouched."""
+    a = SplitText.of(result.original)
+    rebuilt = a
+    for pos, old, new in result.swaps:
+        assert a.words[pos] == old
+        rebuilt = rebuilt.replace(pos, new)
+    assert rebuilt.text == result.perturbed, "a word swap keeps every separator"
+    return [tuple(s) for s in result.swaps]
 
 
 def test_words_are_split_like_textattack_and_the_text_is_rebuilt_around_them():
@@ -93,7 +99,19 @@ def test_the_greedy_search_ranks_by_importance_keeps_the_best_swap_and_stops_at_
     assert r.queries <= 5
 
 
-@pytest.mark.parametrize("name", ["textfooler", "deepwordbug"])
+def textbugger_edit(x, y):
+    """True when y is one of TextBugger's candidates for x (a character bug or a neighbour)."""
+    from trainables.attacks.textbugger import HOMOGLYPHS
+
+    inner = len(x) > 2 and x[0] == y[0] and x[-1] == y[-1]
+    space = inner and y.replace(" ", "", 1) == x and " " in y
+    deleted = inner and len(y) == len(x) - 1 and any(x[:i] + x[i + 1:] == y for i in range(1, len(x) - 1))
+    swapped = inner and any(x[:i] + x[i + 1] + x[i] + x[i + 2:] == y for i in range(1, len(x) - 2))
+    glyph = any(x[:i] + HOMOGLYPHS[c] + x[i + 1:] == y for i, c in enumerate(x) if c in HOMOGLYPHS)
+    return space or deleted or swapped or glyph
+
+
+@pytest.mark.parametrize("name", ["textfooler", "deepwordbug", "textbugger", "bertattack"])
 def test_recipe_constraints_hold_and_the_trained_model_loses_accuracy(name, victim, dev_rows):
     attack = make_attack(name, seed=1)
     results = attack_all(attack, victim, *dev_rows)
@@ -101,8 +119,10 @@ def test_recipe_constraints_hold_and_the_trained_model_loses_accuracy(name, vict
         changed = changes(r)
         assert len(changed) == r.words_changed
         assert all(x.lower() not in attack.stopwords for _, x, _ in changed)
-        if name == "textfooler":
+        if name in ("textfooler", "bertattack"):
             assert all(y in attack.candidates(x) and same_part_of_speech(x, y) for _, x, y in changed)
+        elif name == "textbugger":
+            assert all(textbugger_edit(x, y) or y in attack.neighbours_of(x, 5) for _, x, y in changed), changed
         else:
             assert Levenshtein.distance(r.original, r.perturbed) <= 30
             assert all(Levenshtein.distance(x, y) <= 2 for _, x, y in changed), "one edit a word (a swap counts 2)"
@@ -121,7 +141,50 @@ def test_punctuation_attached_words_are_attacked():
     assert "the" in TEXTFOOLER and "the" in NLTK_ENGLISH
 
 
-@pytest.mark.parametrize("name", ["textfooler", "deepwordbug"])
+def test_textbugger_builds_the_recipes_five_kinds_of_bug_and_keeps_the_whole_text_similar():
+    from trainables.attacks.draws import draws_for
+
+    attack = make_attack("textbugger", seed=0)
+    options = attack.candidates("terrible", draws_for(0, 3))
+    space, deleted, swapped = options[:3]
+    assert " " in space and space.replace(" ", "") == "terrible" and space[0] == "t" and space[-1] == "e"
+    assert len(deleted) == 7 and deleted[0] == "t" and deleted[-1] == "e"
+    assert sorted(swapped) == sorted("terrible") and swapped[0] == "t" and swapped[-1] == "e" and swapped != "terrible"
+    glyphs = [w for w in options[3:] if len(w) == len("terrible") and w not in attack.neighbours_of("terrible", 5)]
+    assert len(glyphs) == len("terrible"), "one homoglyph swap per character of the table"
+    assert options[-len(attack.neighbours_of("terrible", 5)):] == attack.neighbours_of("terrible", 5)
+    assert 0 < len(attack.neighbours_of("terrible", 5)) <= 5
+    assert attack.candidates("ab", draws_for(0, 3)) == ["ɑb", "aЬ"] + attack.neighbours_of("ab", 5), "no inner position"
+    assert draws_for(0, 3, textattack_rng=True).position(1, 7) == np.random.RandomState(3).randint(1, 7)
+    # similarity: the whole text against the original, angular >= 0.8, short texts checked too
+    rule = attack.rule
+    assert (rule.threshold, rule.metric, rule.window, rule.against_original, rule.skip_short) == (
+        0.8, "angular", float("inf"), True, False)
+    original = SplitText.of("a truly terrible film")
+    options = ["terrib le", "awful", "fantastic"]
+    scores = rule.scores(original, original, 2, options, "cpu")
+    kept, sims = rule.keep(original, original, 2, options, "cpu")
+    assert kept == [o for o, x in zip(options, scores) if x >= 0.8] and "awful" in kept and "fantastic" not in kept
+
+
+def test_bertattack_is_the_papers_rebuilt_bae_not_the_masked_lm_attack():
+    attack = make_attack("bertattack")
+    rule = attack.rule
+    assert (rule.threshold, rule.metric, rule.window, rule.against_original, rule.skip_short) == (
+        0.2, "cosine", 15, True, False)
+    assert attack.stopwords == NLTK_ENGLISH and attack.importance == "delete" and attack.max_change == 1.0
+    assert attack.candidates("terrible") == attack.neighbours_of("terrible", 50) != []
+    # a 4-word text is checked (no skipping of texts shorter than the window), against the original
+    short = SplitText.of("a truly terrible film")
+    sims = rule.scores(short, short, 2, ["awful"], "cpu")
+    assert sims is not None and sims[0] < 1.0
+    from platform.describe import list_params
+
+    line = next(line for line in list_params().splitlines() if line.startswith("attack "))
+    assert "bertattack" in line and "not Li et al. 2020" in list_params()
+
+
+@pytest.mark.parametrize("name", ["textfooler", "deepwordbug", "textbugger", "bertattack"])
 def test_deterministic_under_a_seed(name, victim, dev_rows):
     texts, labels = dev_rows[0][:15], dev_rows[1][:15]
     first = [r.to_dict() for r in attack_all(make_attack(name, seed=7), victim, texts, labels)]

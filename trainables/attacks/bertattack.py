@@ -1,0 +1,23 @@
+"""`bertattack` as the EarlyRobust and RobustT code build it (`build_weak_attacker`), offline.
+
+**This is not Li et al. 2020's BERT-Attack** (`BERTAttackLi2020`, masked-LM candidates).  Both
+papers' "BERT-Attack" column comes from TextAttack's BAE recipe (`BAEGarg2019`) rebuilt:
+- its masked-LM swap replaced by the 50 nearest counter-fitted neighbours (`WordSwapEmbedding`;
+  offline, Jia et al.'s table holds up to 8 a word);
+- BAE's own sentence-similarity constraint removed, and a USE cosine >= 0.2 over the 15-word
+  window against the original text added, short texts checked too (MiniLM standing in for USE);
+- BAE's part-of-speech (nouns and verbs may swap; WordNet here, see `pos.py`), NLTK stopword and
+  repeat constraints kept; greedy ranking by deletion; no cap on the words changed.
+"""
+from __future__ import annotations
+
+from trainables.attacks.similarity import WINDOW, Similarity
+from trainables.attacks.stopwords import NLTK_ENGLISH
+from trainables.attacks.textfooler import TextFooler
+
+
+class BertAttack(TextFooler):
+    name = "bertattack"
+    importance = "delete"
+    stopwords = NLTK_ENGLISH
+    rule = Similarity(0.2, metric="cosine", window=WINDOW, against_original=True, skip_short=False)
