@@ -5,18 +5,25 @@
 `full` (what the test runs and the results file holds): the packaged MiniLM fine-tuned for 300 steps
 on SST-2, 200 label-stratified SST-2 dev sentences.  `tiny`: a tiny BERT, 40 sentences (seconds).
 - `deepwordbug` against TextAttack's own `DeepWordBugGao2018` recipe.
-- `textfooler` against a TextAttack `Attack` built from TextAttack's parts with the same candidate
-  source and constraints (TextAttack's TextFooler recipe downloads GloVe-sized vectors, USE and a
-  tagger): the counter-fitted neighbours as a `WordSwap`, `RepeatModification`, TextFooler's
-  `StopwordModification`, the WordNet part-of-speech check as a `Constraint`, MiniLM as a
-  `SentenceEncoder` (angular, 0.8408, window 15, short texts skipped, against the current text),
-  `GreedyWordSwapWIR(wir_method="delete")`.
-Both sides attack the same model through their own model wrappers.  DeepWordBug's edits are random:
-TextAttack draws them from numpy's and Python's global generators, which are seeded here with each
-example's index before it is attacked, and our `deepwordbug` draws them the same way
-(`textattack_rng=True`), so the two agree example by example, not only in distribution.  (With
-its own generator, ours gave Aua 0.19 against TextAttack's 0.165 on the same 200 sentences: the
-spread of two different random streams.)
+- `textfooler`, `textbugger` and `bertattack` against TextAttack `Attack`s built from TextAttack's
+  parts with the same candidate sources and constraints (their recipes download GloVe-sized vectors,
+  USE and a tagger): the counter-fitted neighbours as a `WordSwap`, the WordNet part-of-speech check
+  as a `Constraint`, MiniLM as a `SentenceEncoder`, everything else TextAttack's own:
+  - textfooler: `RepeatModification`, TextFooler's `StopwordModification`, part of speech, MiniLM
+    (angular, 0.8408, window 15, short texts skipped, against the current text), 50 neighbours;
+  - textbugger: the recipe's `CompositeTransformation` (TextAttack's space insertion, character
+    deletion, neighbour swap and homoglyph swap, 5 neighbours), `RepeatModification`, NLTK
+    `StopwordModification`, MiniLM (angular, 0.8, whole text, against the original);
+  - bertattack (the EarlyRobust/RobustT `build_weak_attacker`): 50 neighbours, `RepeatModification`,
+    NLTK `StopwordModification`, part of speech, MiniLM (cosine, 0.2, window 15, short texts
+    checked, against the original);
+  all with `GreedyWordSwapWIR(wir_method="delete")`.
+Both sides attack the same model through their own model wrappers; `sentences_per_s` is each side's
+throughput on the same sentences.  DeepWordBug's and TextBugger's edits are random: TextAttack draws
+them from numpy's and Python's global generators, which are seeded here with each example's index
+before it is attacked, and ours draw them the same way (`textattack_rng=True`), so the two agree
+example by example, not only in distribution.  (With its own generator, our deepwordbug gave Aua
+0.19 against TextAttack's 0.165 on the same 200 sentences: the spread of two different random streams.)
 
 TextAttack cannot be installed with its dependencies beside transformers v5.  `scripts/setup.sh
 --test` installs it with `pip install --no-deps textattack==0.3.11` plus its light dependencies;
@@ -28,11 +35,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import os
 import random
 import sys
 import time
 from pathlib import Path
+from unittest import mock
 
 import numpy as np
 import torch
@@ -58,6 +67,7 @@ FLAIR_STUB = {"__init__.py": "from . import data, models\n",
               "data.py": "class Sentence:\n    pass\n\n\nclass Tokenizer:\n    pass\n",
               "models.py": "class SequenceTagger:\n    pass\n\n\nclass TextClassifier:\n    pass\n"}
 TOLERANCE = 0.03
+RANDOM = ("deepwordbug", "textbugger")  # recipes with random edits, drawn as TextAttack draws them
 
 
 def import_textattack(folder: Path):
@@ -81,8 +91,23 @@ def import_textattack(folder: Path):
     return importlib.import_module("textattack")
 
 
-def textfooler_like(wrapper, device: str):
-    """A TextAttack attack with the candidates and constraints of our offline `textfooler`."""
+def homoglyph_swap(cls):
+    """TextAttack's `WordSwapHomoglyphSwap`.  Its constructor reads `shared/intentional_homoglyphs.txt`,
+    which the 0.3.11 wheel does not ship; only its differential-evolution search uses that file (the
+    recipe's swap uses the table in the constructor), so it is built with the file read as empty."""
+    real_open = open
+
+    def no_file(path, *args, **kwargs):
+        if str(path).endswith("intentional_homoglyphs.txt") and not Path(path).exists():
+            return io.StringIO("")
+        return real_open(path, *args, **kwargs)
+    with mock.patch("builtins.open", no_file):
+        return cls()
+
+
+def assembled(wrapper, device: str) -> dict:
+    """TextAttack attacks with the candidates and constraints of our offline `textfooler`,
+    `textbugger` and `bertattack` (see the module docstring)."""
     from textattack import Attack
     from textattack.constraints import Constraint
     from textattack.constraints.pre_transformation import RepeatModification, StopwordModification
@@ -90,13 +115,19 @@ def textfooler_like(wrapper, device: str):
     from textattack.goal_functions import UntargetedClassification
     from textattack.search_methods import GreedyWordSwapWIR
     from textattack.transformations.word_swaps.word_swap_embedding import recover_word_case
-    from textattack.transformations import WordSwap
+    from textattack.transformations import (CompositeTransformation, WordSwap, WordSwapHomoglyphSwap,
+                                            WordSwapNeighboringCharacterSwap, WordSwapRandomCharacterDeletion,
+                                            WordSwapRandomCharacterInsertion)
 
     table = load_neighbours()
 
     class CounterFitted(WordSwap):
+        def __init__(self, max_candidates: int):
+            super().__init__()
+            self.max_candidates = max_candidates
+
         def _get_replacement_words(self, word):
-            return [recover_word_case(w, word) for w in table.get(word.lower(), [])]
+            return [recover_word_case(w, word) for w in table.get(word.lower(), [])[:self.max_candidates]]
 
     class WordNetPartOfSpeech(Constraint):
         def _check_constraint(self, transformed_text, reference_text):
@@ -107,12 +138,25 @@ def textfooler_like(wrapper, device: str):
         def encode(self, sentences):
             return sentence_encoder(device).encode(sentences)
 
-    constraints = [RepeatModification(), StopwordModification(stopwords=TEXTFOOLER),
-                   WordNetPartOfSpeech(compare_against_original=True),
-                   MiniLM(threshold=THRESHOLD, metric="angular", compare_against_original=False,
-                          window_size=WINDOW, skip_text_shorter_than_window=True)]
-    return Attack(UntargetedClassification(wrapper), constraints, CounterFitted(),
-                  GreedyWordSwapWIR(wir_method="delete"))
+    def build(transformation, constraints):
+        return Attack(UntargetedClassification(wrapper), [RepeatModification(), *constraints], transformation,
+                      GreedyWordSwapWIR(wir_method="delete"))
+    bugs = CompositeTransformation([
+        WordSwapRandomCharacterInsertion(random_one=True, letters_to_insert=" ", skip_first_char=True,
+                                         skip_last_char=True),
+        WordSwapRandomCharacterDeletion(random_one=True, skip_first_char=True, skip_last_char=True),
+        WordSwapNeighboringCharacterSwap(random_one=True, skip_first_char=True, skip_last_char=True),
+        homoglyph_swap(WordSwapHomoglyphSwap), CounterFitted(5)])
+    return {
+        "textfooler": build(CounterFitted(50), [
+            StopwordModification(stopwords=TEXTFOOLER), WordNetPartOfSpeech(compare_against_original=True),
+            MiniLM(threshold=THRESHOLD, metric="angular", compare_against_original=False, window_size=WINDOW,
+                   skip_text_shorter_than_window=True)]),
+        "textbugger": build(bugs, [StopwordModification(), MiniLM(threshold=0.8, metric="angular")]),
+        "bertattack": build(CounterFitted(50), [
+            StopwordModification(), WordNetPartOfSpeech(compare_against_original=True),
+            MiniLM(threshold=0.2, metric="cosine", compare_against_original=True, window_size=WINDOW,
+                   skip_text_shorter_than_window=False)])}
 
 
 def run_textattack(attack, texts, labels, indices) -> list[dict]:
@@ -162,14 +206,14 @@ def main(argv=None) -> list[dict]:
     padded = load_tokenizer(scale["model"])   # TextAttack pads every query to model_max_length
     padded.model_max_length = scale["max_length"]
     wrapper = HuggingFaceModelWrapper(model, padded)
-    theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), "textfooler": textfooler_like(wrapper, "cpu")}
+    theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), **assembled(wrapper, "cpu")}
     rows = []
     for name, their_attack in theirs.items():
         start = time.perf_counter()
         ta = run_textattack(their_attack, texts, labels, picked)
         ta_seconds = time.perf_counter() - start
         victim = Victim(model, tok, scale["max_length"])
-        attack = make_attack(name, seed=0, **({"textattack_rng": True} if name == "deepwordbug" else {}))
+        attack = make_attack(name, seed=0, **({"textattack_rng": True} if name in RANDOM else {}))
         start = time.perf_counter()
         ours = [attack.attack(victim, t, int(y), index=i).to_dict() for i, t, y in zip(picked, texts, labels)]
         our_seconds = time.perf_counter() - start
@@ -178,9 +222,11 @@ def main(argv=None) -> list[dict]:
             rows.append({"attack": name, "implementation": side, "n": s["n"], "skipped": s["skipped"],
                          "clean_acc": s["clean_acc"], "aua": s["aua"], "aua_ci_low": s["aua_ci_low"],
                          "aua_ci_high": s["aua_ci_high"], "suc": s["suc"], "avg_queries": s["avg_queries"],
-                         "seconds": seconds})
+                         "seconds": seconds, "sentences_per_s": s["n"] / seconds})
         same_skips = [r["status"] == "skipped" for r in ta] == [r["status"] == "skipped" for r in ours]
         rows[-1]["same_skipped_set"] = rows[-2]["same_skipped_set"] = same_skips
+        same = sum(a["status"] == b["status"] for a, b in zip(ta, ours)) / len(ours)
+        rows[-1]["same_outcome_share"] = rows[-2]["same_outcome_share"] = same
         rows[-1]["aua_difference"] = rows[-2]["aua_difference"] = rows[-1]["aua"] - rows[-2]["aua"]
         print(rows[-2], rows[-1], sep="\n", flush=True)
     notes = (f"Model: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases ({scale['epochs']} epoch(s)); "

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from platform import environment, summary, tracking
+from trainables.tune.metrics import per_attack
 from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
 
 
@@ -56,7 +57,8 @@ def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
         rows.append({"trial": run.data.tags.get("ray_trial_id", run.info.run_name), "status": status,
                      "run_id": run.info.run_id if status == "done" else None,
                      **{k: _num(params.get(k)) for k in varied},
-                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS}})
+                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS},
+                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": run.data.tags.get("robust_bits")})
         path = _artifact(client, run.info.run_id, "distances.json", out / "artifacts" / run.info.run_id)
         if path is not None:
             curves[rows[-1]["trial"]] = (json.loads(path.read_text()), _num(params.get("conv_eps")))

@@ -115,6 +115,7 @@ def _start_tracking(plan):
 
 
 def _rows(results, plan, info) -> list[dict]:
+    from trainables.tune.metrics import per_attack
     from trainables.tune.tracking import find_trial_run
 
     rows = []
@@ -127,7 +128,8 @@ def _rows(results, plan, info) -> list[dict]:
         status = "error" if result.error else phase if phase in ("done", "diverged") else "stopped"
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
                      "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
-                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS + SHARING}})
+                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS + SHARING},
+                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": metrics.get("robust_bits")})
     return rows
 
 

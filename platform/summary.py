@@ -12,21 +12,24 @@ from pathlib import Path
 
 import pandas as pd
 
-from trainables.tune.metrics import finite, objectives, pareto_front
+from trainables.attacks.metrics import paired_bits
+from trainables.tune.metrics import attack_columns, finite, objectives, pareto_front, per_attack
 
 COLUMNS = ("eval_acc", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "aua", "aua_ci_low", "aua_ci_high", "suc", "avg_queries", "attack_n",
            "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_attack_n",
            "head_sparsity", "ffn_sparsity", "param_sparsity", "converged", "search_stop_epoch", "train_flops",
            "speedup_vs_dense")
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
-                 "whose 95% aua interval on the selection split overlaps that of the best front trial; a sweep "
-                 "that attacks nothing (attack=none) applies the same rule to clean_acc on the same sample")
+                 "that ties with the best front trial on the selection split: the paired 95% interval of their "
+                 "aua difference, over the sentences both were attacked on, includes 0 (trials without a common "
+                 "sample, and a sweep that attacks nothing, which compares clean_acc: their 95% intervals overlap)")
 
 
 def build_table(rows: list[dict], varied: list[str], objective: str, key: str = "aua") -> pd.DataFrame:
     front = pareto_front(rows, objectives(objective, key))
+    columns = COLUMNS + tuple(attack_columns(rows))  # each attack of a list: aua_<attack>, ...
     table = pd.DataFrame([{"trial": r["trial"], "status": r["status"], **{k: r.get(k) for k in varied},
-                           **{k: r.get(k, math.nan) for k in COLUMNS}} for r in rows])
+                           **{k: r.get(k, math.nan) for k in columns}} for r in rows])
     table.insert(0, "pareto", ["*" if f else "" for f in front])
     return table
 
@@ -40,27 +43,48 @@ def champion(rows: list[dict], table: pd.DataFrame, key: str = "aua") -> dict | 
         return None
     front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done] or done
     best = max(front, key=lambda r: (r[key], -r["train_flops"]))
-    floor = best.get(f"{key}_ci_low", best[key])
-    floor = floor if finite(floor) else best[key]
-    tied = [r for r in done if (r.get(f"{key}_ci_high") if finite(r.get(f"{key}_ci_high")) else r[key]) >= floor]
+    tied = [r for r in done if ties(r, best, key)]
 
     def sparsity(r):
         return r["param_sparsity"] if finite(r.get("param_sparsity")) else -1.0
     return max(tied, key=lambda r: (sparsity(r), r[key], -r["train_flops"]))
 
 
+def ties(row: dict, best: dict, key: str = "aua") -> bool:
+    """Whether the sample cannot tell `row` below `best` (CHAMPION_RULE): paired when both carry their
+    per-example outcomes on the same sample, by overlapping intervals otherwise."""
+    paired = paired_bits(row.get("robust_bits"), best.get("robust_bits")) if key == "aua" else None
+    if paired is not None:
+        return row is best or paired["high"] >= 0
+    floor = best.get(f"{key}_ci_low", best[key])
+    floor = floor if finite(floor) else best[key]
+    return (row.get(f"{key}_ci_high") if finite(row.get(f"{key}_ci_high")) else row[key]) >= floor
+
+
 def display(table: pd.DataFrame) -> pd.DataFrame:
     """The table people read: each Aua with its interval in one cell."""
     out = table.copy()
-    for key in ("clean_acc", "aua", "report_aua"):
-        lo, hi = f"{key}_ci_low", f"{key}_ci_high"
+    for key in ("clean_acc", "aua", "report_aua", *(k for k in out.columns if (per_attack(k) or ("",))[0] in AUAS)):
+        lo, hi = interval_keys(key)
         if lo in out.columns:
             out[key] = [_interval(v, a, b) for v, a, b in zip(out[key], out[lo], out[hi])]
             out = out.drop(columns=[lo, hi]).rename(columns={key: f"{key} [95% CI]"})
     for key in ("attack_n", "report_attack_n"):
         if key in out.columns:
             out[key] = [str(int(v)) if finite(v) else "nan" for v in out[key]]
-    return out
+    # of each attack of a list the table shows its aua; suc and queries stay in the CSV
+    return out.drop(columns=[k for k in out.columns if per_attack(k) and per_attack(k)[0] not in AUAS])
+
+
+AUAS = ("aua", "report_aua")
+
+
+def interval_keys(key: str) -> tuple[str, str]:
+    """The interval columns of a metric: `aua_ci_low`, ...; `aua_ci_low_textfooler` for `aua_textfooler`."""
+    found = per_attack(key)
+    if found:
+        return f"{found[0]}_ci_low_{found[1]}", f"{found[0]}_ci_high_{found[1]}"
+    return f"{key}_ci_low", f"{key}_ci_high"
 
 
 def _interval(value, low, high) -> str:

@@ -105,6 +105,8 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     its selection and report numbers (clearly named); returns the version."""
     import mlflow
 
+    from trainables.tune.metrics import attack_columns
+
     run_id = row["run_id"]
     uri = row.get("ticket_model_uri") or client.get_run(run_id).data.tags["ticket_model_uri"]
     version = mlflow.register_model(uri, model_name)
@@ -113,7 +115,7 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
     for key in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n",
                 "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_clean_acc_ci_low",
-                "report_clean_acc_ci_high", "report_attack_n", "param_sparsity"):
+                "report_clean_acc_ci_high", "report_attack_n", "param_sparsity", *attack_columns([row])):
         value = row.get(key)
         if isinstance(value, (int, float)) and value == value:
             tags[key if key.startswith("report_") or key == "param_sparsity" else f"selection_{key}"] = f"{value:.4g}"

@@ -56,9 +56,10 @@ def trained_tiny(tokenizer, sst2_train, sst2_dev):
 
 @pytest.fixture(scope="session")
 def smoke_sweep():
-    """One smoke sweep shared by the tests that only read its results."""
+    """One smoke sweep shared by the tests that only read its results, attacked by the papers' three attacks
+    (each trial and the report: per-attack metrics and the worst case)."""
     folder = short_dir()
-    done = sweep(["--space", "smoke", "--name", "e2e"], folder)
+    done = sweep(["--space", "smoke", "--name", "e2e", "--set", "attack=textfooler,textbugger,bertattack"], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
     return {"folder": folder, "stdout": done.stdout, "client": client,

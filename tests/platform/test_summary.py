@@ -19,6 +19,56 @@ def test_the_champion_is_the_sparsest_trial_the_sample_cannot_tell_from_the_best
     assert summary.champion(rows, table)["trial"] == "close"
 
 
+def outcomes(robust: list[int]) -> str:
+    from trainables.attacks.metrics import robust_bits
+
+    return robust_bits([{"index": i, "status": "failed" if r else "succeeded"} for i, r in enumerate(robust)])
+
+
+def test_trials_attacked_on_the_same_sentences_are_compared_paired():
+    import random
+
+    from trainables.attacks.metrics import paired_bits, wilson
+
+    rng = random.Random(0)
+    best_bits = [int(rng.random() < 0.40) for _ in range(400)]
+    # 'close' is 'best' with 8 of its robust sentences broken (-2 points, always worse): unpaired intervals
+    # overlap widely, the paired one does not include 0
+    close_bits = list(best_bits)
+    for i in [i for i, b in enumerate(best_bits) if b][:8]:
+        close_bits[i] = 0
+    # 'noisy' is as far below on average but differs on many sentences both ways: paired, it ties
+    noisy_bits = list(best_bits)
+    ones, zeros = [i for i, b in enumerate(best_bits) if b], [i for i, b in enumerate(best_bits) if not b]
+    for i in ones[:40]:
+        noisy_bits[i] = 0
+    for i in zeros[:32]:
+        noisy_bits[i] = 1
+
+    def trial(name, bits, sparsity):
+        k = sum(bits)
+        return {**row(name, k / 400, *wilson(k, 400), sparsity), "robust_bits": outcomes(bits)}
+    best, close, noisy = trial("best", best_bits, 0.2), trial("close", close_bits, 0.5), trial("noisy", noisy_bits, 0.4)
+    assert close["aua_ci_high"] > best["aua_ci_low"], "unpaired, 'close' would tie"
+    d = paired_bits(close["robust_bits"], best["robust_bits"])
+    assert d["n"] == 400 and d["diff"] == pytest.approx(-8 / 400) and d["high"] < 0
+    assert not summary.ties(close, best) and summary.ties(noisy, best) and summary.ties(best, best)
+    rows = [best, close, noisy]
+    assert summary.champion(rows, summary.build_table(rows, [], "aua"))["trial"] == "noisy"
+    # another sample (a different seed) cannot be paired: the intervals decide
+    other = {**close, "robust_bits": outcomes(close_bits[:399])}
+    assert paired_bits(other["robust_bits"], best["robust_bits"]) is None and summary.ties(other, best)
+
+
+def test_robust_bits_round_trip_and_name_their_sample():
+    from trainables.attacks.metrics import _decode
+
+    bits = [1, 0, 0, 1, 1, 1, 0]
+    sample, decoded = _decode(outcomes(bits))
+    assert decoded == bits and len(sample) == 12
+    assert _decode(outcomes([])) [1] == [] and _decode("garbage") is None and _decode(None) is None
+
+
 def test_without_an_interval_the_best_front_trial_wins_and_unfinished_trials_never_do():
     rows = [row("a", 0.30, math.nan, math.nan, 0.2), row("b", 0.25, math.nan, math.nan, 0.5),
             {**row("c", 0.9, 0.8, 1.0, 0.9), "run_id": None}]

@@ -3,7 +3,8 @@
 (`textfooler,textbugger,bertattack`) each attacks the same sample into its own JSONL
 (`attack_<name>.jsonl` beside `out_path`), its metrics come back as `<metric>_<name>`
 (`aua_textfooler`, ...), and `aua` and the other plain names are the worst case over them
-(`runner.worst_case`, written to `out_path`).
+(`runner.worst_case`, written to `out_path`).  `robust_bits` carries the per-example outcome
+(`metrics.robust_bits`), so that the champion rule can compare trials paired.
 
 Used by a trial (the selection split) and by the sweep's final report (the held-out report split);
 the metrics carry 95% Wilson intervals (see `metrics.py`).
@@ -15,8 +16,8 @@ from pathlib import Path
 
 from trainables.attacks import make_attack
 from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.metrics import PER_ATTACK, wilson
-from trainables.attacks.runner import choose_examples, run_attack, worst_case
+from trainables.attacks.metrics import PER_ATTACK, robust_bits, wilson
+from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.datasets import load_split
@@ -67,4 +68,5 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
             result.update({f"{key}_{name}": summary[key] for key in PER_ATTACK})
     if len(files) > 1:
         summary = worst_case(files, Path(out_path))
-    return {**result, **{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"]}
+    return {**result, **{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"],
+            "robust_bits": robust_bits(read_rows(Path(out_path)))}

@@ -68,3 +68,35 @@ def verdict(name_a: str, name_b: str, diff: dict) -> str:
     if not diff["separable"]:
         return f"{name_a} vs {name_b}: {span}: the sample cannot separate them"
     return f"{name_a} {'beats' if diff['diff'] > 0 else 'is beaten by'} {name_b}: {span}"
+
+
+def robust_bits(rows: list[dict]) -> str:
+    """A trial's per-example outcome in one short string, for paired comparisons between trials:
+    `<sample>:<hex>`, the sample's identity (a hash of the attacked rows' indices, in order) and one
+    bit per example (1 = robust: every attack failed on it)."""
+    import hashlib
+
+    sample = hashlib.sha256(",".join(str(r["index"]) for r in rows).encode()).hexdigest()[:12]
+    bits = "".join("1" if r["status"] == "failed" else "0" for r in rows)
+    pad = -len(bits) % 4
+    return f"{sample}:{len(bits)}:" + (f"{int(bits + '0' * pad, 2):0{(len(bits) + pad) // 4}x}" if bits else "")
+
+
+def _decode(encoded: str) -> tuple[str, list[int]] | None:
+    try:
+        sample, n, hexa = encoded.split(":")
+        n = int(n)
+        bits = bin(int(hexa, 16))[2:].zfill(len(hexa) * 4)[:n] if n else ""
+        return sample, [int(b) for b in bits]
+    except (AttributeError, ValueError):
+        return None
+
+
+def paired_bits(a: str, b: str, z: float = Z95) -> dict | None:
+    """`paired_difference` of two trials' `robust_bits`; None unless both were attacked on the same sample."""
+    x, y = _decode(a), _decode(b)
+    if x is None or y is None or x[0] != y[0] or len(x[1]) != len(y[1]):
+        return None
+    as_status = {True: "failed", False: "succeeded"}
+    return paired_difference({i: as_status[bool(v)] for i, v in enumerate(x[1])},
+                             {i: as_status[bool(v)] for i, v in enumerate(y[1])}, z)

@@ -39,7 +39,7 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     indices = choose_examples(labels, n, seed)
-    done = _read(out_path) if resume and out_path.exists() else []
+    done = read_rows(out_path) if resume and out_path.exists() else []
     empty = 0
     with out_path.open("a" if done else "w") as out:
         for k, idx in enumerate(indices[len(done):], start=len(done)):
@@ -63,7 +63,7 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
     on it (`failed`), broken if any succeeded (`succeeded`; its perturbed text from the first that did),
     `skipped` if misclassified before any attack.  Writes one JSON line per example to `out_path` (its
     queries: all the attacks' together; `by_attack`: each attack's status) and returns the summary."""
-    runs = {name: {r["index"]: r for r in _read(path)} for name, path in files.items()}
+    runs = {name: {r["index"]: r for r in read_rows(path)} for name, path in files.items()}
     first = next(iter(runs.values()))
     rows = []
     for idx, row in first.items():
@@ -78,7 +78,7 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
     return summarize([r["status"] for r in rows], [r["queries"] for r in rows])
 
 
-def _read(path: Path) -> list[dict]:
+def read_rows(path: Path) -> list[dict]:
     rows = []
     for line in path.read_text().splitlines():
         try:

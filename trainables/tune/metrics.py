@@ -12,14 +12,25 @@ MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
 def per_attack(name: str) -> tuple[str, str] | None:
-    """(metric, attack) for a per-attack metric of an attack list (`aua_textbugger`), else None."""
+    """(metric, attack) for a per-attack metric of an attack list (`aua_textbugger`; `report_aua_textbugger`
+    gives `report_aua`), else None."""
     from trainables.attacks import ATTACKS
     from trainables.attacks.metrics import PER_ATTACK
 
+    prefix = "report_" if name.startswith("report_") else ""
+    bare = name[len(prefix):]
     for attack in ATTACKS:
-        if name.endswith("_" + attack) and name[:-len(attack) - 1] in PER_ATTACK:
-            return name[:-len(attack) - 1], attack
+        if bare.endswith("_" + attack) and bare[:-len(attack) - 1] in PER_ATTACK:
+            return prefix + bare[:-len(attack) - 1], attack
     return None
+
+
+def attack_columns(rows: list[dict]) -> list[str]:
+    """The per-attack metrics the rows hold, grouped by attack in the order of the attack list."""
+    keys = {k for r in rows for k in r if per_attack(k)}
+    from trainables.attacks import ATTACKS
+
+    return [k for attack in ATTACKS for k in sorted(keys) if per_attack(k)[1] == attack]
 
 
 def objectives(objective: str, key: str = "aua") -> dict:

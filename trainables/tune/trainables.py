@@ -49,6 +49,8 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
             tracker.log_metrics(full, step[0])
             if metrics.get("phase") == "done":
                 tracker.log_results(workdir)
+                if 0 < len(metrics.get("robust_bits") or "") <= 8000:  # per-example outcomes (MLflow tags hold 8000)
+                    tracker.set_tag("robust_bits", metrics["robust_bits"])
         checkpoint = tune.Checkpoint.from_directory(str(folder)) if folder is not None else None
         tune.report(full, checkpoint=checkpoint)
 
