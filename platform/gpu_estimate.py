@@ -46,7 +46,7 @@ def estimate(plan) -> str:
     except (OSError, KeyError, ValueError):
         return "no GPU step times measured (benchmarks/results/h100/gpu_train_steps.csv)"
     cfg = validate_config(plan.space.fixed)
-    split = plan.inputs["splits"][provided.key(cfg["dataset"], "train", cfg["data_dir"])]
+    split = plan.inputs["splits"][provided.key(cfg["dataset"], "train", cfg["data_dir"])]["frame"]
     rows = min(cfg["train_size"] or len(split), len(split))
     seq = max(extremes(plan.space, "max_length"))
     steps = max(extremes(plan.space, "adv_steps"))

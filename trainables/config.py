@@ -119,7 +119,8 @@ PARAMS: dict[str, Param] = {
     # data and model
     "model": Param("minilm", str, help="packaged minilm, a tiny-* test model, a HF id or a local folder; "
                                        "families: see trainables/earlyrobust/families"),
-    "dataset": Param("sst2", str, help="sst2, ag_news, imdb, or a path to a folder or file"),
+    "dataset": Param("sst2", str, help="sst2, ag_news, imdb, rte (local), qnli, mnli, qqp (hub), or a path to a "
+                                       "folder or file (one text column, or a sentence pair)"),
     "data_dir": Param("", str, help="folder holding local copies of named datasets"),
     "train_size": Param(0, int, low=0, help="training examples used (0 = all)"),
     "eval_size": Param(0, int, low=0, help="evaluation examples for clean accuracy (0 = all)"),

@@ -73,7 +73,7 @@ def check_settings(space, inputs: dict, configs: dict) -> None:
     data_dir = candidates(space, "data_dir")[0]
     for dataset in candidates(space, "dataset"):
         def labels(split):
-            return set(inputs["splits"][provided.key(dataset, split, data_dir)]["label"].tolist())
+            return set(inputs["splits"][provided.key(dataset, split, data_dir)]["frame"]["label"].tolist())
         seen = labels("train")
         if len(seen) < 2:
             raise ConfigError(f"dataset {dataset!r}: the training split has one class only (label {min(seen)}): "
@@ -87,7 +87,7 @@ def check_settings(space, inputs: dict, configs: dict) -> None:
         if candidates(space, "attack") == ["none"]:
             continue
         for split in dict.fromkeys(candidates(space, "attack_split") + candidates(space, "report_split")):
-            rows = len(inputs["splits"][provided.key(dataset, split, data_dir)])
+            rows = len(inputs["splits"][provided.key(dataset, split, data_dir)]["frame"])
             too_many = [n for n in extremes(space, "attack_n") if n > rows]
             if too_many:
                 raise ConfigError(f"parameter 'attack_n' = {too_many[0]} is larger than dataset {dataset!r} split "

@@ -61,3 +61,38 @@ def isolated_predictions(client, cwd: Path) -> list[dict]:
                           timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.split("RESULT", 1)[1])
+
+
+def serve_records(tracking_uri: str, records: list[dict], cwd: Path, uri: str = URI) -> list[dict]:
+    """Start `mlflow models serve` on the model, post the records to /invocations, return the predictions."""
+    import time
+    import urllib.request
+
+    import pytest
+
+    from sweep_helpers import free_port
+
+    port = free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mlflow", "models", "serve", "-m", uri, "--env-manager", "local",
+                               "-h", "127.0.0.1", "-p", str(port), "-w", "1"], cwd=cwd,
+                              # mlflow runs `uvicorn` by name: the environment's bin folder on PATH, as when activated
+                              env=dict(os.environ, MLFLOW_TRACKING_URI=tracking_uri,
+                                       PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(180):
+            assert server.poll() is None, server.stderr.read().decode()[-3000:]
+            try:
+                urllib.request.urlopen(url + "/ping", timeout=2)
+                break
+            except OSError:
+                time.sleep(1)
+        else:
+            pytest.fail("mlflow models serve did not answer /ping within three minutes")
+        body = json.dumps({"dataframe_records": records}).encode()
+        request = urllib.request.Request(url + "/invocations", data=body, headers={"Content-Type": "application/json"})
+        return json.loads(urllib.request.urlopen(request, timeout=60).read())["predictions"]
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(timeout=30)

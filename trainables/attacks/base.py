@@ -3,6 +3,9 @@
 An attack turns (text, label) into an `AttackResult` by querying a `Victim`.  Statuses follow
 TextAttack: `skipped` (already misclassified), `succeeded` (prediction flipped), `failed`.
 
+A sentence pair is attacked as TextAttack attacks a two-column input: the words of both texts in one
+sequence, of which the recipe's column rules (`column_rules`) may keep one column unchanged.
+
 The search is TextAttack's `GreedyWordSwapWIR` (TextFooler, DeepWordBug): rank the words that are
 not stopwords by how much replacing them with UNK (or deleting them) lowers the true-class
 probability, then visit them in that order; at each, query every candidate that passes the
@@ -18,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
-from trainables.attacks.text import SplitText
+from trainables.attacks.text import PairText, SplitText
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
 
@@ -34,6 +37,8 @@ class AttackResult:
     status: str
     words_changed: int = 0
     swaps: list = field(default_factory=list)   # [position, original word, new word] of each change
+    original_pair: str | None = None             # a sentence pair's second text, before and after
+    perturbed_pair: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -43,6 +48,16 @@ class Attack(ABC):
     name = "attack"
     importance = "unk"          # word-importance ranking: "unk" (replace by UNK) or "delete"
     stopwords: frozenset = frozenset()
+    # sentence pairs: (the pair's column names, the columns left as they are), TextAttack's
+    # `InputColumnModification`; a pair no rule names has both columns attacked, as in TextAttack
+    column_rules: tuple = ()
+
+    def fixed_columns(self, columns: tuple | None) -> frozenset:
+        """The column numbers of a pair with these column names that the recipe never modifies."""
+        for names, fixed in self.column_rules:
+            if tuple(columns or ()) == tuple(names):
+                return frozenset(names.index(c) for c in fixed)
+        return frozenset()
 
     def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0):
         if not 0 < max_change <= 1:
@@ -64,13 +79,16 @@ class Attack(ABC):
         return options, None
 
     # -- the search ---------------------------------------------------------------------------
-    def attack(self, victim: Victim, text: str, label: int, index: int = 0) -> AttackResult:
+    def attack(self, victim: Victim, text: str, label: int, index: int = 0, text_pair: str | None = None,
+               columns: tuple | None = None) -> AttackResult:
+        """Attack one example; a sentence pair is `text` + `text_pair` with its source `columns` names."""
         start = victim.queries
-        probs = victim.probs([text])[0]
+        original = SplitText.of(text) if text_pair is None else PairText.of(text, text_pair, self.fixed_columns(columns))
+        probs = victim.probs([original.inputs])[0]
         pred = int(probs.argmax())
         if pred != label:
-            return AttackResult(text, text, label, pred, pred, victim.queries - start, "skipped")
-        original = SplitText.of(text)
+            return AttackResult(text, text, label, pred, pred, victim.queries - start, "skipped",
+                                original_pair=text_pair, perturbed_pair=text_pair)
         rng = self.make_rng(index)
         word_budget = len(original) if self.max_change >= 1 else max(1, int(self.max_change * len(original)))
         current, score, changed, swaps = original, 1.0 - probs[label], 0, []
@@ -84,7 +102,7 @@ class Attack(ABC):
             if not options:
                 continue
             options = options[:room]
-            trial = victim.probs([current.replace(pos, w).text for w in options])
+            trial = victim.probs([current.replace(pos, w).inputs for w in options])
             scores = 1.0 - trial[:, label]
             best = int(np.argmax(scores))
             if scores[best] <= score:
@@ -97,12 +115,13 @@ class Attack(ABC):
             if pred != label:
                 break
         status = "succeeded" if pred != label else "failed"
-        return AttackResult(text, current.text, label, int(probs.argmax()), pred, victim.queries - start, status, changed,
-                            swaps)
+        pair = current.inputs if text_pair is not None else (current.text, None)
+        return AttackResult(text, pair[0], label, int(probs.argmax()), pred, victim.queries - start, status, changed,
+                            swaps, text_pair, pair[1])
 
-    def rank(self, victim: Victim, text: SplitText, label: int, start: int) -> list[int]:
-        """Non-stopword positions, most important first (one query per position)."""
-        positions = [i for i, w in enumerate(text.words) if w.lower() not in self.stopwords]
+    def rank(self, victim: Victim, text: SplitText | PairText, label: int, start: int) -> list[int]:
+        """Non-stopword positions the recipe may change, most important first (one query per position)."""
+        positions = [i for i in text.editable() if text.words[i].lower() not in self.stopwords]
         room = self.room(victim, start)
         positions = positions[:room] if room is not None else positions
         if not positions:
@@ -110,7 +129,7 @@ class Attack(ABC):
         if self.importance == "delete":
             texts = [text.delete(i) for i in positions]
         else:
-            texts = [text.replace(i, victim.unk).text for i in positions]
+            texts = [text.replace(i, victim.unk).inputs for i in positions]
         scores = 1.0 - victim.probs(texts)[:, label]
         return [positions[i] for i in np.argsort(-scores, kind="stable")]
 

@@ -20,7 +20,7 @@ from trainables.attacks.metrics import PER_ATTACK, robust_bits, wilson
 from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
-from trainables.data.datasets import load_split
+from trainables.data.datasets import load_split, pair_columns
 from trainables.earlyrobust.training import evaluate_accuracy
 
 KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high",
@@ -55,6 +55,7 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
                 "avg_queries": math.nan, "aua_ci_low": lo, "aua_ci_high": hi, "clean_acc_ci_low": clean_lo,
                 "clean_acc_ci_high": clean_hi, "attack_n": n}
     victim = Victim(model, tokenizer, cfg["max_length"], device=device)
+    pairs = list(data["text_pair"]) if "text_pair" in data.column_names else None
     files = attack_files(Path(out_path), cfg["attack"].split(","))
     result = {}
     for k, (name, path) in enumerate(files.items()):
@@ -63,7 +64,7 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
         # one progress count over every attack of the list
         step = None if progress is None else (lambda done, total, k=k: progress(k * total + done, len(files) * total))
         summary = run_attack(attack, victim, list(data["text"]), labels, cfg["attack_n"], path, seed=cfg["seed"],
-                             resume=True, progress=step)
+                             resume=True, progress=step, pairs=pairs, columns=pair_columns(data))
         if len(files) > 1:
             result.update({f"{key}_{name}": summary[key] for key in PER_ATTACK})
     if len(files) > 1:

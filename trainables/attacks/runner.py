@@ -35,7 +35,10 @@ def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
 
 
 def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[int], n: int, out_path: str | Path,
-               seed: int = 0, resume: bool = False, progress=None) -> dict:
+               seed: int = 0, resume: bool = False, progress=None, pairs: list[str] | None = None,
+               columns: tuple | None = None) -> dict:
+    """Attack a seeded, stratified sample of N rows (`pairs`: the second texts of a sentence-pair split,
+    whose source column names `columns` select the recipe's column rule)."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     indices = choose_examples(labels, n, seed)
@@ -47,7 +50,9 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
                 row = {"index": idx, "status": "skipped", "queries": 0, "reason": "empty text"}
                 empty += 1
             else:
-                row = {"index": idx, **attack.attack(victim, texts[idx], int(labels[idx]), index=idx).to_dict()}
+                result = attack.attack(victim, texts[idx], int(labels[idx]), index=idx,
+                                       text_pair=pairs[idx] if pairs is not None else None, columns=columns)
+                row = {"index": idx, **result.to_dict()}
             out.write(json.dumps(row) + "\n")
             out.flush()
             done.append(row)
@@ -73,7 +78,9 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
         broke = next((name for name, r in each.items() if r["status"] == "succeeded"), None)
         rows.append({"index": idx, "status": status, "queries": sum(r["queries"] for r in each.values()),
                      "original": row.get("original", ""), "perturbed": each[broke]["perturbed"] if broke else
-                     row.get("original", ""), "broken_by": broke, "by_attack": {n: r["status"] for n, r in each.items()}})
+                     row.get("original", ""), "broken_by": broke, "by_attack": {n: r["status"] for n, r in each.items()},
+                     **({"original_pair": row["original_pair"], "perturbed_pair": each[broke]["perturbed_pair"] if broke
+                         else row["original_pair"]} if row.get("original_pair") is not None else {})})
     out_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return summarize([r["status"] for r in rows], [r["queries"] for r in rows])
 

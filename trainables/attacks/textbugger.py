@@ -33,6 +33,7 @@ class TextBugger(TextFooler):
     importance = "delete"
     stopwords = NLTK_ENGLISH
     rule = Similarity(0.8, metric="angular", window=math.inf, against_original=True, skip_short=False)
+    column_rules = ()   # the recipe has no InputColumnModification: both texts of a pair are attacked
 
     def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, synonym_file: str | None = None,
                  max_candidates: int = 5, similarity: float | None = None, device: str | None = None,

@@ -3,7 +3,7 @@
 Words ranked by deletion; each important word is replaced by its counter-fitted neighbours
 (Jia et al. 2019's table, up to 8 a word, standing in for the recipe's 50 nearest counter-fitted
 vectors with cosine >= 0.5), its case kept; stopwords (TextFooler's list) and already-replaced words
-are left alone.  Constraints: same part of speech (WordNet, see `pos.py`) and sentence similarity
+are left alone (and a premise/hypothesis pair's premise).  Constraints: same part of speech (WordNet, see `pos.py`) and sentence similarity
 of the 15-word window >= 0.8408 angular against the current text (all-MiniLM-L6-v2 standing in for
 USE, see `similarity.py`).  No word or query budget.
 """
@@ -27,6 +27,7 @@ class TextFooler(Attack):
     importance = "delete"
     stopwords = TEXTFOOLER
     rule = Similarity(THRESHOLD)
+    column_rules = ((("premise", "hypothesis"), ("premise",)),)  # the recipe's InputColumnModification
 
     def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, synonym_file: str | None = None,
                  max_candidates: int = 50, pos_constraint: bool = True, similarity: float | None = None,

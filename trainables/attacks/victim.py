@@ -1,4 +1,4 @@
-"""The attacked model: batched, eval-mode, dynamically padded queries, counted."""
+"""The attacked model: batched, eval-mode, dynamically padded queries (texts or sentence pairs), counted."""
 from __future__ import annotations
 
 import numpy as np
@@ -20,13 +20,17 @@ class Victim:
         return self.tokenizer.unk_token or "[UNK]"
 
     @torch.no_grad()
-    def probs(self, texts: list[str]) -> np.ndarray:
-        """Class probabilities for each text; every text counts as one query."""
+    def probs(self, texts: list) -> np.ndarray:
+        """Class probabilities for each text (or (text, text_pair) pair, tokenised as a pair with its
+        token types); every input counts as one query."""
         self.queries += len(texts)
         out = []
         for start in range(0, len(texts), self.batch_size):
-            enc = self.tokenizer(texts[start:start + self.batch_size], truncation=True, max_length=self.max_length,
-                                 padding=True, return_tensors="pt").to(self.device)
+            chunk = texts[start:start + self.batch_size]
+            pairs = isinstance(chunk[0], tuple)
+            enc = self.tokenizer([t[0] for t in chunk] if pairs else chunk, [t[1] for t in chunk] if pairs else None,
+                                 truncation=True, max_length=self.max_length, padding=True,
+                                 return_tensors="pt").to(self.device)
             with autocast(self.device):
                 logits = self.model(**enc).logits
             out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())

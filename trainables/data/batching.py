@@ -1,4 +1,4 @@
-"""Batches: tokenise per batch with dynamic padding, shuffled with a seed for training."""
+"""Batches: tokenise per batch (a sentence pair as a pair) with dynamic padding, shuffled with a seed for training."""
 from __future__ import annotations
 
 import torch
@@ -11,7 +11,8 @@ class Collate:
         self.max_length = max_length
 
     def __call__(self, rows):
-        enc = self.tokenizer([r["text"] for r in rows], truncation=True, max_length=self.max_length,
+        pairs = [r["text_pair"] for r in rows] if "text_pair" in rows[0] else None  # a sentence pair: both, with token types
+        enc = self.tokenizer([r["text"] for r in rows], pairs, truncation=True, max_length=self.max_length,
                              padding=True, return_tensors="pt")
         enc["labels"] = torch.tensor([r["label"] for r in rows], dtype=torch.long)
         return dict(enc)

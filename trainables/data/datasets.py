@@ -3,7 +3,12 @@
 Named datasets are read from a local data folder first (the `data_dir` parameter, then the
 EARLYROBUST_DATA_DIR environment variable, then `../shared/data` beside the repository) and fall
 back to the Hugging Face hub when they are not local.  Every split comes back as a
-`datasets.Dataset` with a `text` column and an integer `label` column.
+`datasets.Dataset` with a `text` column and an integer `label` column; a sentence-pair source (two
+text columns: sentence1/sentence2, premise/hypothesis, question/sentence, question1/question2) also
+has `text_pair`, the second text, and remembers its column names (`pair_columns`: the attacks'
+column rules depend on them).  String labels (`entailment`) become class ids: GLUE's order for
+GLUE's label sets, sorted otherwise, always from the train split, so that every split agrees;
+`label_names` gives them back (they travel with the ticket as `id2label`).
 
 Selection and reporting need two splits no training touched: `validation` (what trials are scored
 and chosen on) and `test` (what the chosen tickets are reported on).  A source that lacks one (IMDB
@@ -15,7 +20,9 @@ rows, the same rows every time), which the train split then no longer holds.  SS
 from __future__ import annotations
 
 import csv
+import json
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import datasets
@@ -40,19 +47,34 @@ def _read_ag_news(path: Path) -> pd.DataFrame:
     return pd.DataFrame({"text": text, "label": frame["label"] - 1})
 
 
+def _read_glue_pairs(path: Path) -> pd.DataFrame:
+    return pd.read_csv(path, sep="\t", quoting=csv.QUOTE_NONE, keep_default_na=False).drop(columns=["index"], errors="ignore")
+
+
 # name -> (split -> (relative file, reader)), hub id, hub split names
 LOCAL = {
+    "rte": {"train": ("rte/train.tsv", _read_glue_pairs), "validation": ("rte/dev.tsv", _read_glue_pairs),
+            "test": ("rte/test.tsv", _read_glue_pairs)},
     "sst2": {"train": ("sst2/train.tsv", _read_sst2), "validation": ("sst2/dev.tsv", _read_sst2),
              "test": ("sst2/test_labelled.tsv", _read_sst2)},
     "ag_news": {"train": ("ag_news/train.csv", _read_ag_news), "test": ("ag_news/test.csv", _read_ag_news)},
     "imdb": {"train": ("imdb/train.csv", lambda path: _read_file(path)), "test": ("imdb/test.csv", lambda path: _read_file(path))},
 }
 HUB = {"sst2": ("stanfordnlp/sst2", {"validation": "validation", "train": "train"}),
+       "rte": ("nyu-mll/glue", {"train": "train", "validation": "validation"}, "rte"),
+       "qnli": ("nyu-mll/glue", {"train": "train", "validation": "validation"}, "qnli"),
+       "mnli": ("nyu-mll/glue", {"train": "train", "validation": "validation_matched"}, "mnli"),
+       "qqp": ("nyu-mll/glue", {"train": "train", "validation": "validation"}, "qqp"),
        "ag_news": ("fancyzhx/ag_news", {"train": "train", "test": "test"}),
        "imdb": ("stanfordnlp/imdb", {"train": "train", "test": "test"})}
-OWN_SPLITS = {"sst2": SPLITS, "ag_news": ("train", "test"), "imdb": ("train", "test")}
+OWN_SPLITS = {"sst2": SPLITS, "ag_news": ("train", "test"), "imdb": ("train", "test"), "rte": SPLITS,
+              "qnli": ("train", "validation"), "mnli": ("train", "validation"), "qqp": ("train", "validation")}
 CARVE_FRACTION, CARVE_MAX, CARVE_SEED = 0.1, 5000, 0
-NUM_LABELS = {"sst2": 2, "ag_news": 4, "imdb": 2}
+NUM_LABELS = {"sst2": 2, "ag_news": 4, "imdb": 2, "rte": 2, "qnli": 2, "mnli": 3, "qqp": 2}
+PAIRS = (("sentence1", "sentence2"), ("premise", "hypothesis"), ("question", "sentence"), ("question1", "question2"))
+TEXTS = ("text", "sentence", "review")
+# GLUE's class order for its string label sets (RTE and QNLI, MNLI); any other set is sorted
+GLUE_ORDER = (("entailment", "not_entailment"), ("entailment", "neutral", "contradiction"))
 
 
 def data_dir(explicit: str = "") -> Path | None:
@@ -66,19 +88,75 @@ def data_dir(explicit: str = "") -> Path | None:
     return None
 
 
-def _from_frame(frame: pd.DataFrame, where: str) -> datasets.Dataset:
-    text_col = next((c for c in ("text", "sentence", "sentence1", "review") if c in frame.columns), None)
-    if text_col is None:
-        raise ConfigError(f"dataset {where} has no text column: name one 'text' or 'sentence' (columns: {list(frame.columns)})")
+def _columns(frame: pd.DataFrame, where: str) -> tuple[str, ...]:
+    """The text column, or the two of a sentence pair; refused when neither is there or it is unclear."""
+    pairs = [pair for pair in PAIRS if set(pair) <= set(frame.columns)]
+    if len(pairs) > 1:
+        raise ConfigError(f"dataset {where} has the columns of more than one sentence pair ({pairs}): keep one pair")
+    if pairs:
+        return pairs[0]
+    halves = [c for pair in PAIRS for c in pair if c in frame.columns and c not in TEXTS]
+    if halves:
+        raise ConfigError(f"dataset {where} has '{halves[0]}' without its pair: a sentence-pair file needs both of "
+                          f"{' / '.join('+'.join(p) for p in PAIRS)}; a single-text file a 'text' column")
+    text = next((c for c in TEXTS if c in frame.columns), None)
+    if text is None:
+        raise ConfigError(f"dataset {where} has no text column: name one 'text' or 'sentence', or give a sentence "
+                          f"pair ({', '.join('/'.join(p) for p in PAIRS)}) (columns: {list(frame.columns)})")
+    return (text,)
+
+
+def label_order(values) -> list[str]:
+    """Class names in id order: GLUE's order for a GLUE label set, sorted otherwise."""
+    found = sorted({str(v) for v in values})
+    return next((list(order) for order in GLUE_ORDER if set(found) <= set(order)), found)
+
+
+def _from_frame(frame: pd.DataFrame, where: str, names: list[str] | None = None) -> datasets.Dataset:
+    """A split from a table; `names`: the class names of the train split when its labels are strings."""
+    columns = _columns(frame, where)
     if "label" not in frame.columns:
         raise ConfigError(f"dataset {where} has no 'label' column (columns: {list(frame.columns)})")
     if len(frame) == 0:
         raise ConfigError(f"dataset {where} is empty: it needs at least one labelled row")
     labels = pd.to_numeric(frame["label"], errors="coerce")
-    if labels.isna().any() or (labels < 0).any() or (labels % 1 != 0).any():
-        raise ConfigError(f"dataset {where}: column 'label' must hold integers 0..C-1")
-    out = pd.DataFrame({"text": frame[text_col].astype(str), "label": labels.astype(int)})
-    return datasets.Dataset.from_pandas(out, preserve_index=False)
+    if labels.isna().all() or names:  # string labels: class ids by the train split's names
+        names = names or label_order(frame["label"])
+        unknown = sorted(set(frame["label"].astype(str)) - set(names))
+        if unknown:
+            raise ConfigError(f"dataset {where}: label {unknown[0]!r} is not among the training labels "
+                              f"({', '.join(names)})")
+        labels = frame["label"].astype(str).map({n: i for i, n in enumerate(names)})
+    elif labels.isna().any() or (labels < 0).any() or (labels % 1 != 0).any():
+        raise ConfigError(f"dataset {where}: column 'label' must hold integers 0..C-1 or class names (strings)")
+    out = pd.DataFrame({"text": frame[columns[0]].astype(str), "label": labels.astype(int)})
+    if len(columns) == 2:
+        out["text_pair"] = frame[columns[1]].astype(str)
+    return make_dataset(out, names, columns if len(columns) == 2 else None)
+
+
+def make_dataset(frame: pd.DataFrame, names: list[str] | None, pair: tuple | None) -> datasets.Dataset:
+    """A Dataset of `text` (+ `text_pair`) and `label`, keeping the class names and the pair's column names."""
+    features = datasets.Features({"text": datasets.Value("string"), "label": datasets.ClassLabel(names=names) if names
+                                  else datasets.Value("int64"), **({"text_pair": datasets.Value("string")} if pair else {})})
+    info = datasets.DatasetInfo(description=json.dumps({"pair_columns": list(pair) if pair else None}), features=features)
+    return datasets.Dataset.from_pandas(frame[list(features)], features=features, info=info, preserve_index=False)
+
+
+def label_names(ds: datasets.Dataset) -> list[str] | None:
+    """The class names of a split whose source labels were strings (id order), else None."""
+    feature = ds.features.get("label")
+    return list(feature.names) if isinstance(feature, datasets.ClassLabel) else None
+
+
+def pair_columns(ds: datasets.Dataset) -> tuple[str, str] | None:
+    """The source's column names of a sentence-pair split (`("premise", "hypothesis")`), else None."""
+    if "text_pair" not in ds.column_names:
+        return None
+    try:
+        return tuple(json.loads(ds.info.description or "{}").get("pair_columns") or ("text", "text_pair"))
+    except json.JSONDecodeError:
+        return ("text", "text_pair")
 
 
 def _read(reader, path: Path) -> pd.DataFrame:
@@ -156,30 +234,46 @@ def has_split(dataset: str, split: str) -> bool:
 
 
 def _own_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.Dataset:
-    if dataset in LOCAL:
+    if dataset in LOCAL or dataset in HUB:
         root = data_dir(data_dir_option)
-        local = LOCAL[dataset].get(split)
+        local = LOCAL.get(dataset, {}).get(split)
         if root is not None and local is not None and (root / local[0]).is_file():
-            return _from_frame(_read(local[1], root / local[0]), f"'{dataset}' ({root / local[0]})")
+            frame = _read(local[1], root / local[0])
+            return _from_frame(frame, f"'{dataset}' ({root / local[0]})", _train_names(dataset, data_dir_option, split))
         return _from_hub(dataset, split, root)
     path = Path(dataset)
     if path.is_dir():
-        return _from_frame(_read(_read_file, _split_file(path, split)), str(path))
+        return _from_frame(_read(_read_file, _split_file(path, split)), str(path), _train_names(dataset, "", split))
     if path.is_file():
         return _from_frame(_read(_read_file, path), str(path))
-    raise ConfigError(f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(LOCAL)} "
+    raise ConfigError(f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(HUB)} "
                       "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file")
 
 
+def _train_names(dataset: str, data_dir_option: str, split: str) -> list[str] | None:
+    """The train split's class names when its labels are strings (None for the train split itself)."""
+    return None if split == "train" else _names_of_train(dataset, data_dir_option)
+
+
+@lru_cache(maxsize=16)
+def _names_of_train(dataset: str, data_dir_option: str) -> list[str] | None:
+    names = label_names(_own_split(dataset, "train", data_dir_option))
+    return list(names) if names else None
+
+
 def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
-    hub_id, split_names = HUB[dataset]
+    hub_id, split_names, *subset_name = HUB[dataset]
     try:
-        ds = datasets.load_dataset(hub_id, split=split_names[split])
+        ds = datasets.load_dataset(hub_id, *subset_name, split=split_names[split])
     except Exception as exc:  # offline, or the hub refused
         where = f"in {root}" if root else "in any local data folder"
         raise ConfigError(f"dataset '{dataset}' split '{split}' is not {where} and the Hugging Face hub "
                           f"could not provide it ({type(exc).__name__}); set 'data_dir' or go online") from None
-    return _from_frame(ds.to_pandas(), f"'{dataset}' (hub {hub_id})")
+    frame = ds.to_pandas().drop(columns=["idx"], errors="ignore")
+    names = ds.features["label"].names if isinstance(ds.features.get("label"), datasets.ClassLabel) else None
+    if names and dataset not in ("sst2", "ag_news", "imdb"):  # GLUE pairs: keep the hub's class names
+        frame["label"] = [names[i] for i in frame["label"]]
+    return _from_frame(frame, f"'{dataset}' (hub {hub_id})", names if names and dataset not in ("sst2", "ag_news", "imdb") else None)
 
 
 def num_labels(dataset: str, split_data: datasets.Dataset) -> int:

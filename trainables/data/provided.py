@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 
 import datasets
-import pandas as pd
 
 _PROVIDED: dict = {"splits": {}, "synonyms": None}
 
@@ -30,13 +29,20 @@ def key(dataset: str, split: str, data_dir: str) -> str:
 
 
 def split(dataset: str, split_name: str, data_dir: str) -> datasets.Dataset | None:
-    frame = _PROVIDED["splits"].get(key(dataset, split_name, data_dir))
-    return None if frame is None else datasets.Dataset.from_pandas(frame, preserve_index=False)
+    packed = _PROVIDED["splits"].get(key(dataset, split_name, data_dir))
+    if packed is None:
+        return None
+    from trainables.data.datasets import make_dataset
+
+    return make_dataset(packed["frame"], packed["names"], packed["pair"])
 
 
 def synonyms() -> dict | None:
     return _PROVIDED["synonyms"]
 
 
-def pack(ds: datasets.Dataset) -> pd.DataFrame:
-    return ds.to_pandas()[["text", "label"]]
+def pack(ds: datasets.Dataset) -> dict:
+    """A split as plain data: its table, class names and pair columns (see datasets.make_dataset)."""
+    from trainables.data.datasets import label_names, pair_columns
+
+    return {"frame": ds.to_pandas(), "names": label_names(ds), "pair": pair_columns(ds)}

@@ -18,7 +18,7 @@ from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
-from trainables.data.datasets import load_split, num_labels, subset
+from trainables.data.datasets import label_names, load_split, num_labels, pair_columns, subset
 from trainables.data.models import load_model, load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.cost import CostMeter, ModelCost
@@ -56,6 +56,8 @@ class Trial:
         self.tokenizer = load_tokenizer(cfg["model"])
         train = load_split(cfg["dataset"], "train", cfg["data_dir"])
         self.num_labels = num_labels(cfg["dataset"], train)
+        self.label_names = label_names(train)  # string labels: the ticket maps class ids back to them
+        self.pair_columns = pair_columns(train)
         self.train = subset(train, cfg["train_size"], cfg["seed"])
         self.eval = subset(load_split(cfg["dataset"], cfg["eval_split"], cfg["data_dir"]), cfg["eval_size"], cfg["seed"])
         self.state = ckpt.read_state(self.dir)
@@ -68,7 +70,13 @@ class Trial:
 
     def fresh_model(self):
         """The pre-trained weights plus the seeded classifier head (the reference's checkpoint-0)."""
-        return load_model(self.cfg["model"], self.num_labels, self.cfg["seed"]).to(self.dev)
+        model = load_model(self.cfg["model"], self.num_labels, self.cfg["seed"]).to(self.dev)
+        if self.label_names:
+            model.config.id2label = dict(enumerate(self.label_names))
+            model.config.label2id = {name: i for i, name in enumerate(self.label_names)}
+        if self.pair_columns:  # the ticket takes a pair: its model says so (config.json), for serving
+            model.config.text_pair_columns = list(self.pair_columns)
+        return model
 
     def rule(self):
         """A fresh convergence rule with this trial's ε and window."""

@@ -26,10 +26,17 @@ from trainables.tune.metrics import METRICS, per_attack
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
 
 
-def signature(num_labels: int) -> ModelSignature:
-    return ModelSignature(inputs=Schema([ColSpec("string", "text")]),
-                          outputs=Schema([ColSpec("long", "label")] +
+def signature(num_labels: int, named: bool = False, pair: bool = False) -> ModelSignature:
+    """`text` (and `text_pair` for a sentence-pair ticket) in; the label (the user's class name when the
+    data had string labels) and each class probability out."""
+    return ModelSignature(inputs=Schema([ColSpec("string", "text")] + ([ColSpec("string", "text_pair")] if pair else [])),
+                          outputs=Schema([ColSpec("string" if named else "long", "label")] +
                                          [ColSpec("double", f"prob_{k}") for k in range(num_labels)]))
+
+
+def custom_labels(config) -> bool:
+    """Whether a model config names its classes (not transformers' LABEL_k defaults)."""
+    return any(str(name) != f"LABEL_{i}" for i, name in config.id2label.items())
 
 
 def pip_requirements() -> list[str]:
@@ -118,14 +125,16 @@ def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
 
     from transformers import AutoConfig
 
-    num_labels = AutoConfig.from_pretrained(model_dir).num_labels
+    config = AutoConfig.from_pretrained(model_dir)
+    num_labels, named, pair = config.num_labels, custom_labels(config), bool(getattr(config, "text_pair_columns", None))
     max_length = json.loads((model_dir / "tokenizer_config.json").read_text())["model_max_length"]
     with mlflow.start_run(run_id=run_id, nested=True):
         info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
                                        artifacts={"ticket_model": str(model_dir)},
                                        model_config={"max_length": int(max_length)},
                                        pip_requirements=pip_requirements(),
-                                       signature=signature(num_labels),
-                                       input_example=pd.DataFrame({"text": INPUT_EXAMPLE}))
+                                       signature=signature(num_labels, named, pair),
+                                       input_example=pd.DataFrame({"text": INPUT_EXAMPLE, **(
+                                           {"text_pair": INPUT_EXAMPLE[::-1]} if pair else {})}))
     client.set_tag(run_id, "ticket_model_uri", info.model_uri)
     return info.model_uri
