@@ -12,17 +12,9 @@ import sys
 from pathlib import Path
 
 from platform import environment, summary, tracking
+from platform.errors import Parser, UsageError
 from trainables.tune.metrics import per_attack
 from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
-
-
-class UsageError(ValueError):
-    pass
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):
-        raise UsageError(message)
 
 
 def parser() -> argparse.ArgumentParser:

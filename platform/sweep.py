@@ -29,7 +29,7 @@ from pathlib import Path  # noqa: E402
 import yaml  # noqa: E402
 
 from platform import describe, environment, tracking  # noqa: E402
-from platform.errors import UsageError  # noqa: E402
+from platform.errors import Parser, UsageError  # noqa: E402
 from platform.storage import Storage  # noqa: E402
 from platform.validation import check_args  # noqa: E402
 from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
@@ -39,11 +39,6 @@ SCHEDULERS = ("asha", "none")
 STATE_FILE = "sweep.json"
 # what --resume may change; every other setting is the sweep's own (saved in sweep.json)
 RESUMABLE = ("resume", "name", "storage_path", "max_concurrent", "time_budget_s", "ray_address", "dry_run")
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message):  # one line, exit 2
-        raise UsageError(message)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -112,16 +112,17 @@ def label_order(values) -> list[str]:
     return next((list(order) for order in GLUE_ORDER if set(found) <= set(order)), found)
 
 
-def _from_frame(frame: pd.DataFrame, where: str, names: list[str] | None = None) -> datasets.Dataset:
-    """A split from a table; `names`: the class names of the train split when its labels are strings."""
+def _from_frame(frame: pd.DataFrame, where: str, names=None) -> datasets.Dataset:
+    """A split from a table; `names`: the class names of the train split when its labels are strings
+    (or a function that reads them, called only then)."""
     columns = _columns(frame, where)
     if "label" not in frame.columns:
         raise ConfigError(f"dataset {where} has no 'label' column (columns: {list(frame.columns)})")
     if len(frame) == 0:
         raise ConfigError(f"dataset {where} is empty: it needs at least one labelled row")
     labels = pd.to_numeric(frame["label"], errors="coerce")
-    if labels.isna().all() or names:  # string labels: class ids by the train split's names
-        names = names or label_order(frame["label"])
+    if labels.isna().all():  # string labels: class ids by the train split's names
+        names = (names() if callable(names) else names) or label_order(frame["label"])
         unknown = sorted(set(frame["label"].astype(str)) - set(names))
         if unknown:
             raise ConfigError(f"dataset {where}: label {unknown[0]!r} is not among the training labels "
@@ -129,6 +130,8 @@ def _from_frame(frame: pd.DataFrame, where: str, names: list[str] | None = None)
         labels = frame["label"].astype(str).map({n: i for i, n in enumerate(names)})
     elif labels.isna().any() or (labels < 0).any() or (labels % 1 != 0).any():
         raise ConfigError(f"dataset {where}: column 'label' must hold integers 0..C-1 or class names (strings)")
+    else:
+        names = None
     out = pd.DataFrame({"text": frame[columns[0]].astype(str), "label": labels.astype(int)})
     if len(columns) == 2:
         out["text_pair"] = frame[columns[1]].astype(str)
@@ -250,9 +253,9 @@ def _own_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.
                       "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file")
 
 
-def _train_names(dataset: str, data_dir_option: str, split: str) -> list[str] | None:
-    """The train split's class names when its labels are strings (None for the train split itself)."""
-    return None if split == "train" else _names_of_train(dataset, data_dir_option)
+def _train_names(dataset: str, data_dir_option: str, split: str):
+    """What reads the train split's class names (nothing for the train split itself)."""
+    return None if split == "train" else lambda: _names_of_train(dataset, data_dir_option)
 
 
 @lru_cache(maxsize=16)
@@ -270,10 +273,11 @@ def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
         raise ConfigError(f"dataset '{dataset}' split '{split}' is not {where} and the Hugging Face hub "
                           f"could not provide it ({type(exc).__name__}); set 'data_dir' or go online") from None
     frame = ds.to_pandas().drop(columns=["idx"], errors="ignore")
-    names = ds.features["label"].names if isinstance(ds.features.get("label"), datasets.ClassLabel) else None
-    if names and dataset not in ("sst2", "ag_news", "imdb"):  # GLUE pairs: keep the hub's class names
+    names = None
+    if len(HUB[dataset]) == 3 and isinstance(ds.features.get("label"), datasets.ClassLabel):
+        names = list(ds.features["label"].names)   # GLUE pair tasks: the hub's class names, in its order
         frame["label"] = [names[i] for i in frame["label"]]
-    return _from_frame(frame, f"'{dataset}' (hub {hub_id})", names if names and dataset not in ("sst2", "ag_news", "imdb") else None)
+    return _from_frame(frame, f"'{dataset}' (hub {hub_id})", names)
 
 
 def num_labels(dataset: str, split_data: datasets.Dataset) -> int:

@@ -54,7 +54,7 @@ def test_subset_is_seeded():
 
 
 @pytest.mark.parametrize("setup, message", [
-    ("unknown", r"'dataset' = 'no-such-set' is unknown: use one of sst2, ag_news, imdb or a path"),
+    ("unknown", r"'dataset' = 'no-such-set' is unknown: use one of sst2, rte, qnli, mnli, qqp, ag_news, imdb or a path"),
     ("empty", r"is empty"),
     ("nolabel", r"has no 'label' column"),
     ("notext", r"has no text column"),
@@ -63,7 +63,7 @@ def test_subset_is_seeded():
 def test_bad_datasets_are_named(setup, message, tmp_path):
     frames = {"empty": pd.DataFrame({"text": [], "label": []}), "nolabel": pd.DataFrame({"text": ["a"]}),
               "notext": pd.DataFrame({"words": ["a"], "label": [0]}),
-              "badlabel": pd.DataFrame({"text": ["a"], "label": ["pos"]})}
+              "badlabel": pd.DataFrame({"text": ["a", "b"], "label": ["pos", 1]})}  # numbers and names mixed
     name = "no-such-set"
     if setup in frames:
         frames[setup].to_csv(tmp_path / "d.csv", index=False)
