@@ -34,6 +34,8 @@ def parser() -> Parser:
     p.add_argument("--n", default="500", help="examples attacked: a seeded, label-stratified sample ('all': every row)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--max-length", type=int, default=128, help="tokens per input (longer ones are truncated)")
+    p.add_argument("--calibrate", action="store_true", help="attack with the logits temperature-scaled (T fitted on "
+                                                               "the validation split by NLL)")
     p.add_argument("--out", default="evaluation", help="folder for the per-example JSONL and the summary")
     p.add_argument("--mlflow-uri", help="also log the evaluation as an MLflow run there")
     p.add_argument("--experiment", default="earlyrobust-evaluations")
@@ -46,7 +48,8 @@ def settings(args) -> dict:
 
     try:
         cfg = validate_config({"dataset": args.dataset, "data_dir": args.data_dir, "attack": args.attack,
-                               "attack_n": args.n, "seed": args.seed, "max_length": args.max_length})
+                               "attack_n": args.n, "seed": args.seed, "max_length": args.max_length,
+                               "attack_calibration": args.calibrate})
     except ValueError as exc:
         raise UsageError(str(exc).replace("parameter 'attack_n'", "--n").replace("parameter '", "--")) from None
     if cfg["attack"] == "embedding_pgd":
@@ -91,7 +94,7 @@ def run(args) -> dict:
     cfg = settings(args)
     out = Path(args.out).resolve()
     wanted = {"model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "split": args.split,
-              **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length")}}
+              **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length", "attack_calibration")}}
     saved = out / SETTINGS
     if saved.is_file() and json.loads(saved.read_text()) != wanted:
         raise UsageError(f"--out {out} holds an evaluation with other settings ({saved}): give another --out, "
@@ -123,8 +126,9 @@ def run(args) -> dict:
     result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, args.split, out / "attack.jsonl", dev, progress)
     table = rows(result, cfg["attack"].split(","))
     md = render(table)
+    scaled = f"; logits / T, T = {result['temperature']:.3f} (fitted on validation)" if "temperature" in result else ""
     (out / "evaluation.md").write_text(f"# Robustness of {args.model}\n\n{args.dataset}/{args.split}, seed {cfg['seed']}, "
-                                       f"max_length {cfg['max_length']}; intervals: 95% Wilson.\n\n{md}")
+                                       f"max_length {cfg['max_length']}{scaled}; intervals: 95% Wilson.\n\n{md}")
     pd.DataFrame(table).to_csv(out / "evaluation.csv", index=False)
     print("\n" + md + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl")
     if args.mlflow_uri:

@@ -15,6 +15,7 @@ import math
 from pathlib import Path
 
 from trainables.attacks import make_attack
+from trainables.attacks.calibration import fit_temperature, logits_of
 from trainables.attacks.embedding_pgd import robust_accuracy
 from trainables.attacks.metrics import PER_ATTACK, robust_bits, wilson
 from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
@@ -54,7 +55,11 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
         return {"clean_acc": clean / n, "aua": robust / n, "suc": (clean - robust) / clean if clean else math.nan,
                 "avg_queries": math.nan, "aua_ci_low": lo, "aua_ci_high": hi, "clean_acc_ci_low": clean_lo,
                 "clean_acc_ci_high": clean_hi, "attack_n": n}
-    victim = Victim(model, tokenizer, cfg["max_length"], device=device)
+    temperature = 1.0
+    if cfg["attack_calibration"]:  # fitted on the selection split, whichever split is attacked
+        selection = data if split == cfg["attack_split"] else load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"])
+        temperature = fit_temperature(*logits_of(model, tokenizer, selection, cfg["max_length"], device))
+    victim = Victim(model, tokenizer, cfg["max_length"], device=device, temperature=temperature)
     pairs = list(data["text_pair"]) if "text_pair" in data.column_names else None
     files = attack_files(Path(out_path), cfg["attack"].split(","))
     result = {}
@@ -69,5 +74,7 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
             result.update({f"{key}_{name}": summary[key] for key in PER_ATTACK})
     if len(files) > 1:
         summary = worst_case(files, Path(out_path))
+    if cfg["attack_calibration"]:
+        result["temperature"] = temperature
     return {**result, **{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"],
             "robust_bits": robust_bits(read_rows(Path(out_path)))}

@@ -8,8 +8,10 @@ from trainables.earlyrobust.training import autocast
 
 
 class Victim:
-    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 64, device=None):
+    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 64, device=None,
+                 temperature: float = 1.0):
         self.model = model.eval()
+        self.temperature = temperature  # logits / T before the softmax (calibration.py); 1 = as they are
         self.tokenizer = tokenizer
         self.max_length, self.batch_size = max_length, batch_size
         self.device = device or next(model.parameters()).device
@@ -33,5 +35,5 @@ class Victim:
                                  return_tensors="pt").to(self.device)
             with autocast(self.device):
                 logits = self.model(**enc).logits
-            out.append(torch.softmax(logits.float(), dim=-1).cpu().numpy())
+            out.append(torch.softmax(logits.float() / self.temperature, dim=-1).cpu().numpy())
         return np.concatenate(out) if out else np.zeros((0, 0))
