@@ -13,6 +13,7 @@ from pathlib import Path
 
 from platform import environment, summary, tracking
 from platform.errors import Parser, UsageError
+from trainables.metrics import summary_columns
 from trainables.tune.metrics import per_attack
 from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
 
@@ -49,7 +50,7 @@ def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
         rows.append({"trial": run.data.tags.get("ray_trial_id", run.info.run_name), "status": status,
                      "run_id": run.info.run_id if status == "done" else None,
                      **{k: _num(params.get(k)) for k in varied},
-                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS},
+                     **{k: metrics.get(k, math.nan) for k in summary_columns()},
                      **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": run.data.tags.get("robust_bits")})
         path = _artifact(client, run.info.run_id, "distances.json", out / "artifacts" / run.info.run_id)
         if path is not None:
@@ -94,7 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     best = summary.champion(rows, table, metric)
     table = table.sort_values(args.sort, ascending=args.ascending, na_position="last")
     print(f"sweep {parent.data.tags['sweep']} ({len(rows)} trials; Pareto front marked *)\n")
-    print(summary.render(table))
+    print(summary.render(table, terminal=True, varied=varied))
+    print(f"(the full table: {out / 'compare.md'}, {out / 'compare.csv'})")
     files = summary.write(table, out, stem="compare")
     files.append(plot_pareto(rows, front, out / "pareto.png"))
     if curves:

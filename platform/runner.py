@@ -11,10 +11,10 @@ from pathlib import Path
 from platform import environment, summary, tracking
 from platform.errors import UsageError
 from platform.resources import check_resources, check_storage
+from trainables.metrics import names, summary_columns
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 
 
-SHARING = ("search_flops", "search_shared", "recorded_search_flops")
 
 
 def _searcher(plan):
@@ -63,7 +63,7 @@ def _with_resources(plan, info):
 def _tuner(plan, info):
     from ray import tune
 
-    from trainables.earlyrobust.progress import Progress
+    from trainables.tune.live_table import LiveReporter
     from trainables.tune.callback import CloseMlflowRuns, ReleaseSearchClaims
 
     path = plan.storage.where(plan.name)
@@ -89,8 +89,7 @@ def _tuner(plan, info):
     run_config = tune.RunConfig(
         name=plan.name, storage_path=plan.storage.uri, callbacks=callbacks, verbose=1,
         # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
-        progress_reporter=tune.CLIReporter(metric_columns=Progress.COLUMNS, parameter_columns=plan.space.varied(),
-                                           max_report_frequency=15, print_intermediate_tables=True),
+        progress_reporter=LiveReporter(plan.space.varied(), max_report_frequency=15, print_intermediate_tables=True),
         checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
         failure_config=tune.FailureConfig(max_failures=1))
     tune_config = tune.TuneConfig(search_alg=_searcher(plan), scheduler=_scheduler(plan), num_samples=plan.num_samples,
@@ -128,7 +127,7 @@ def _rows(results, plan, info) -> list[dict]:
         status = "error" if result.error else phase if phase in ("done", "diverged") else "stopped"
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
                      "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
-                     **{k: metrics.get(k, math.nan) for k in summary.COLUMNS + SHARING},
+                     **{k: metrics.get(k, math.nan) for k in summary_columns() + names(sweep_cost=True)},
                      **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": metrics.get("robust_bits")})
     return rows
 
@@ -208,7 +207,8 @@ def run_sweep(plan) -> int:
         plan.client.log_artifact(info.parent_run_id, str(path))
         if plan.storage.shared:
             plan.storage.upload(path, plan.name, path.name)
-    print("\n" + summary.render(table))
+    print("\n" + summary.render(table, terminal=True, varied=plan.space.varied())
+          + f"\n(every column: {files[0]}, {files[1]})")
     if plan.share_searches:
         from trainables.earlyrobust.shared_search import sweep_flops
 

@@ -13,12 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from trainables.attacks.metrics import paired_bits
+from trainables.metrics import summary_columns
 from trainables.tune.metrics import attack_columns, finite, objectives, pareto_front, per_attack
 
-COLUMNS = ("eval_acc", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "aua", "aua_ci_low", "aua_ci_high", "suc", "avg_queries", "attack_n",
-           "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_attack_n",
-           "head_sparsity", "ffn_sparsity", "param_sparsity", "converged", "search_stop_epoch", "train_flops",
-           "speedup_vs_dense")
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
                  "that ties with the best front trial on the selection split: the paired 95% interval of their "
                  "aua difference, over the sentences both were attacked on, includes 0 (trials without a common "
@@ -27,7 +24,7 @@ CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then high
 
 def build_table(rows: list[dict], varied: list[str], objective: str, key: str = "aua") -> pd.DataFrame:
     front = pareto_front(rows, objectives(objective, key))
-    columns = COLUMNS + tuple(attack_columns(rows))  # each attack of a list: aua_<attack>, ...
+    columns = summary_columns() + tuple(attack_columns(rows))  # each attack of a list: aua_<attack>, ...
     table = pd.DataFrame([{"trial": r["trial"], "status": r["status"], **{k: r.get(k) for k in varied},
                            **{k: r.get(k, math.nan) for k in columns}} for r in rows])
     table.insert(0, "pareto", ["*" if f else "" for f in front])
@@ -71,7 +68,9 @@ def display(table: pd.DataFrame) -> pd.DataFrame:
             out = out.drop(columns=[lo, hi]).rename(columns={key: f"{key} [95% CI]"})
     for key in ("attack_n", "report_attack_n"):
         if key in out.columns:
-            out[key] = [str(int(v)) if finite(v) else "nan" for v in out[key]]
+            out[key] = [str(int(v)) if finite(v) else "–" for v in out[key]]
+    if "converged" in out.columns:  # a flag reads as one
+        out["converged"] = [("yes" if v else "no") if finite(v) else "–" for v in out["converged"]]
     # of each attack of a list the table shows its aua; suc and queries stay in the CSV
     return out.drop(columns=[k for k in out.columns if per_attack(k) and per_attack(k)[0] not in AUAS])
 
@@ -89,16 +88,31 @@ def interval_keys(key: str) -> tuple[str, str]:
 
 def _interval(value, low, high) -> str:
     if not finite(value):
-        return "nan"
+        return "–"
     return f"{value:.3f} [{low:.2f}, {high:.2f}]" if finite(low) and finite(high) else f"{value:.3f}"
 
 
-def render(table: pd.DataFrame) -> str:
+# the terminal's table (160 columns): the rest is in summary.md / summary.csv
+TERMINAL = {"pareto": "", "trial": "trial", "status": "status", "eval_acc": "dev acc", "clean_acc [95% CI]":
+            "clean [95% CI]", "aua [95% CI]": "aua [95% CI]", "report_aua [95% CI]": "report aua [95% CI]",
+            "param_sparsity": "pruned", "converged": "conv.", "search_stop_epoch": "stop ep", "speedup_vs_dense":
+            "speed-up"}
+TERMINAL_WIDTH = 160
+
+
+def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tuple = ()) -> str:
+    """The table as text: every column, or (`terminal`) the ones that fit 160 columns, short headers."""
     table = display(table)
+    if terminal:
+        from trainables.tune.live_table import SHORT
+
+        keep = {**{k: v for k, v in TERMINAL.items() if k in ("pareto", "trial", "status")},
+                **{k: SHORT.get(k, k) for k in varied}, **{k: v for k, v in TERMINAL.items() if k not in varied}}
+        table = table[[k for k in keep if k in table.columns]].rename(columns=keep)
 
     def fmt(v):
         if isinstance(v, float):
-            return "nan" if math.isnan(v) else (f"{v:.3g}" if abs(v) >= 1e4 else f"{v:.3f}")
+            return "–" if math.isnan(v) else (f"{v:.3g}" if abs(v) >= 1e4 or terminal else f"{v:.3f}")
         return str(v)
     cells = [list(map(str, table.columns))] + [[fmt(v) for v in row] for row in table.itertuples(index=False)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]

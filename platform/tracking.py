@@ -105,21 +105,30 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     its selection and report numbers (clearly named); returns the version."""
     import mlflow
 
-    from trainables.tune.metrics import attack_columns
-
     run_id = row["run_id"]
     uri = row.get("ticket_model_uri") or client.get_run(run_id).data.tags["ticket_model_uri"]
     version = mlflow.register_model(uri, model_name)
     client.set_registered_model_alias(model_name, "champion", version.version)
-    config = row.get("config", {})
-    tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
-    for key in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n",
-                "report_aua", "report_aua_ci_low", "report_aua_ci_high", "report_clean_acc", "report_clean_acc_ci_low",
-                "report_clean_acc_ci_high", "report_attack_n", "param_sparsity", *attack_columns([row])):
-        value = row.get(key)
-        if isinstance(value, (int, float)) and value == value:
-            tags[key if key.startswith("report_") or key == "param_sparsity" else f"selection_{key}"] = f"{value:.4g}"
+    tags = version_tags(row)
     for key, value in tags.items():
         client.set_model_version_tag(model_name, version.version, key, value)
     client.update_model_version(model_name, version.version, description=describe(row))
     return version.version
+
+
+def version_tags(row: dict) -> dict:
+    """The registered version's tags: the splits, and the registry's `tag` metrics (attack numbers as
+    `selection_*` and `report_*`, each attack of a list too)."""
+    from trainables.metrics import names
+    from trainables.tune.metrics import attack_columns
+
+    config = row.get("config", {})
+    tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
+    tagged = names(tag=True)
+    selection = [*names(tag=True, attack=True), *(k for k in attack_columns([row]) if not k.startswith("report_"))]
+    report = [f"report_{k}" for k in selection]
+    for key in dict.fromkeys([*tagged, *selection, *report]):
+        value = row.get(key)
+        if isinstance(value, (int, float)) and value == value:   # attack numbers say which split they are on
+            tags[f"selection_{key}" if key in selection else key] = f"{value:.4g}"
+    return tags

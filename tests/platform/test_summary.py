@@ -85,7 +85,7 @@ def test_the_table_people_read_shows_each_aua_with_its_interval(tmp_path):
     assert "aua [95% CI]" in text and "0.300 [0.25, 0.35]" in text and "0.280 [0.23, 0.33]" in text
     md, csv = summary.write(table, tmp_path)
     assert "held-out report split" in md.read_text() and "aua_ci_low" in csv.read_text().splitlines()[0]
-    assert summary.display(table)["report_aua [95% CI]"].tolist()[1] == "nan"
+    assert summary.display(table)["report_aua [95% CI]"].tolist()[1] == "–", "not measured: a dash, not nan"
 
 
 @pytest.mark.parametrize("objective", ["aua", "multi"])

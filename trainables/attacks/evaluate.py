@@ -17,15 +17,14 @@ from pathlib import Path
 from trainables.attacks import make_attack
 from trainables.attacks.calibration import fit_temperature, logits_of
 from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.metrics import PER_ATTACK, robust_bits, wilson
+from trainables.attacks.metrics import robust_bits, wilson
 from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.datasets import load_split, pair_columns
 from trainables.earlyrobust.training import evaluate_accuracy
+from trainables.metrics import names
 
-KEYS = ("clean_acc", "aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high",
-        "attack_n")
 
 
 def attack_files(out_path: Path, names: list[str]) -> dict[str, Path]:
@@ -71,10 +70,10 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
         summary = run_attack(attack, victim, list(data["text"]), labels, cfg["attack_n"], path, seed=cfg["seed"],
                              resume=True, progress=step, pairs=pairs, columns=pair_columns(data))
         if len(files) > 1:
-            result.update({f"{key}_{name}": summary[key] for key in PER_ATTACK})
+            result.update({f"{key}_{name}": summary[key] for key in names(each_attack=True)})
     if len(files) > 1:
         summary = worst_case(files, Path(out_path))
     if cfg["attack_calibration"]:
         result["temperature"] = temperature
-    return {**result, **{k: summary[k] for k in KEYS if k in summary}, "attack_n": summary["n"],
+    return {**result, **{k: summary[k] for k in names(attack=True) if k in summary}, "attack_n": summary["n"],
             "robust_bits": robust_bits(read_rows(Path(out_path)))}

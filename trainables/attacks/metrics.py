@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 Z95 = 1.959963984540054
-PER_ATTACK = ("aua", "suc", "avg_queries", "aua_ci_low", "aua_ci_high")  # logged for each attack of a list
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float]:

@@ -129,16 +129,25 @@ class Trial:
 
         def record() -> list:
             snapshots: list = []
+            self.progress.begin("recording")
             try:
                 run_search(self.fresh_model(), loader, SearchSettings.from_config(cfg), adversarial.from_config(cfg),
                            self.rule(), CostMeter(), self.dev,
+                           on_check=lambda check: self.report({"phase": "recording", "recording_epoch": check["epoch"]},
+                                                              None),
                            recording=snapshots, stop_on_convergence=False,
                            enough=Coverage(self.recordings.grid) if self.recordings.grid else None)
             except DivergedError:  # the checks recorded before it still hold for the trials that stop earlier
                 pass
             return snapshots
         key = search_key(cfg)
-        recording, recorded_here = self.recordings.get(key, record)
+        last = [-math.inf]
+
+        def waiting(seconds: float) -> None:  # to Tune's table, at most every 30 s (each report waits for the driver)
+            if seconds - last[0] >= 30:
+                last[0] = seconds
+                self.report({"phase": "waiting", "waited_s": seconds}, None)
+        recording, recorded_here = self.recordings.get(key, record, waiting)
         if recorded_here:  # the recording's real cost, counted once in the sweep's total
             self.state["recorded_search_flops"] = recording[-1].flops if recording else 0.0
         if not recording:
@@ -214,12 +223,12 @@ class Trial:
 
     def attack(self, model) -> dict:
         cfg = self.cfg
-        last = [0.0]
+        last, entered = [0.0], time.monotonic()
 
         # to Tune's table: each report waits for the driver, so the first, the last and one each 30 s
         def progress(done: int, total: int) -> None:
             if not last[0]:  # the first example this process attacks (a resumed attack starts further on)
-                self.progress.begin("attack", done - 1)
+                self.progress.begin("attack", done - 1, at=entered)
             elif done != total and time.monotonic() - last[0] < 30:
                 return
             last[0] = time.monotonic()

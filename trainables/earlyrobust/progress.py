@@ -4,7 +4,10 @@ left.  Display strings only (never NaN placeholders); the numbers themselves are
 Time left is measured, not guessed: the current phase's rate so far, applied to what is left of it,
 plus the fine-tuning still to come at the search's rate per epoch (an upper bound: the ticket is
 smaller than the dense model, and the search may stop early).  An attack's duration is unknown until
-it starts; until then the estimate ends with "+ attack".
+it starts; until then the estimate ends with "+ attack".  A rate needs a few seconds of a phase
+(`MIN_S`); before that the time left reads "measuring", never 0s while work remains.  A trial
+recording a shared search shows how far the recording has got; one waiting for another trial's
+recording shows for how long it has waited.
 """
 from __future__ import annotations
 
@@ -19,9 +22,15 @@ def duration(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
+MIN_S = 3.0   # seconds of a phase before its rate is trusted
+
+
 class Progress:
-    COLUMNS = {"phase": "phase", "search": "search (epoch, mask dist.)", "finetune": "fine-tune (epoch, eval acc)",
-               "attack": "attack", "eta": "time left", "outcome": "aua [95% CI]"}
+    # the live table's columns (see trainables/tune/live_table.py): search "epoch/budget, mask distance",
+    # "stop E" (converged) or "budget E" (not), "rec E/B" (recording a shared search), "wait T" (for
+    # one); fine-tune "epoch/epochs, eval acc"; attack "done/total"; time left; Aua with its interval
+    COLUMNS = {"phase": "phase", "search": "search", "finetune": "tune", "attack": "attack", "eta": "left",
+               "outcome": "aua [95% CI]"}
 
     def __init__(self, cfg: dict):
         self.cfg = cfg
@@ -30,12 +39,15 @@ class Progress:
         self.shown = {key: "" for key in self.COLUMNS}
         self.search_rate = math.nan         # seconds per search epoch
 
-    def begin(self, phase: str, position: float = 0.0) -> None:
-        self.started[phase], self.first[phase] = time.monotonic(), position
+    def begin(self, phase: str, position: float = 0.0, at: float | None = None) -> None:
+        """The phase starts (at `position`; at the monotonic time `at`, default now)."""
+        self.started[phase], self.first[phase] = time.monotonic() if at is None else at, position
 
     def _rate(self, phase: str, position: float) -> float:
         done = position - self.first.get(phase, 0.0)
-        return (time.monotonic() - self.started[phase]) / done if phase in self.started and done > 0 else math.nan
+        if phase not in self.started or done <= 0 or time.monotonic() - self.started[phase] < MIN_S:
+            return math.nan
+        return (time.monotonic() - self.started[phase]) / done
 
     def _finetune_left(self, epochs_done: float, rate: float) -> float:
         cfg = self.cfg
@@ -56,13 +68,21 @@ class Progress:
             epoch = report["search_epoch"]
             self.search_rate = self._rate("search", epoch)
             distance = report["mask_distance"]  # none at the first check: no earlier mask to compare with
-            shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}, " + (f"{distance:.3f}" if math.isfinite(distance)
-                                                                           else "first mask")
+            shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}" + (f", {distance:.3f}" if math.isfinite(distance)
+                                                                         else "")
             left = (cfg["search_epochs"] - epoch) * self.search_rate
             shown["eta"] = self._eta(left + self._finetune_left(0, self.search_rate), True)
+        elif phase == "recording":   # this trial records the search that trials with its settings share
+            epoch = report["recording_epoch"]
+            rate = self._rate("recording", epoch)
+            shown["search"] = f"rec {epoch:.2f}/{cfg['search_epochs']:g}"
+            shown["eta"] = self._eta((cfg["search_epochs"] - epoch) * rate + self._finetune_left(0, rate), True)
+        elif phase == "waiting":     # another trial records the search this one will replay
+            shown["search"] = f"wait {duration(report['waited_s'])}"
+            shown["eta"] = "after rec."
         elif phase == "searched":
             stop = report.get("search_stop_epoch", 0.0)
-            shown["search"] = f"stopped at {stop:.2f}" + ("" if report.get("converged") else " (budget)")
+            shown["search"] = (f"stop {stop:.2f}" if report.get("converged") else f"budget {stop:.2f}")
             shown["eta"] = self._eta(self._finetune_left(0, self.search_rate), True)
         elif phase == "finetune":
             epoch = report["ft_epoch"]
@@ -74,7 +94,7 @@ class Progress:
             shown["attack"] = f"{done}/{total}"
             shown["eta"] = self._eta((total - done) * self._rate("attack", done), False)
         elif phase == "done":
-            shown["eta"] = "0s"
+            shown["eta"] = "done"
             if "aua" in report and math.isfinite(report["aua"]):
                 shown["attack"] = shown["attack"] or "done"
                 shown["outcome"] = f"{report['aua']:.3f} [{report['aua_ci_low']:.2f}, {report['aua_ci_high']:.2f}]"

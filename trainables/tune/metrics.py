@@ -1,13 +1,10 @@
-"""Metric names, the same in Tune, MLflow and reports.  Every report carries all of them (NaN until
-known) because Tune checks that the searcher's and scheduler's metrics are in every result."""
+"""What Tune sees of the metric registry (`trainables/metrics.py`): every report carries every metric
+(NaN until known), because Tune checks that the searcher's and scheduler's metrics are in every
+result; the objectives; the Pareto front."""
 from __future__ import annotations
 
 import math
 
-METRICS = ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
-           "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "eval_acc", "param_sparsity",
-           "aua_ci_low", "aua_ci_high", "clean_acc_ci_low", "clean_acc_ci_high", "attack_n", "converged",
-           "search_flops", "search_shared", "recorded_search_flops")
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
@@ -15,12 +12,13 @@ def per_attack(name: str) -> tuple[str, str] | None:
     """(metric, attack) for a per-attack metric of an attack list (`aua_textbugger`; `report_aua_textbugger`
     gives `report_aua`), else None."""
     from trainables.attacks import ATTACKS
-    from trainables.attacks.metrics import PER_ATTACK
+    from trainables.metrics import names
 
+    each = names(each_attack=True)
     prefix = "report_" if name.startswith("report_") else ""
     bare = name[len(prefix):]
     for attack in ATTACKS:
-        if bare.endswith("_" + attack) and bare[:-len(attack) - 1] in PER_ATTACK:
+        if bare.endswith("_" + attack) and bare[:-len(attack) - 1] in each:
             return prefix + bare[:-len(attack) - 1], attack
     return None
 
@@ -39,8 +37,17 @@ def objectives(objective: str, key: str = "aua") -> dict:
     return {key: "max", "train_flops": "min", "param_sparsity": "max"} if objective == "multi" else {key: "max"}
 
 
+def logged(name: str) -> bool:
+    """Whether a reported value is a metric MLflow logs (the registry's, or one attack's of a list)."""
+    from trainables.metrics import get
+
+    return get(name) is not None or per_attack(name) is not None
+
+
 def complete(report: dict) -> dict:
-    out = {name: float("nan") for name in METRICS + ("ft_epoch",)}  # ft_epoch: ASHA's clock
+    from trainables.metrics import names
+
+    out = {name: float("nan") for name in names(curve=False) + ("ft_epoch",)}  # ft_epoch: ASHA's clock
     out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})
     out.setdefault("phase", "")
     return out

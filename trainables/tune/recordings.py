@@ -61,10 +61,12 @@ class SharedRecordings:
         with self.fs.open_input_stream(path) as stream:
             return stream.read().decode()
 
-    def get(self, key: str, record) -> tuple[list, bool]:
-        """The recording for `key` and whether this trial recorded it (calling `record()` if no trial has)."""
+    def get(self, key: str, record, waiting=None) -> tuple[list, bool]:
+        """The recording for `key` and whether this trial recorded it (calling `record()` if no trial has);
+        `waiting(seconds)` is told, while another trial records it, how long this one has waited."""
         path = f"{self.folder}/{key}.json"
-        deadline = time.monotonic() + wait_limit_s()
+        started = time.monotonic()
+        deadline = started + wait_limit_s()
         while True:
             text = self._read(path)
             if text is not None:
@@ -86,4 +88,6 @@ class SharedRecordings:
                 raise TimeoutError(f"waited {wait_limit_s():.0f} s for the shared search {key} that another trial is "
                                    "recording, and it is not in storage yet: raise EARLYROBUST_SHARE_WAIT_S, or run "
                                    "with --share-searches off")
+            if waiting is not None:
+                waiting(time.monotonic() - started)
             time.sleep(POLL_S)

@@ -21,7 +21,7 @@ from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
 
 from trainables.secrets import MLFLOW_ENV, redact, resolve
-from trainables.tune.metrics import METRICS, per_attack
+from trainables.tune.metrics import logged
 
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
 
@@ -93,8 +93,7 @@ class TrialTracker:
 
     def log_metrics(self, report: dict, step: int) -> None:
         metrics = {k: float(v) for k, v in report.items()
-                   if (k in METRICS + ("search_epoch", "mask_distance_head", "mask_distance_ffn", "ft_epoch")
-                       or per_attack(k)) and isinstance(v, (int, float)) and math.isfinite(v)}
+                   if logged(k) and isinstance(v, (int, float)) and math.isfinite(v)}
         if metrics:
             self.client.log_batch(self.run_id, metrics=[
                 mlflow.entities.Metric(k, v, int(mlflow.utils.time.get_current_time_millis()), step)

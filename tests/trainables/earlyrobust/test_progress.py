@@ -22,17 +22,38 @@ def test_a_trial_reports_its_progress_without_nan(tmp_path):
         shown = {k: report[k] for k in Progress.COLUMNS}
         assert all(isinstance(v, str) and "nan" not in v for v in shown.values()), shown
     search = [r for r in reports if r["phase"] == "search"]
-    assert search[0]["search"] == "0.25/1, first mask"
+    assert search[0]["search"] == "0.25/1", "no distance at the first check"
     assert re.fullmatch(r"[01]\.\d\d/1, \d\.\d{3}", search[-1]["search"]), search[-1]["search"]
     assert all(r["eta"] == "measuring" or r["eta"].endswith("+ attack") for r in search)
     assert [r["finetune"][:3] for r in reports if r["phase"] == "finetune"] == ["1/2", "2/2"]
     attacked = [int(r["attack"].split("/")[0]) for r in reports if r["phase"] == "attack"]
     assert attacked == sorted(attacked) and attacked[-1] == 8
     assert all(r["attack"].endswith("/8") for r in reports if r["phase"] == "attack")
+    assert not [r for r in reports[:-1] if r["eta"] == "0s"], "no 0s while work remains"
     done = reports[-1]
-    assert done["eta"] == "0s" and re.fullmatch(r"\d\.\d{3} \[\d\.\d\d, \d\.\d\d\]", done["outcome"])
-    assert done["search"].startswith("stopped at") and done["finetune"].startswith("2/2")
+    assert done["eta"] == "done" and re.fullmatch(r"\d\.\d{3} \[\d\.\d\d, \d\.\d\d\]", done["outcome"])
+    assert done["search"].startswith(("stop ", "budget ")) and done["finetune"].startswith("2/2")
 
 
 def test_durations_read_like_a_clock():
     assert [duration(s) for s in (0, 9.6, 75, 3599, 3725)] == ["0s", "10s", "1m15s", "59m59s", "1h02m"]
+
+
+def test_time_left_waits_for_a_rate_and_shared_searches_show_their_state(monkeypatch):
+    import trainables.earlyrobust.progress as progress
+    from trainables.config import validate_config
+
+    clock = [100.0]
+    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+    p = Progress(validate_config({**CONFIG, "attack_n": 400}))
+    p.begin("attack", 0)
+    clock[0] += 0.2   # the first example after 0.2 s: too soon for a rate
+    assert p.columns({"phase": "attack", "attack_done": 1, "attack_total": 400})["eta"] == "measuring"
+    clock[0] += 9.8   # 10 s for 50 examples: 0.2 s each, 350 left
+    assert p.columns({"phase": "attack", "attack_done": 50, "attack_total": 400})["eta"] == "1m10s"
+    p.begin("recording")
+    clock[0] += 30
+    shown = p.columns({"phase": "recording", "recording_epoch": 0.25})
+    assert shown["search"] == "rec 0.25/1" and shown["eta"].endswith("+ attack") and shown["eta"] != "0s"
+    shown = p.columns({"phase": "waiting", "waited_s": 95})
+    assert shown["search"] == "wait 1m35s" and shown["eta"] == "after rec."
