@@ -16,7 +16,6 @@ import argparse
 import tempfile
 from pathlib import Path
 
-
 from common import machine, write_results  # noqa: I001
 from trainables.attacks.evaluate import evaluate_robustness
 from trainables.attacks.metrics import paired_bits

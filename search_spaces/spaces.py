@@ -115,7 +115,7 @@ def _check_distribution(where: str, key: str, spec) -> None:
         raise ConfigError(f"search space {where}: parameter '{key}': {kind} needs lo < hi, got {args!r}")
     if kind == "loguniform" and args[0] <= 0:
         raise ConfigError(f"search space {where}: parameter '{key}': loguniform needs lo > 0, got {args!r}")
-    for value in (args if kind == "choice" else (args[0], args[1] if kind != "uniform" else args[1])):
+    for value in args:  # every choice, or both bounds of a range
         try:
             PARAMS[key].check(key, value)
         except ConfigError as exc:

@@ -21,7 +21,7 @@ def test_defaults_are_the_papers():
     ("conv_window", 0, r"'conv_window' = 0"),
     ("adv_steps", 0, r"'adv_steps' = 0"),
     ("adv_method", "fgsm", r"'adv_method' = 'fgsm' is not allowed: use one of freelb, pgd"),
-    ("attack", "hotflip", r"use one of textfooler, deepwordbug, embedding_pgd, none"),
+    ("attack", "hotflip", r"use one or more \(comma-separated\) of textfooler, textbugger, bertattack, deepwordbug, embedding_pgd, none"),
     ("batch_size", "many", r"'batch_size' = 'many'"),
     ("lr", float("nan"), r"'lr' = nan"),
 ])

@@ -20,7 +20,6 @@ class FreeLB(Adversary):
             last = t == self.steps - 1
             (loss + extra_loss() if last and extra_loss is not None else loss).backward()
             if last:
-                self.last_delta = delta.detach()
                 break
             delta = self.ascend(delta.detach(), delta.grad.detach(), self.max_norm)
         return total

@@ -3,11 +3,7 @@ from __future__ import annotations
 
 from torch import nn
 
-from trainables.earlyrobust.families import SUPPORTED, family_of  # noqa: F401  (SUPPORTED: re-exported)
-
-
-def encoder_layers(model: nn.Module) -> nn.ModuleList:
-    return family_of(model).layers(model)
+from trainables.earlyrobust.families import family_of
 
 
 def structure(model: nn.Module) -> tuple[list[int], list[int]]:

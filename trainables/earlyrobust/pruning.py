@@ -47,16 +47,6 @@ def parameter_count(model) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
-def predicted_parameter_count(dense_count: int, ticket: Ticket, hidden_size: int, size_per_head: int) -> int:
-    """Parameters left after pruning: each head removed takes Q/K/V rows + biases and output
-    columns; each neuron removed takes an FFN-in row + bias and an FFN-out column."""
-    heads_removed = sum(ticket.num_heads) - sum(map(len, ticket.heads))
-    neurons_removed = sum(ticket.ffn_sizes) - sum(map(len, ticket.neurons))
-    per_head = 3 * size_per_head * (hidden_size + 1) + size_per_head * hidden_size
-    per_neuron = 2 * hidden_size + 1
-    return dense_count - heads_removed * per_head - neurons_removed * per_neuron
-
-
 def layout(model) -> dict:
     """The shapes a rebuilt model needs: every linear layer inside the encoder layers, and the head
     counts the family's forward pass reads (see `hf_modeling_ticket.py`)."""

@@ -11,7 +11,7 @@ from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from trainables.data.models import TINY, load_model, load_tokenizer
 from trainables.earlyrobust.architecture import structure
-from trainables.earlyrobust.pruning import (load_pruned, parameter_count, predicted_parameter_count, prune_model,
+from trainables.earlyrobust.pruning import (load_pruned, parameter_count, prune_model,
                                             save_pruned)
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import draw_ticket
@@ -67,6 +67,16 @@ def test_layers_may_keep_different_head_counts(batch):
     prune_model(model, ticket)
     assert structure(model)[0] == [1, 4]
     assert torch.isfinite(logits(model, batch)).all()
+
+
+def predicted_parameter_count(dense_count: int, ticket, hidden_size: int, size_per_head: int) -> int:
+    """A BERT layer's parameters after pruning, by hand: each head removed takes Q/K/V rows + biases and
+    output columns; each neuron removed takes an FFN-in row + bias and an FFN-out column."""
+    heads_removed = sum(ticket.num_heads) - sum(map(len, ticket.heads))
+    neurons_removed = sum(ticket.ffn_sizes) - sum(map(len, ticket.neurons))
+    per_head = 3 * size_per_head * (hidden_size + 1) + size_per_head * hidden_size
+    per_neuron = 2 * hidden_size + 1
+    return dense_count - heads_removed * per_head - neurons_removed * per_neuron
 
 
 @pytest.mark.parametrize("name", FAMILY_MODELS)
