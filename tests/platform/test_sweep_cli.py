@@ -22,7 +22,7 @@ def test_list_params_prints_every_parameter_with_default_and_allowed_values():
     assert list(lines) == list(PARAMS)
     for name, param in PARAMS.items():
         assert repr(param.default) in lines[name] and param.allowed() in lines[name]
-    assert "one of textfooler, deepwordbug, embedding_pgd, none" in lines["attack"]
+    assert "one or more (comma-separated) of textfooler, textbugger, bertattack, deepwordbug, embedding_pgd, none" in lines["attack"]
     assert "one of earlyrobust, earlybird" in lines["conv_rule"] and "one of ce, freelb, pgd" in lines["ft_mode"]
 
 
