@@ -43,7 +43,7 @@ class Memory:
     def __init__(self, grid, diverge_after=None):
         self.grid, self.store, self.diverge_after = grid, {}, diverge_after
 
-    def get(self, key, record):
+    def get(self, key, record, waiting=None):
         if key in self.store:
             return self.store[key], False
         original, steps = search_module.optimizer_step, [0]
