@@ -52,7 +52,7 @@ def ties(row: dict, best: dict, key: str = "aua") -> bool:
     per-example outcomes on the same sample, by overlapping intervals otherwise."""
     paired = paired_bits(row.get("robust_bits"), best.get("robust_bits")) if key == "aua" else None
     if paired is not None:
-        return row is best or paired["high"] >= 0
+        return paired["high"] >= 0   # a trial against itself: difference 0, interval [0, 0]
     floor = best.get(f"{key}_ci_low", best[key])
     floor = floor if finite(floor) else best[key]
     return (row.get(f"{key}_ci_high") if finite(row.get(f"{key}_ci_high")) else row[key]) >= floor
@@ -97,7 +97,6 @@ TERMINAL = {"pareto": "", "trial": "trial", "status": "status", "eval_acc": "dev
             "clean [95% CI]", "aua [95% CI]": "aua [95% CI]", "report_aua [95% CI]": "report aua [95% CI]",
             "param_sparsity": "pruned", "converged": "conv.", "search_stop_epoch": "stop ep", "speedup_vs_dense":
             "speed-up"}
-TERMINAL_WIDTH = 160
 
 
 def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tuple = ()) -> str:

@@ -4,6 +4,8 @@ progress (`trainables/earlyrobust/progress.py`).  Tune's own table adds the node
 headers and runs to ~250 columns; this one drops what says nothing on one node.  Used by the driver."""
 from __future__ import annotations
 
+from collections import Counter
+
 from ray.tune import CLIReporter
 
 from trainables.earlyrobust.progress import Progress
@@ -55,9 +57,7 @@ class LiveReporter(CLIReporter):
         self.varied = list(varied)
 
     def report(self, trials, done: bool, *sys_info) -> None:
-        counts = {}
-        for t in trials:
-            counts[STATUS.get(t.status, t.status.lower())] = counts.get(STATUS.get(t.status, t.status.lower()), 0) + 1
+        counts = Counter(STATUS.get(t.status, t.status.lower()) for t in trials)
         rows = [{"id": t.trial_id, "status": t.status, "config": t.config, "result": t.last_result} for t in trials]
         print(f"\n{len(trials)} trials (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")\n"
               + render_live(rows, self.varied), flush=True)
