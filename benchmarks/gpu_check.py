@@ -1,6 +1,8 @@
 """GPU check (bf16): training-step throughput and MFU of the three kinds of step the method runs,
 the wall-clock speed-up they imply at the paper's schedule, a short real search on CUDA, and
-ticket inference latency.  Needs only torch + transformers (no Ray, MLflow or datasets).
+ticket inference latency.  Needs only torch + transformers (no Ray, MLflow or datasets) for those;
+then, within `--time-to-robustness-s` seconds, `time_to_robustness.py --scale gpu` (it needs the
+`datasets` package, the MiniLM weights and `../shared/data`: skipped with one line where they are missing).
 
     python benchmarks/gpu_check.py --out results/   # on a machine with a GPU
 """
@@ -61,6 +63,8 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--model", default="bert-base", help="tiny-bert + --device cpu for a dry run")
     p.add_argument("--device", default="cuda")
+    p.add_argument("--time-to-robustness-s", type=float, default=360,
+                   help="start no time-to-robustness arm after this many seconds (0: skip that stage)")
     args = p.parse_args(argv)
     dev = torch.device(args.device)
     out = Path(args.out)
@@ -114,6 +118,20 @@ def main(argv=None):
     latency(["--model", args.model, "--device", args.device, "--dtype", "bf16" if dev.type == "cuda" else "fp32",
              "--repeats", str(args.repeats * 2), "--ffn-multiple", str(args.ffn_multiple),
              "--batches", "1", "32", str(args.batch), "--out", str(out)])
+    if args.time_to_robustness_s > 0:
+        time_to_robustness(out, args.time_to_robustness_s)
+
+
+def time_to_robustness(out: Path, budget_s: float) -> None:
+    """The cost to reach dense adversarial training's robustness at the GPU scale, arms in the order
+    that gives the target first; what is missing for it is said in one line."""
+    try:
+        from time_to_robustness import main as ttr
+
+        ttr(["--scale", "gpu", "--budget-s", str(budget_s), "--out", str(out)])
+    except (ImportError, OSError) as e:  # a package, the weights or the data not on this machine
+        print(f"time to robustness skipped: {e} (carry what scripts/setup.sh --test installs, the MiniLM "
+              "weights and ../shared/data)", flush=True)
 
 
 if __name__ == "__main__":

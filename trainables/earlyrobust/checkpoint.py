@@ -55,10 +55,15 @@ def load_rng(loader_generator, folder: Path) -> None:
         torch.cuda.set_rng_state_all(cuda)
 
 
+def write_json_atomic(path: Path, data) -> None:
+    """Write JSON so that a reader (or a resumed run) sees the old file or the new one, never half of one."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data, indent=1))
+    tmp.replace(path)
+
+
 def write_state(folder: Path, **state) -> None:
-    tmp = folder / (STATE + ".tmp")
-    tmp.write_text(json.dumps(state, indent=1))
-    tmp.replace(folder / STATE)
+    write_json_atomic(folder / STATE, state)
 
 
 def read_state(folder: Path) -> dict:

@@ -14,13 +14,17 @@ from trainables.earlyrobust.training import autocast, batch_shape, make_optimize
 def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
              adversary: Adversary | None = None, dense_reference: tuple[ModelCost, Adversary] | None = None,
              on_epoch: Callable[[int, object, float], None] | None = None, start_epoch: int = 0,
-             optimizer_state: dict | None = None):
+             optimizer_state: dict | None = None, on_mark: Callable[[float], None] | None = None,
+             marks_per_epoch: int = 1):
     """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch, optimizer, mean loss)` runs
     after each.  A resumed run continues exactly when the caller restored the loader's generator and
     the global RNG as they were after epoch `start_epoch` (`checkpoint.save_rng`).
 
     `dense_reference` = (cost of the dense model, the reference adversary) accumulates the FLOPs the
     dense reference would spend on the same tokens, for the speed-up figure.
+    `on_mark(epoch)` runs `marks_per_epoch - 1` times inside each epoch, at even fractions of it (the
+    epoch's end is `on_epoch`'s), outside the timed training: a measurement along the way costs no
+    training time.
     Returns the optimizer (its state is checkpointed between epochs).
     """
     named = list(model.named_parameters())
@@ -33,10 +37,11 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
     params = [p for _, p in named]
     model_cost = ModelCost.of(model)
     model.train()
+    marks = {round(k * len(loader) / marks_per_epoch) for k in range(1, marks_per_epoch)} if on_mark else set()
     for epoch in range(start_epoch, epochs):
         losses = []
-        with cost.timed("finetune"):
-            for batch in loader:
+        for i, batch in enumerate(loader, 1):
+            with cost.timed("finetune"):
                 batch = to_device(batch, dev)
                 with autocast(dev):
                     if adversary is not None:
@@ -52,6 +57,8 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
                          else model_cost.train_flops(tokens, seq_len))
                 if dense_reference is not None:
                     cost.dense_reference_flops += dense_reference[1].step_flops(dense_reference[0], tokens, seq_len)
+            if i in marks:
+                on_mark(epoch + i / len(loader))
         if on_epoch is not None:
             on_epoch(epoch + 1, optimizer, sum(losses) / max(len(losses), 1))
     return optimizer
