@@ -68,10 +68,13 @@ def plot(curves: dict[str, Curve], info: dict, out: Path, title: str) -> Path:
             err = [[p["aua"] - p["aua_ci_low"] for p in c.points], [p["aua_ci_high"] - p["aua"] for p in c.points]]
             ax.errorbar(x, y, yerr=err, marker="o", ms=4, capsize=2, label=arm, color=f"C{i}",
                         linestyle="--" if arm.startswith("dense") else "-")
+            low = [(xi, yi) for xi, yi, ok in zip(x, y, info["accurate"][arm]) if not ok]
+            if low:  # hollow: less accurate than the target (the paired interval lies below)
+                ax.scatter(*zip(*low), s=16, facecolors="white", edgecolors=f"C{i}", zorder=3)
         ax.axhline(info["target"]["aua"], color="black", linestyle=":", label=f"target ({info['target_arm']} final)")
         ax.set_xscale("log")
         ax.set_xlabel(label + " (log)")
-    axes[0].set_ylabel("Aua (95% Wilson)")
+    axes[0].set_ylabel("Aua (95% Wilson)\nhollow: clean accuracy below the target's", fontsize=9)
     axes[1].legend(fontsize=7, loc="best")
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()

@@ -146,7 +146,9 @@ def summarise(curves: dict[str, Curve], cfg: dict, attack: str, work: Path) -> t
             points.append({"arm": arm, **{k: v for k, v in p.items() if k != "key"}, "vs_target": d["diff"],
                            "vs_target_low": d["low"], "vs_target_high": d["high"], "clean_vs_target": dc["diff"],
                            "clean_vs_target_low": dc["low"], "clean_vs_target_high": dc["high"]})
-    return rows, points, {"target_arm": target_arm, "target": curves[target_arm].points[-1], "outcomes": outcomes}
+    accurate = {arm: [p["clean_vs_target_high"] >= -1e-12 for p in points if p["arm"] == arm] for arm in curves}
+    return rows, points, {"target_arm": target_arm, "target": curves[target_arm].points[-1], "outcomes": outcomes,
+                          "accurate": accurate}
 
 
 def _statuses(bits: np.ndarray) -> dict[int, str]:
