@@ -191,6 +191,7 @@ def main(argv=None) -> list[dict]:
     p.add_argument("--scale", choices=SCALES, default="full")
     p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     p.add_argument("--work", type=Path, default=Path(__file__).parent / "out" / "textattack")
+    p.add_argument("--n", type=int, help="sentences to attack (the scale's by default)")
     args = p.parse_args(argv)
     textattack = import_textattack(args.work)
     if textattack is None:
@@ -198,7 +199,7 @@ def main(argv=None) -> list[dict]:
     from textattack.attack_recipes import DeepWordBugGao2018
     from textattack.models.wrappers import HuggingFaceModelWrapper
 
-    scale = SCALES[args.scale]
+    scale = {**SCALES[args.scale], **({"n": args.n} if args.n else {})}
     model, tok = train_victim(scale)
     split = load_split("sst2", "validation")
     picked = choose_examples(list(split["label"]), scale["n"], seed=0)
@@ -233,7 +234,7 @@ def main(argv=None) -> list[dict]:
              f"{scale['n']} label-stratified SST-2 dev sentences (seed 0), max length {scale['max_length']}. "
              f"Agreement asked for: |Aua difference| <= {TOLERANCE} and identical skipped sets. "
              "Aua intervals: 95% Wilson.")
-    md = write_results(rows, args.out, f"attack_crosscheck_{args.scale}", "Attack recipes vs TextAttack 0.3.11",
+    md = write_results(rows, args.out, f"attack_crosscheck_{args.scale}" + (f"_n{args.n}" if args.n else ""), "Attack recipes vs TextAttack 0.3.11",
                        machine(torch.device("cpu")), notes)
     print(md.read_text())
     return rows
