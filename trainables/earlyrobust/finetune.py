@@ -40,9 +40,10 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
     marks = {round(k * len(loader) / marks_per_epoch) for k in range(1, marks_per_epoch)} if on_mark else set()
     for epoch in range(start_epoch, epochs):
         losses = []
-        for i, batch in enumerate(loader, 1):
-            with cost.timed("finetune"):
-                batch = to_device(batch, dev)
+        batches = iter(loader)
+        for i in range(1, len(loader) + 1):
+            with cost.timed("finetune"):  # the batch's loading counted too, as when the epoch was timed whole
+                batch = to_device(next(batches), dev)
                 with autocast(dev):
                     if adversary is not None:
                         loss = adversary.train_backward(model, batch)

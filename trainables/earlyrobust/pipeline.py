@@ -211,8 +211,8 @@ class Trial:
         mark = None if self.measure is None else (lambda epoch: self.measure(epoch, model, self.cost))
 
         def on_epoch(epoch, optimizer, loss):
-            if self.measure is not None:  # before the checkpoint: a trial stopped while measuring measures again
-                self.measure(epoch, model, self.cost)
+            if mark is not None:  # before the checkpoint: a trial stopped while measuring measures again
+                mark(epoch)
             acc = evaluate_accuracy(model, eval_loader, self.dev)  # draws from the global RNG (loader seed)
             ckpt.save_rng(train_loader.generator, self.dir)  # after it: epoch+1 starts from exactly this state
             ckpt.save_weights(model, self.dir / FT_WEIGHTS)
