@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from trainables.attacks.evaluate import evaluate_robustness
-from trainables.attacks.metrics import read_statuses
+from trainables.attacks.runner import read_statuses
 from trainables.data.models import load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.tune.plots import plt

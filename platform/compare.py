@@ -9,10 +9,12 @@ import argparse
 import json
 import math
 import sys
+import tempfile
 from pathlib import Path
 
 from platform import environment, summary, tracking
 from platform.errors import Parser, UsageError
+from trainables.secrets import redact
 from trainables.metrics import summary_columns
 from trainables.tune.metrics import per_attack
 from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
@@ -77,13 +79,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
+        if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
+            raise UsageError(f"there is no MLflow store at {uri}: run `python -m platform.sweep` first, or give "
+                             "--mlflow-uri where it logged")
         client = tracking.check_reachable(uri)
         exp = client.get_experiment_by_name(args.experiment)
         if exp is None:
-            raise UsageError(f"--experiment {args.experiment!r} does not exist at {uri}")
+            raise UsageError(f"--experiment {args.experiment!r} does not exist at {redact(uri)}")
         parent = find_parent(client, exp.experiment_id, args.sweep)
         out = Path(args.out).resolve()
-        rows, varied, curves = load_rows(client, parent, out)
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"--out {out} is a file: give a folder")
+        with tempfile.TemporaryDirectory(prefix="er-compare-") as work:  # nothing under --out before the checks
+            rows, varied, curves = load_rows(client, parent, Path(work))
         metric = parent.data.tags.get("selection_metric", "aua")
         table = summary.build_table(rows, varied, parent.data.tags.get("objective", "aua"), metric)
         if args.sort not in table.columns:

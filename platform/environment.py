@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+from platform.errors import UsageError
 from trainables.secrets import has_secret
 
 QUIET = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled", "MLFLOW_DISABLE_TELEMETRY": "true",
@@ -38,16 +39,32 @@ def worker_env(tracking_uri: str) -> tuple[dict, dict]:
 def ray_temp_dir(local: Path, sweep: str, create: bool = False) -> Path:
     """Each sweep's own Ray session files: <storage>/ray_tmp/<sweep>, so that stopping one sweep's
     processes never touches another's.  Unix socket paths must stay under 107 bytes, so a long path
-    is reached through a short link /tmp/er-<hash> that points there."""
-    path = local / "ray_tmp" / sweep
+    is reached through a short link /tmp/er-<hash> that points there -- used only if it is this user's
+    and points there (a stale or planted link in the world-writable /tmp is replaced, or refused)."""
+    path = (local / "ray_tmp" / sweep).absolute()
     if create:
         path.mkdir(parents=True, exist_ok=True)
     if len(str(path)) <= 40:
         return path
     link = Path("/tmp") / f"er-{hashlib.sha1(str(path).encode()).hexdigest()[:10]}"
-    if create and not link.is_symlink():
-        link.symlink_to(path, target_is_directory=True)
+    if _is_link_to(link, path):
+        return link
+    if not create:
+        return path  # no link of ours: the sweep's processes name the folder itself, if anything
+    if link.is_symlink() and link.lstat().st_uid == os.getuid():
+        link.unlink()  # ours, but stale: it points elsewhere
+    elif os.path.lexists(link):
+        raise UsageError(f"{link} (the short path to this sweep's Ray folder {path}) exists and is not this user's "
+                         "link to it: remove it, or choose a shorter --storage-path")
+    link.symlink_to(path, target_is_directory=True)
     return link
+
+
+def _is_link_to(link: Path, target: Path) -> bool:
+    try:
+        return link.is_symlink() and link.lstat().st_uid == os.getuid() and os.readlink(link) == str(target)
+    except OSError:
+        return False
 
 
 def _driver_file(local: Path, sweep: str) -> Path:
@@ -85,15 +102,26 @@ def _names(part: str, folder: str) -> bool:
     return at >= 0 and part[at + len(folder):at + len(folder) + 1] in ("", "/", " ", ",")
 
 
-def kill_orphans(temp_dir: Path) -> int:
+def kill_orphans(temp_dir: Path, ray_root: Path | None = None) -> int:
     """Stop Ray processes left by a driver that died (kill -9 leaves raylet, GCS and agents running).
-    Only processes whose command line names this sweep's own Ray temp folder are touched."""
+    Only this user's Ray processes -- programs or scripts of the Ray installation (`ray_root`, default
+    the installed package) -- whose command line names this sweep's own Ray temp folder are touched;
+    anything else that names the folder (`tail -f .../raylet.out`) is left alone."""
     import psutil
 
+    if ray_root is None:
+        import ray
+
+        ray_root = Path(ray.__file__).parent
+    root = str(Path(ray_root).resolve()) + "/"
     markers, killed = {str(temp_dir), str(temp_dir.resolve())}, 0
-    for proc in psutil.process_iter(["pid", "cmdline"]):
+    for proc in psutil.process_iter(["pid", "cmdline", "uids"]):
         try:
-            if proc.pid != os.getpid() and any(_names(part, m) for part in proc.info["cmdline"] or [] for m in markers):
+            cmdline = proc.info["cmdline"] or []
+            program = [p for p in cmdline[:3] if p.startswith("/")]  # the executable, or python's script
+            ours = proc.info["uids"] is not None and proc.info["uids"].real == os.getuid()
+            is_ray = any(os.path.realpath(p).startswith(root) for p in program)
+            if proc.pid != os.getpid() and ours and is_ray and any(_names(part, m) for part in cmdline for m in markers):
                 proc.kill()
                 killed += 1
         except (psutil.NoSuchProcess, psutil.AccessDenied):

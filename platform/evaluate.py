@@ -14,26 +14,33 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 import time
 from pathlib import Path
 
-from platform import environment
+from platform import environment, tracking
 from platform.errors import Parser, UsageError
 
 SETTINGS = "evaluation.json"
 
 
 def parser() -> Parser:
+    from trainables.config import PARAMS
+
     p = Parser(prog="python -m platform.evaluate", description=__doc__.splitlines()[0])
     p.add_argument("--model", required=True, help="ticket folder, models:/name@alias, runs:/id/ticket, folder or hub id")
     p.add_argument("--dataset", default="sst2", help="sst2, ag_news, imdb, rte, ..., or a path to a folder or file")
     p.add_argument("--data-dir", default="", help="folder holding local copies of named datasets")
     p.add_argument("--split", default="test", choices=("train", "validation", "test"))
     p.add_argument("--attack", default="textfooler", help="one attack or a comma-separated list (worst case over them)")
-    p.add_argument("--n", default="500", help="examples attacked: a seeded, label-stratified sample ('all': every row)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--max-length", type=int, default=128, help="tokens per input (longer ones are truncated)")
+    p.add_argument("--n", default=str(PARAMS["attack_n"].default),
+                   help="examples attacked: a seeded, label-stratified sample ('all': every row; default the trials')")
+    p.add_argument("--seed", type=int, default=PARAMS["seed"].default, help="the sample's seed (default the trials')")
+    p.add_argument("--max-length", type=int, help="tokens per input, longer ones truncated (default the model's own: "
+                                                   "a ticket's is its trial's)")
+    p.add_argument("--label-map", help="which data class each model class stands for, when they differ: "
+                                        "MODEL=DATA,... over every model class (ids or names)")
     p.add_argument("--calibrate", action="store_true", help="attack with the logits temperature-scaled (T fitted on "
                                                                "the validation split by NLL)")
     p.add_argument("--out", default="evaluation", help="folder for the per-example JSONL and the summary")
@@ -42,19 +49,77 @@ def parser() -> Parser:
     return p
 
 
-def settings(args) -> dict:
-    """The trial config the evaluation runs by (validated as a trial's), and what makes a run resumable."""
+def settings(args, max_length: int | None = None) -> dict:
+    """The trial config the evaluation runs by (validated as a trial's)."""
     from trainables.config import validate_config
 
+    given = {"dataset": args.dataset, "data_dir": args.data_dir, "attack": args.attack, "attack_n": args.n,
+             "seed": args.seed, "attack_calibration": args.calibrate}
     try:
-        cfg = validate_config({"dataset": args.dataset, "data_dir": args.data_dir, "attack": args.attack,
-                               "attack_n": args.n, "seed": args.seed, "max_length": args.max_length,
-                               "attack_calibration": args.calibrate})
+        cfg = validate_config({**given, **({"max_length": max_length} if max_length is not None else {})})
     except ValueError as exc:
         raise UsageError(str(exc).replace("parameter 'attack_n'", "--n").replace("parameter '", "--")) from None
     if cfg["attack"] == "embedding_pgd":
         raise UsageError("--attack embedding_pgd perturbs embeddings, not text: use text attacks here")
     return cfg
+
+
+def model_store(args) -> str | None:
+    """Where a `models:/` or `runs:/` model is found: --mlflow-uri, else $MLFLOW_TRACKING_URI, else the
+    sweep's default store (./mlflow.db), which must exist (nothing is created to look a model up)."""
+    if not args.model.startswith(("models:/", "runs:/")):
+        return args.mlflow_uri
+    uri = args.mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or tracking.default_uri(Path.cwd())
+    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
+        raise UsageError(f"--model {args.model}: there is no MLflow store at {uri}: give --mlflow-uri (or set "
+                         "MLFLOW_TRACKING_URI) where the sweep logged")
+    return uri
+
+
+def model_max_length(classifier, given: int | None) -> int:
+    """--max-length, or the model's own (its tokenizer's, a ticket's being its trial's), within its positions."""
+    from trainables.preflight import position_limit
+
+    limit = position_limit(classifier.model.config)
+    if given is not None:
+        if given < 1 or (limit is not None and given > limit):
+            raise UsageError(f"--max-length {given} is not allowed: the model positions 1..{limit} tokens")
+        return given
+    own = getattr(classifier.tokenizer, "model_max_length", None)
+    own = own if isinstance(own, int) and 0 < own < 100_000 else None  # transformers' "no limit" is ~1e30
+    return min(x for x in (own, limit, 512) if x is not None)
+
+
+def label_map(spec: str | None, model_names: list[str], data_names: list[str]) -> list[int] | None:
+    """For each model class, the data class it stands for (`--label-map MODEL=DATA,...`); None: the same classes."""
+    def index(side: str, value: str, names: list[str]) -> int:
+        if value in names:
+            return names.index(value)
+        if value.isdigit() and int(value) < len(names):
+            return int(value)
+        raise UsageError(f"--label-map: {side} class {value!r} is not one of {', '.join(names)} "
+                         f"(or an id 0..{len(names) - 1})")
+    if not spec:
+        if len(model_names) != len(data_names):
+            raise UsageError(f"--model has {len(model_names)} classes and the data {len(data_names)}: evaluate it on "
+                             "data with its own classes, or map them (--label-map MODEL=DATA,... over every model class)")
+        named = not all(n == f"LABEL_{k}" for k, n in enumerate(model_names))
+        if named and not all(n.isdigit() for n in data_names) and model_names != data_names:
+            raise UsageError(f"--model names its classes {model_names}, the data {data_names}: they must match in "
+                             "order, or map them (--label-map MODEL=DATA,...)")
+        return None
+    pairs = [item.partition("=") for item in spec.split(",")]
+    if any(not sep or not m.strip() or not d.strip() for m, sep, d in pairs):
+        raise UsageError(f"--label-map {spec!r} must look like MODEL=DATA,... (class ids or names)")
+    mapped = {index("model", m.strip(), model_names): index("data", d.strip(), data_names) for m, _, d in pairs}
+    missing = [model_names[k] for k in range(len(model_names)) if k not in mapped]
+    if missing:
+        raise UsageError(f"--label-map leaves model class {missing[0]!r} unmapped: map every model class to a data class")
+    return [mapped[k] for k in range(len(model_names))]
+
+
+def class_names(config) -> list[str]:
+    return [str(config.id2label[i]) for i in range(config.num_labels)]
 
 
 def rows(result: dict, attacks: list[str]) -> list[dict]:
@@ -91,27 +156,40 @@ def run(args) -> dict:
     from trainables.data.datasets import label_names, load_split
     from trainables.earlyrobust.training import device
 
-    cfg = settings(args)
+    settings(args)  # the flags that need no model, checked before anything is loaded
     out = Path(args.out).resolve()
-    wanted = {"model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "split": args.split,
-              **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length", "attack_calibration")}}
     saved = out / SETTINGS
-    if saved.is_file() and json.loads(saved.read_text()) != wanted:
-        raise UsageError(f"--out {out} holds an evaluation with other settings ({saved}): give another --out, "
-                         "or delete that folder to start again")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out {out} is a file: give a folder")
+    if not args.experiment.strip():
+        raise UsageError("--experiment is empty: give the MLflow experiment's name (default earlyrobust-evaluations)")
+    store = model_store(args)
+    if args.mlflow_uri:  # before anything is attacked
+        tracking.check_reachable(args.mlflow_uri)
     try:
-        data = load_split(cfg["dataset"], args.split, cfg["data_dir"])
+        data = load_split(args.dataset, args.split, args.data_dir)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    if cfg["attack_n"] > len(data):
-        raise UsageError(f"--n = {cfg['attack_n']} is larger than the split ({len(data)} rows): use at most "
-                         f"{len(data)}, or 'all'")
-    if args.mlflow_uri:  # before anything is attacked
-        from platform import tracking
-
-        tracking.check_reachable(args.mlflow_uri)
-    model, tokenizer, what = load_classifier(args.model, out)
-    check_labels(model, data, label_names(data))
+    n = settings(args)["attack_n"]
+    if n > len(data):
+        raise UsageError(f"--n = {n} is larger than the split ({len(data)} rows): use at most {len(data)}, or 'all'")
+    classifier = load_classifier(args.model, store)
+    cfg = settings(args, model_max_length(classifier, args.max_length))
+    data_names = label_names(data) or [str(k) for k in range(max(data["label"]) + 1)]
+    mapping = label_map(args.label_map, class_names(classifier.model.config), data_names)
+    if mapping is not None and args.calibrate:
+        raise UsageError("--calibrate fits T on the model's own classes: leave it out with --label-map")
+    wanted = {"model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "split": args.split,
+              **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length", "attack_calibration")},
+              "label_map": mapping, "resolved_model": classifier.identity}
+    if saved.is_file():
+        before = json.loads(saved.read_text())
+        if before.get("resolved_model") != wanted["resolved_model"]:
+            raise UsageError(f"--out {out} holds an evaluation of another model ({_identity(before.get('resolved_model'))};"
+                             f" --model {args.model} is now {_identity(wanted['resolved_model'])}): give another --out")
+        if before != wanted:
+            raise UsageError(f"--out {out} holds an evaluation with other settings ({saved}): give another --out, "
+                             "or delete that folder to start again")
     out.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(wanted, indent=1))
     dev = device()
@@ -122,13 +200,16 @@ def run(args) -> dict:
             last[0] = time.monotonic()
             rate = (time.monotonic() - started) / max(done, 1)
             print(f"  attacked {done}/{total} ({(total - done) * rate:.0f} s left at this pace)", flush=True)
-    print(f"evaluate: {what} on {args.dataset}/{args.split}, attack {cfg['attack']}, results in {out}", flush=True)
-    result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, args.split, out / "attack.jsonl", dev, progress)
+    print(f"evaluate: {classifier.what} on {args.dataset}/{args.split}, attack {cfg['attack']}, n {cfg['attack_n']}, "
+          f"seed {cfg['seed']}, max_length {cfg['max_length']}; results in {out}", flush=True)
+    result = evaluate_robustness(classifier.model.to(dev).eval(), classifier.tokenizer, cfg, args.split,
+                                 out / "attack.jsonl", dev, progress, class_map=mapping)
     table = rows(result, cfg["attack"].split(","))
     md = render(table)
     scaled = f"; logits / T, T = {result['temperature']:.3f} (fitted on validation)" if "temperature" in result else ""
     (out / "evaluation.md").write_text(f"# Robustness of {args.model}\n\n{args.dataset}/{args.split}, seed {cfg['seed']}, "
-                                       f"max_length {cfg['max_length']}{scaled}; intervals: 95% Wilson.\n\n{md}")
+                                       f"max_length {cfg['max_length']}{scaled}; model {_identity(classifier.identity)}; "
+                                       f"intervals: 95% Wilson.\n\n{md}")
     pd.DataFrame(table).to_csv(out / "evaluation.csv", index=False)
     print("\n" + md + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl")
     if args.mlflow_uri:
@@ -136,18 +217,12 @@ def run(args) -> dict:
     return result
 
 
-def check_labels(model, data, names: list[str] | None) -> None:
-    """The model must have the data's classes (and, when both name them, the same names in the same order)."""
-    from trainables.tune.tracking import custom_labels
-
-    classes = max(data["label"]) + 1
-    if model.config.num_labels < classes:
-        raise UsageError(f"--model has {model.config.num_labels} classes and the data {classes}: evaluate it on data "
-                         "with its own classes")
-    if names and custom_labels(model.config):
-        own = [model.config.id2label[i] for i in range(model.config.num_labels)]
-        if own != names:
-            raise UsageError(f"--model names its classes {own}, the data {names}: they must match in order")
+def _identity(identity: dict | None) -> str:
+    """A resolved model in words: its registered version or run, folder or hub revision, and weights."""
+    if not identity:
+        return "unknown model"
+    where = ", ".join(f"{k} {v}" for k, v in identity.items() if k != "weights_sha256" and v is not None)
+    return f"{where}, weights sha256 {identity.get('weights_sha256', '?')[:12]}"
 
 
 def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
@@ -159,7 +234,8 @@ def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
     mlflow.set_tracking_uri(args.mlflow_uri)
     mlflow.set_experiment(args.experiment)
     with mlflow.start_run(run_name=f"evaluate {Path(args.model).name or args.model}") as run:
-        mlflow.log_params(wanted)
+        mlflow.log_params({k: v for k, v in wanted.items() if k != "resolved_model"})
+        mlflow.set_tags({f"model_{k}": str(v) for k, v in wanted["resolved_model"].items()})
         mlflow.log_metrics({k: float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)})
         for path in sorted(out.glob("attack*.jsonl")) + [out / "evaluation.md", out / "evaluation.csv"]:
             client.log_artifact(run.info.run_id, str(path))
@@ -168,9 +244,11 @@ def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     environment.quiet_defaults()
+    from trainables.errors import ConfigError
+
     try:
         run(parser().parse_args(argv))
-    except UsageError as exc:
+    except (UsageError, ConfigError) as exc:
         print(f"evaluate: error: {exc}", file=sys.stderr)
         return 2
     return 0

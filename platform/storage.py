@@ -17,16 +17,22 @@ from pathlib import Path
 
 import pyarrow.fs as pafs
 
+from trainables.secrets import redact
+
 
 class Storage:
     def __init__(self, location: str):
         self.location = location
         self.shared = "://" in location
+        if redact(location) != location:  # Tune writes the path into its own files, and hands it to every worker
+            raise ValueError(f"--storage-path {redact(location)} holds credentials: give them the provider's way "
+                             "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance profile, GOOGLE_APPLICATION_CREDENTIALS), "
+                             "never in the path")
         if self.shared:
             try:
                 self.fs, self.root = pafs.FileSystem.from_uri(location)
             except (ValueError, OSError) as exc:
-                raise ValueError(f"--storage-path {location!r} cannot be opened ({str(exc).splitlines()[0][:160]}): "
+                raise ValueError(f"--storage-path {redact(location)!r} cannot be opened ({str(exc).splitlines()[0][:160]}): "
                                  "use s3://bucket/prefix, gs://..., file:///shared/path or a local folder") from None
             self.uri = location.rstrip("/")
         else:

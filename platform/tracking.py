@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
 from mlflow.tracking import MlflowClient
 
+from platform.validation import check_listening
 from trainables.errors import ConfigError
 from trainables.secrets import redact
 
@@ -18,6 +20,9 @@ training, stopped when its mask converged (`search_stop_epoch`, `mask_distance`)
 `suc`, `avg_queries`).  `train_flops` and `speedup_vs_dense` give the cost against dense FreeLB.
 Compare children in the runs table; the best ticket is registered as `{model}@champion`.
 Objective: {objective}."""
+
+
+ANSWER_TIMEOUT_S = 15   # for a tracking server's or database's first answer
 
 
 def default_uri(cwd: Path) -> str:
@@ -32,19 +37,34 @@ def check_reachable(uri: str) -> MlflowClient:
     elif uri.startswith(("http://", "https://")):
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "0")
         os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "5")
-    elif not uri.startswith(("postgresql", "mysql", "databricks")):
+    elif uri.startswith(("postgresql", "mysql")):  # a database that does not answer: seconds, not minutes
+        check_listening(uri, "--mlflow-uri", 3306 if uri.startswith("mysql") else 5432)
+    elif not uri.startswith("databricks"):
         raise ConfigError(f"--mlflow-uri {redact(uri)!r} is not supported: use sqlite:///path, http(s)://host:port "
                           "or a database URI (postgresql://...)")
     import mlflow
 
     mlflow.set_tracking_uri(uri)  # the fluent API (model registration) must use the same store
-    client = MlflowClient(uri)
-    try:
-        client.search_experiments(max_results=1)
-    except Exception as exc:
-        raise ConfigError(f"--mlflow-uri {redact(uri)}: MLflow is not reachable ({type(exc).__name__}); "
-                          "start the server or fix the address") from None
-    return client
+    failure: list = []
+    clients: list = []
+
+    def probe() -> None:
+        try:  # the client connects (and retries) as it is made
+            clients.append(MlflowClient(uri))
+            clients[0].search_experiments(max_results=1)
+        except Exception as exc:  # noqa: BLE001  (reported below, whatever it is)
+            failure.append(exc)
+        else:
+            failure.append(None)
+    # a server that accepts the connection but never answers would hold a client for minutes
+    thread = threading.Thread(target=probe, daemon=True)
+    thread.start()
+    thread.join(None if uri.startswith("sqlite") else ANSWER_TIMEOUT_S)  # a local file: however long it migrates
+    if not failure or failure[0] is not None:
+        reason = type(failure[0]).__name__ if failure else f"no answer within {ANSWER_TIMEOUT_S} s"
+        raise ConfigError(f"--mlflow-uri {redact(uri)}: MLflow is not reachable ({reason}); "
+                          "start the server or fix the address")
+    return clients[0]
 
 
 # MLflow 3.17 opens an experiment on its GenAI overview unless told it holds model training: the tag

@@ -8,24 +8,36 @@ form, and whoever needs to connect resolves the redacted form back from the envi
 from __future__ import annotations
 
 import os
-from urllib.parse import urlsplit, urlunsplit
+import re
 
 MLFLOW_ENV = "MLFLOW_TRACKING_URI"
 OPTUNA_ENV = "EARLYROBUST_OPTUNA_STORAGE"
 SECRET_ARGS = {"mlflow_uri": MLFLOW_ENV, "optuna_storage": OPTUNA_ENV}  # sweep flags saved redacted
 
 
+# schemes whose user name is an account, not a credential (only its password is secret)
+ACCOUNT_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "mssql", "oracle", "sqlite")
+# query parameters that carry a credential (`?password=`, `?token=`, S3's presigned `X-Amz-Signature`)
+SECRET_QUERY = re.compile(r"(?i)([?&;](?:[\w.-]*(?:password|passwd|pwd|token|secret|signature|credential|"
+                          r"access_?key|api_?key|auth)[\w.-]*)=)[^&;#]*")
+
+
 def redact(uri: str) -> str:
-    """The URI with any password replaced by ***, for anything written, logged or printed."""
-    try:
-        parts = urlsplit(uri)
-        password = parts.password
-    except ValueError:
+    """The URI with its credentials replaced by ***, for anything written, logged or printed: a
+    password, a user name that is a credential (`https://TOKEN@host`, `s3://KEY:SECRET@bucket`:
+    everywhere but a database account), and query parameters such as `?password=`."""
+    if not isinstance(uri, str) or "://" not in uri:
         return uri
-    if password is None:
-        return uri
-    netloc = f"{parts.username}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
+    scheme, rest = uri.split("://", 1)
+    at = rest.rfind("@", 0, min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest)))
+    if at >= 0:  # the last @ before the query: a password may hold '/' (or an unescaped '@')
+        user, colon, _ = rest[:at].partition(":")
+        if scheme.split("+", 1)[0].lower() in ACCOUNT_SCHEMES:
+            userinfo = f"{user}:***" if colon else user
+        else:
+            userinfo = "***"
+        rest = f"{userinfo}@{rest[at + 1:]}"
+    return SECRET_QUERY.sub(r"\1***", f"{scheme}://{rest}")
 
 
 def has_secret(uri: str | None) -> bool:

@@ -120,6 +120,8 @@ CASES = [
     (SMOKE + ["--share-searches", "maybe"], "argument --share-searches: invalid choice: 'maybe'"),
     (SMOKE + ["--scheduler", "fifo"], "argument --scheduler: invalid choice: 'fifo'"),
     (SMOKE + ["--storage-path", "nosuch://bucket/x"], "--storage-path 'nosuch://bucket/x' cannot be opened"),
+    (SMOKE + ["--storage-path", "s3://AKIAKEY:s3cret@bucket/x"], "--storage-path s3://***@bucket/x holds credentials"),
+    (SMOKE + ["--mlflow-uri", "http://user:s3cret@127.0.0.1:{closed}/"], "--mlflow-uri http://***@127.0.0.1:"),
     (["--resume", "--name", "never-ran", "--storage-path", "{tmp}/other"], "--resume: no sweep named 'never-ran' in"),
 ]
 
@@ -149,7 +151,8 @@ def test_bad_input_one_line_exit_2_nothing_created(args, message, names, tmp_pat
     argv = [re.sub(r"\{([^{}]+)\}", lambda m: str(names[m.group(1)]), a) for a in args]
     if "--storage-path" not in argv:
         argv += ["--storage-path", str(tmp_path / "s")]
-    argv += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
+    if "--mlflow-uri" not in argv:
+        argv += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
     assert main(argv) == 2
     err = capsys.readouterr().err
     lines = err.strip().splitlines()

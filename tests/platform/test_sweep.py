@@ -116,49 +116,41 @@ def test_resume_after_the_driver_is_killed(tmp_path):
     assert not leftovers, "no Ray process of this sweep outlives it"
 
 
-def test_a_diverging_trial_ends_with_a_reason_and_the_sweep_goes_on():
+def test_one_study_holds_a_finished_an_asha_stopped_and_a_diverged_trial(tmp_path):
+    """Three trials one after another, whose fine-tuning learning rate decides their outcome: 1e30 diverges,
+    0.002 learns and sets ASHA's first rung, 1e-9 cannot learn and is stopped there (Optuna's seed 2 draws
+    them in that order)."""
+    space = tmp_path / "outcomes.yaml"
+    smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
+    smoke = smoke.replace("  ft_lr: 0.002\n", "")
+    space.write_text(smoke + "  search_epochs: 0.5\n  ft_epochs: 2\nsearch:\n  ft_lr: {choice: [0.002, 1.0e-9, 1.0e30]}\n"
+                     "sweep:\n  num_samples: 3\n  max_concurrent: 1\n")
     folder = short_dir()
     study_db = f"sqlite:///{folder / 'optuna.db'}"
-    done = sweep(["--space", "smoke", "--name", "nan", "--set", "lr=1e30", "--set", "search_epochs=0.5",
-                  "--optuna-storage", study_db], folder)
-    assert done.returncode == 1, done.stderr[-3000:]  # nothing to register: every trial diverged
-    assert "no trial finished with a model" in done.stderr
-    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-    runs = child_runs(client, sweep_state(folder, "nan")["parent_run_id"])
-    assert len(runs) == 2, "the second trial still ran after the first diverged"
-    for run in runs:
-        assert run.info.status == "FAILED"
-        assert run.data.tags["status"] == "diverged" and "training diverged" in run.data.tags["failure"]
-        assert run.data.tags["attempts"] == "1", "a diverged trial is not retried"
-    assert (folder / "s" / "nan" / "summary.md").read_text().count("diverged") == 2
-    import optuna
-
-    states = [t.state for t in optuna.load_study(study_name="nan", storage=study_db).trials]
-    assert states == [optuna.trial.TrialState.FAIL] * 2, "Optuna is told each diverged trial failed"
-
-
-def test_asha_schedules_on_fine_tune_epochs_and_every_run_is_closed():
-    folder = short_dir()
-    study_db = f"sqlite:///{folder / 'optuna.db'}"
-    done = sweep(["--space", "smoke", "--name", "asha", "--scheduler", "asha", "--num-samples", "3",
+    done = sweep(["--space", str(space), "--name", "outcomes", "--scheduler", "asha", "--seed", "2",
                   "--optuna-storage", study_db], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-    runs = child_runs(client, sweep_state(folder, "asha")["parent_run_id"])
-    assert len(runs) == 3
-    assert {r.info.status for r in runs} <= {"FINISHED", "KILLED"} and "FINISHED" in {r.info.status for r in runs}
-    for run in runs:
-        if run.info.status == "KILLED":  # stopped by ASHA at a rung: it got at least one fine-tune epoch
-            assert "eval_acc" in run.data.metrics and "aua" not in run.data.metrics
+    parent = client.get_run(sweep_state(folder, "outcomes")["parent_run_id"])
+    runs = sorted(child_runs(client, parent.info.run_id), key=lambda r: r.info.start_time)
+    assert [float(r.data.params["ft_lr"]) for r in runs] == [1e30, 0.002, 1e-9], "the seed's order"
+    diverged, finished, stopped = runs
+    assert diverged.info.status == "FAILED" and diverged.data.tags["status"] == "diverged"
+    assert "training diverged" in diverged.data.tags["failure"]
+    assert diverged.data.tags["attempts"] == "1", "a diverged trial is not retried"
+    assert finished.info.status == "FINISHED" and "aua" in finished.data.metrics
+    # stopped by ASHA at its first rung: it got one fine-tune epoch, weaker than the finished trial's first
+    assert stopped.info.status == "KILLED" and "aua" not in stopped.data.metrics
+    first = [m.value for m in client.get_metric_history(finished.info.run_id, "eval_acc")][0]
+    assert [m.value for m in client.get_metric_history(stopped.info.run_id, "ft_epoch")] == [1]
+    assert stopped.data.metrics["eval_acc"] < first
     import optuna
 
-    states = sorted(t.state.name for t in optuna.load_study(study_name="asha", storage=study_db).trials)
-    killed = sum(r.info.status == "KILLED" for r in runs)
-    assert states == sorted(["PRUNED"] * killed + ["COMPLETE"] * (3 - killed)), "no trial left RUNNING in Optuna"
-    parent = client.get_run(sweep_state(folder, "asha")["parent_run_id"])
-    assert parent.info.status == "FINISHED", "a trial stopped by ASHA is a normal outcome, not a failed sweep"
-    summary_md = (folder / "s" / "asha" / "summary.md").read_text()
-    assert summary_md.count(" stopped ") == killed and summary_md.count(" done ") == 3 - killed
+    states = [t.state.name for t in optuna.load_study(study_name="outcomes", storage=study_db).trials]
+    assert states == ["FAIL", "COMPLETE", "PRUNED"], "Optuna is told how each trial ended; none left RUNNING"
+    assert parent.info.status == "FINISHED", "a trial stopped by ASHA or diverged is a normal outcome"
+    summary_md = (folder / "s" / "outcomes" / "summary.md").read_text()
+    assert summary_md.count(" diverged ") == 1 and summary_md.count(" stopped ") == 1 and summary_md.count(" done ") == 1
 
 
 def test_a_sweep_that_attacks_nothing_registers_a_champion_on_clean_accuracy():

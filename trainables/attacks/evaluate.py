@@ -23,6 +23,7 @@ from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.datasets import load_split, pair_columns
 from trainables.earlyrobust.training import evaluate_accuracy
+from trainables.errors import ConfigError
 from trainables.metrics import names
 
 
@@ -34,17 +35,27 @@ def attack_files(out_path: Path, names: list[str]) -> dict[str, Path]:
     return {name: out_path.with_name(f"{out_path.stem}_{name}{out_path.suffix}") for name in names}
 
 
-def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path, device, progress=None) -> dict:
+def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path, device, progress=None,
+                        class_map: list[int] | None = None) -> dict:
+    """`class_map`: the data class each model class stands for, when they differ (`Victim`)."""
     data = load_split(cfg["dataset"], split, cfg["data_dir"])
     labels = list(data["label"])
     if cfg["attack"] == "none":  # nothing attacked: clean accuracy on the same sample, with its interval
         picked = choose_examples(labels, cfg["attack_n"], cfg["seed"])
-        loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)
         n = len(picked)
-        clean = round(evaluate_accuracy(model, loader, device) * n)
+        if class_map is None:
+            loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)
+            clean = round(evaluate_accuracy(model, loader, device) * n)
+        else:
+            victim = Victim(model, tokenizer, cfg["max_length"], device=device, class_map=class_map)
+            inputs = [data["text"][i] if "text_pair" not in data.column_names else (data["text"][i], data["text_pair"][i])
+                      for i in picked]
+            clean = int((victim.probs(inputs).argmax(1) == [labels[i] for i in picked]).sum())
         low, high = wilson(clean, n)
         return {"clean_acc": clean / n, "clean_acc_ci_low": low, "clean_acc_ci_high": high, "attack_n": n}
     if cfg["attack"] == "embedding_pgd":
+        if class_map is not None:
+            raise ConfigError("attack 'embedding_pgd' cannot map classes: evaluate with the model's own classes")
         picked = choose_examples(labels, cfg["attack_n"], cfg["seed"])
         loader = make_loader(data.select(picked), tokenizer, cfg["batch_size"], cfg["max_length"], False)
         r = robust_accuracy(model, loader, device, cfg["adv_steps"], radius=max(cfg["adv_max_norm"], 0.5))
@@ -58,7 +69,7 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
     if cfg["attack_calibration"]:  # fitted on the selection split, whichever split is attacked
         selection = data if split == cfg["attack_split"] else load_split(cfg["dataset"], cfg["attack_split"], cfg["data_dir"])
         temperature = fit_temperature(*logits_of(model, tokenizer, selection, cfg["max_length"], device))
-    victim = Victim(model, tokenizer, cfg["max_length"], device=device, temperature=temperature)
+    victim = Victim(model, tokenizer, cfg["max_length"], device=device, temperature=temperature, class_map=class_map)
     pairs = list(data["text_pair"]) if "text_pair" in data.column_names else None
     files = attack_files(Path(out_path), cfg["attack"].split(","))
     result = {}

@@ -53,14 +53,6 @@ def paired_difference(a: dict[int, str], b: dict[int, str], z: float = Z95) -> d
     return {"n": n, "diff": mean, "low": mean - half, "high": mean + half, "separable": not mean - half <= 0 <= mean + half}
 
 
-def read_statuses(path) -> dict[int, str]:
-    """index -> status of an attack's JSONL file."""
-    import json
-    from pathlib import Path
-
-    return {row["index"]: row["status"] for row in map(json.loads, Path(path).read_text().splitlines())}
-
-
 def verdict(name_a: str, name_b: str, diff: dict) -> str:
     """One sentence saying whether a beats b on Aua, by how much, or that the sample cannot tell."""
     span = f"{100 * diff['diff']:+.1f} points [95% CI {100 * diff['low']:+.1f}, {100 * diff['high']:+.1f}], n={diff['n']} paired"

@@ -1,10 +1,13 @@
 """Attack N examples of a split, one JSON line per example written as it finishes.
 
-An interrupted run keeps every line already written; `resume=True` continues after them.
+An interrupted run keeps every line already written; `resume=True` continues after them.  A line cut
+by the interruption (no newline, or not JSON) is not a row: resuming cuts the file back to its last
+complete line before appending, so the file ends as an uninterrupted run's would.
 """
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +45,11 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     indices = choose_examples(labels, n, seed)
-    done = read_rows(out_path) if resume and out_path.exists() else []
+    done = []
+    if resume and out_path.exists():
+        done, end = complete_rows(out_path)
+        if end < out_path.stat().st_size:
+            os.truncate(out_path, end)  # drop a line cut by the interruption
     empty = 0
     with out_path.open("a" if done else "w") as out:
         for k, idx in enumerate(indices[len(done):], start=len(done)):
@@ -85,11 +92,26 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
     return summarize([r["status"] for r in rows], [r["queries"] for r in rows])
 
 
+def complete_rows(path: Path) -> tuple[list[dict], int]:
+    """The rows before the first incomplete line (cut short, or not JSON), and where they end in bytes."""
+    rows, end = [], 0
+    with Path(path).open("rb") as lines:
+        for line in lines:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                rows.append(json.loads(line))
+            except ValueError:
+                break
+            end += len(line)
+    return rows, end
+
+
 def read_rows(path: Path) -> list[dict]:
-    rows = []
-    for line in path.read_text().splitlines():
-        try:
-            rows.append(json.loads(line))
-        except json.JSONDecodeError:  # a line cut by the interruption is redone
-            break
-    return rows
+    """An attack file's complete rows (a line cut by an interruption is not one)."""
+    return complete_rows(path)[0]
+
+
+def read_statuses(path: Path) -> dict[int, str]:
+    """index -> status of an attack file's complete rows."""
+    return {row["index"]: row["status"] for row in read_rows(path)}

@@ -9,9 +9,12 @@ from trainables.earlyrobust.training import autocast
 
 class Victim:
     def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 64, device=None,
-                 temperature: float = 1.0):
+                 temperature: float = 1.0, class_map: list[int] | None = None):
         self.model = model.eval()
         self.temperature = temperature  # logits / T before the softmax (calibration.py); 1 = as they are
+        # the data class each model class stands for (platform.evaluate --label-map): a data class's
+        # probability is the sum of its model classes'
+        self.merge = None if class_map is None else np.eye(max(class_map) + 1)[class_map]
         self.tokenizer = tokenizer
         self.max_length, self.batch_size = max_length, batch_size
         self.device = device or next(model.parameters()).device
@@ -36,4 +39,5 @@ class Victim:
             with autocast(self.device):
                 logits = self.model(**enc).logits
             out.append(torch.softmax(logits.float() / self.temperature, dim=-1).cpu().numpy())
-        return np.concatenate(out) if out else np.zeros((0, 0))
+        probs = np.concatenate(out) if out else np.zeros((0, 0))
+        return probs @ self.merge if self.merge is not None and len(probs) else probs

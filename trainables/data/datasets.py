@@ -107,9 +107,10 @@ def _columns(frame: pd.DataFrame, where: str) -> tuple[str, ...]:
 
 
 def label_order(values) -> list[str]:
-    """Class names in id order: GLUE's order for a GLUE label set, sorted otherwise."""
+    """Class names in id order, one class per name the data holds: GLUE's order for a subset of a GLUE
+    label set ({entailment, contradiction} is a two-class task), sorted otherwise."""
     found = sorted({str(v) for v in values})
-    return next((list(order) for order in GLUE_ORDER if set(found) <= set(order)), found)
+    return next(([n for n in order if n in found] for order in GLUE_ORDER if set(found) <= set(order)), found)
 
 
 def _from_frame(frame: pd.DataFrame, where: str, names=None) -> datasets.Dataset:
@@ -281,6 +282,11 @@ def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
 
 
 def num_labels(dataset: str, split_data: datasets.Dataset) -> int:
+    """Classes of the head: one per class name of string labels, the task's own for a named dataset,
+    else the largest label + 1."""
+    names = label_names(split_data)
+    if names:
+        return len(names)
     return NUM_LABELS.get(dataset, int(max(list(split_data["label"]))) + 1)
 
 

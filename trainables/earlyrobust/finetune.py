@@ -8,7 +8,7 @@ import torch.nn.functional as F
 from trainables.adversarial import Adversary
 from trainables.data.batching import model_inputs, to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
-from trainables.earlyrobust.training import autocast, batch_shape, make_optimizer, make_schedule, optimizer_step
+from trainables.earlyrobust.training import autocast, batch_shape, exempt_from_decay, make_optimizer, make_schedule, optimizer_step
 
 
 def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
@@ -28,7 +28,7 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
     Returns the optimizer (its state is checkpointed between epochs).
     """
     named = list(model.named_parameters())
-    optimizer = make_optimizer(named, lr, weight_decay)
+    optimizer = make_optimizer(named, lr, weight_decay, exempt_from_decay(model))
     scheduler = make_schedule(optimizer, epochs * len(loader), warmup_ratio=0.0)
     if optimizer_state is not None:
         optimizer.load_state_dict(optimizer_state)

@@ -22,7 +22,7 @@ from trainables.data.batching import to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import Ticket, draw_ticket
-from trainables.earlyrobust.training import autocast, batch_shape, make_optimizer, make_schedule, optimizer_step
+from trainables.earlyrobust.training import autocast, batch_shape, exempt_from_decay, make_optimizer, make_schedule, optimizer_step
 
 
 @dataclass
@@ -92,7 +92,7 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     interval = max(1, round(settings.check_interval * steps_per_epoch))
     coefs = SlimmingCoefficients(model)
     named = list(model.named_parameters()) + [(f"slimming.{n}", p) for n, p in coefs.named_parameters()]
-    optimizer = make_optimizer(named, settings.lr, settings.weight_decay)
+    optimizer = make_optimizer(named, settings.lr, settings.weight_decay, exempt_from_decay(model))
     scheduler = make_schedule(optimizer, budget, settings.warmup_ratio)
     model_cost = ModelCost.of(model)
     params = [p for _, p in named]

@@ -10,7 +10,6 @@ from transformers import get_linear_schedule_with_warmup
 from trainables.data.batching import model_inputs, to_device
 from trainables.errors import DivergedError
 
-NO_DECAY = ("bias", "LayerNorm.weight", "layer_norm.weight")
 
 
 def device() -> torch.device:
@@ -23,12 +22,26 @@ def autocast(dev: torch.device):
     return torch.autocast("cuda", dtype=torch.bfloat16) if dev.type == "cuda" else nullcontext()
 
 
-def make_optimizer(named_params, lr: float, weight_decay: float) -> torch.optim.AdamW:
-    """One AdamW; weight decay on everything but biases and LayerNorm weights (coefficients included,
-    as in the reference)."""
+def exempt_from_decay(model) -> set[str]:
+    """Parameter names that get no weight decay: every bias and every normalisation layer's weights,
+    found by module type, whatever the family calls them (BERT's `LayerNorm`, DistilBERT's
+    `sa_layer_norm`, ModernBERT's `attn_norm`, `mlp_norm`, `final_norm`, `embeddings.norm`)."""
+    out = set()
+    for prefix, module in model.named_modules():
+        norm = isinstance(module, (torch.nn.LayerNorm, torch.nn.RMSNorm)) or type(module).__name__.endswith("Norm")
+        for name, _ in module.named_parameters(recurse=False):
+            if norm or name == "bias":
+                out.add(f"{prefix}.{name}" if prefix else name)
+    return out
+
+
+def make_optimizer(named_params, lr: float, weight_decay: float, exempt: set[str] = frozenset()) -> torch.optim.AdamW:
+    """One AdamW; weight decay on everything but `exempt` (`exempt_from_decay`) and biases (the search's
+    coefficients included, as in the reference)."""
     params = [(n, p) for n, p in named_params if p.requires_grad]
-    groups = [{"params": [p for n, p in params if not n.endswith(NO_DECAY)], "weight_decay": weight_decay},
-              {"params": [p for n, p in params if n.endswith(NO_DECAY)], "weight_decay": 0.0}]
+    free = {n for n, _ in params if n in exempt or n.endswith(".bias") or n == "bias"}
+    groups = [{"params": [p for n, p in params if n not in free], "weight_decay": weight_decay},
+              {"params": [p for n, p in params if n in free], "weight_decay": 0.0}]
     return torch.optim.AdamW(groups, lr=lr, eps=1e-8)
 
 

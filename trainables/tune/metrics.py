@@ -45,9 +45,13 @@ def logged(name: str) -> bool:
 
 
 def complete(report: dict) -> dict:
+    """The report with every metric Tune expects (NaN until known).  `ft_epoch`, ASHA's clock, is 0
+    until the first fine-tune epoch ends: Ray's ASHA files a report whose clock is NaN at its next rung
+    (NaN passes every "below this rung?" test), which would fill every rung before fine-tuning starts."""
     from trainables.metrics import names
 
-    out = {name: float("nan") for name in names(curve=False) + ("ft_epoch",)}  # ft_epoch: ASHA's clock
+    out = {name: float("nan") for name in names(curve=False)}
+    out["ft_epoch"] = 0.0
     out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})
     out.setdefault("phase", "")
     return out

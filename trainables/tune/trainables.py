@@ -46,7 +46,7 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         step[0] += 1
         full = complete(metrics)
         if tracker is not None:
-            tracker.log_metrics(full, step[0])
+            tracker.log_metrics(metrics, step[0])  # what the trial measured, not Tune's placeholders
             if metrics.get("phase") == "done":
                 tracker.log_results(workdir)
                 if 0 < len(metrics.get("robust_bits") or "") <= 8000:  # per-example outcomes (MLflow tags hold 8000)

@@ -10,7 +10,7 @@ from trainables.attacks import make_attack
 from trainables.attacks.base import Attack
 from trainables.attacks.metrics import summarize, wilson
 from trainables.attacks.pos import same_part_of_speech
-from trainables.attacks.runner import choose_examples, run_attack
+from trainables.attacks.runner import choose_examples, read_rows, read_statuses, run_attack
 from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
 from trainables.attacks.text import SplitText, recover_case
 from trainables.attacks.victim import Victim
@@ -235,6 +235,22 @@ def test_runner_writes_jsonl_counts_empty_texts_and_survives_interruption(victim
     assert rows[2] == {"index": order[2], "status": "skipped", "queries": 0, "reason": "empty text"}
     assert summary["empty_skipped"] == 1 and summary["n"] == 8
     assert {"original", "perturbed", "label", "original_pred", "perturbed_pred", "queries", "status"} <= set(rows[0])
+
+
+def test_a_line_cut_by_a_kill_resumes_to_exactly_the_uninterrupted_file(victim, dev_rows, tmp_path):
+    texts, labels = list(dev_rows[0][:10]), list(dev_rows[1][:10])
+    attack = make_attack("textfooler", seed=0)
+    whole = tmp_path / "whole.jsonl"
+    run_attack(attack, victim, texts, labels, 10, whole)
+    lines = whole.read_bytes().splitlines(keepends=True)
+    cut = tmp_path / "cut.jsonl"  # killed while writing the fourth row
+    cut.write_bytes(b"".join(lines[:3]) + lines[3][:len(lines[3]) // 2])
+    assert len(read_rows(cut)) == 3 and len(read_statuses(cut)) == 3, "a cut line is not a row"
+    summary = run_attack(attack, victim, texts, labels, 10, cut, resume=True)
+    assert cut.read_bytes() == whole.read_bytes()
+    assert summary["n"] == 10 and len(read_statuses(cut)) == 10
+    again = run_attack(attack, victim, texts, labels, 10, cut, resume=True)
+    assert cut.read_bytes() == whole.read_bytes() and again == summary, "a finished file is left as it is"
 
 
 def test_n_larger_than_the_split_is_refused(victim):
