@@ -114,10 +114,15 @@ def assembled(wrapper, device: str) -> dict:
     from textattack.constraints.semantics.sentence_encoders import SentenceEncoder
     from textattack.goal_functions import UntargetedClassification
     from textattack.search_methods import GreedyWordSwapWIR
+    from textattack.transformations import (
+        CompositeTransformation,
+        WordSwap,
+        WordSwapHomoglyphSwap,
+        WordSwapNeighboringCharacterSwap,
+        WordSwapRandomCharacterDeletion,
+        WordSwapRandomCharacterInsertion,
+    )
     from textattack.transformations.word_swaps.word_swap_embedding import recover_word_case
-    from textattack.transformations import (CompositeTransformation, WordSwap, WordSwapHomoglyphSwap,
-                                            WordSwapNeighboringCharacterSwap, WordSwapRandomCharacterDeletion,
-                                            WordSwapRandomCharacterInsertion)
 
     table = load_neighbours()
 

@@ -20,10 +20,10 @@ from common import machine, write_results  # noqa: I001
 from trainables.attacks.evaluate import evaluate_robustness
 from trainables.attacks.metrics import paired_bits
 from trainables.config import validate_config
+from trainables.data.models import load_tokenizer
 from trainables.earlyrobust.pipeline import FINAL, Trial
 from trainables.earlyrobust.pruning import load_pruned
 from trainables.earlyrobust.training import device
-from trainables.data.models import load_tokenizer
 
 SCALES = {
     "cpu": dict(model="minilm", train_size=1000, max_length=64, lr=5e-5, ft_lr=1e-4, ft_epochs=1, adv_steps=2,

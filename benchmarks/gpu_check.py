@@ -27,6 +27,7 @@ from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import random_ticket
 from trainables.earlyrobust.training import autocast, make_optimizer
 
+
 def synthetic_batches(n, batch, seq, dev, seed=0):
     g = torch.Generator().manual_seed(seed)
     out = []

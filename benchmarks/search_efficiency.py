@@ -27,11 +27,12 @@ import tempfile
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import optuna
+import pandas as pd
 from optuna._hypervolume import compute_hypervolume
 
 from common import machine, write_results  # noqa: I001
+from trainables import adversarial
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.checkpoint import read_state
@@ -40,10 +41,9 @@ from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.training import device
-from trainables import adversarial
 from trainables.tune.metrics import MULTI
-from trainables.tune.searcher import make_sampler
 from trainables.tune.plots import plt
+from trainables.tune.searcher import make_sampler
 
 SPACE = {"head_ratio": (0.1, 0.5), "ffn_ratio": (0.2, 0.7)}
 
@@ -180,7 +180,7 @@ def run_study(method: str, seed: int, sampler, budget: int, base: dict, recordin
 def plot_curves(curves: dict, target: float, budget: int, path: Path, title: str) -> Path:
     fig, ax = plt.subplots(figsize=(6, 3.5))
     colours = {}
-    for (method, seed), curve in curves.items():
+    for (method, _seed), curve in curves.items():
         line, = ax.plot(range(1, len(curve) + 1), curve, marker=".", alpha=0.7, color=colours.get(method),
                         label=method if method not in colours else None)
         colours[method] = line.get_color()

@@ -17,9 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import ROOT, machine, write_results  # noqa: I001
-
 import torch
+
+from common import ROOT, machine, write_results  # noqa: I001
 
 
 def size(folder: Path, skip: str = "ray_tmp") -> int:

@@ -46,10 +46,11 @@ def main(argv=None) -> None:
             ids = torch.randint(1000, 2000, (batch, args.seq_len), device=dev)
             mask = torch.ones_like(ids)
 
-            def run(model):
+            def run(model, ids=ids, mask=mask):
                 with torch.inference_mode():
                     model(input_ids=ids, attention_mask=mask)
-            t = interleaved_medians({"dense": lambda: run(dense), "pruned": lambda: run(pruned)}, dev, args.repeats)
+            t = interleaved_medians({"dense": lambda: run(dense), "pruned": lambda pruned=pruned: run(pruned)}, dev,
+                                    args.repeats)
             tokens = batch * args.seq_len
             ideal = ModelCost.of(dense).forward_flops(tokens, args.seq_len) / ModelCost.of(pruned).forward_flops(tokens, args.seq_len)
             rows.append({"heads_pruned": round(head_ratio, 3), "ffn_pruned": ffn_ratio, "batch": batch,

@@ -35,8 +35,8 @@ from pathlib import Path
 import numpy as np
 
 from common import machine, write_results  # noqa: I001
-from robustness_curve import Curve, plot
 from equal_epochs import paper_schedule, view
+from robustness_curve import Curve, plot
 from time_to_target import speedups
 from trainables.attacks.metrics import paired_difference, verdict
 from trainables.attacks.runner import read_statuses

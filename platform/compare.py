@@ -14,8 +14,8 @@ from pathlib import Path
 
 from platform import environment, summary, tracking
 from platform.errors import Parser, UsageError
-from trainables.secrets import redact
 from trainables.metrics import summary_columns
+from trainables.secrets import redact
 from trainables.tune.metrics import per_attack
 from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
 

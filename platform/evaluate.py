@@ -227,7 +227,6 @@ def _identity(identity: dict | None) -> str:
 
 def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
     import mlflow
-
     from mlflow.tracking import MlflowClient
 
     client = MlflowClient(args.mlflow_uri)

@@ -36,8 +36,8 @@ def estimate(plan) -> str:
     from transformers import BertConfig
 
     from trainables.config import validate_config
-    from trainables.earlyrobust.progress import duration
     from trainables.data import provided
+    from trainables.earlyrobust.progress import duration
     from trainables.preflight import check_model, extremes
 
     try:

@@ -15,8 +15,6 @@ from trainables.metrics import names, summary_columns
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 
 
-
-
 def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
@@ -63,8 +61,8 @@ def _with_resources(plan, info):
 def _tuner(plan, info):
     from ray import tune
 
-    from trainables.tune.live_table import LiveReporter
     from trainables.tune.callback import CloseMlflowRuns, ReleaseSearchClaims
+    from trainables.tune.live_table import LiveReporter
 
     path = plan.storage.where(plan.name)
     if plan.share_searches:

@@ -72,7 +72,7 @@ def check_settings(space, inputs: dict, configs: dict) -> None:
     max_length against each model's positions."""
     data_dir = candidates(space, "data_dir")[0]
     for dataset in candidates(space, "dataset"):
-        def labels(split):
+        def labels(split, dataset=dataset):
             return set(inputs["splits"][provided.key(dataset, split, data_dir)]["frame"]["label"].tolist())
         seen = labels("train")
         if len(seen) < 2:

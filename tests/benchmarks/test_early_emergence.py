@@ -4,9 +4,9 @@ import csv
 import math
 
 import pytest
-from bench_helpers import run_tiny
 
 import early_emergence as ee
+from bench_helpers import run_tiny
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,10 @@ import csv
 import math
 
 import pytest
-from bench_helpers import run_tiny
 
 import early_emergence
 import ticket_control
+from bench_helpers import run_tiny
 
 
 @pytest.fixture(scope="module")

@@ -5,10 +5,10 @@ import csv
 import time
 
 import pytest
-from bench_helpers import run_tiny
 from safetensors.torch import load_file
 
 import time_to_robustness as ttr
+from bench_helpers import run_tiny
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.pipeline import FT_WEIGHTS, Trial

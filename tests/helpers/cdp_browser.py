@@ -34,7 +34,7 @@ class Browser:
             except (OSError, StopIteration):
                 if time.time() > deadline:
                     self.close()
-                    raise RuntimeError("chromium did not open its DevTools port")
+                    raise RuntimeError("chromium did not open its DevTools port") from None
                 time.sleep(0.5)
         self.loop = asyncio.new_event_loop()
         self.session = self.loop.run_until_complete(self._connect())

@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+
 from sweep_helpers import free_port
 
 BIN = sorted(glob.glob("/usr/lib/postgresql/*/bin"))

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 from mlflow.tracking import MlflowClient
+
 from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state
 
 pytestmark = pytest.mark.slow

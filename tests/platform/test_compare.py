@@ -4,6 +4,7 @@ import sys
 
 import pandas as pd
 import pytest
+
 from sweep_helpers import ROOT
 
 pytestmark = pytest.mark.slow

@@ -8,6 +8,7 @@ import shutil
 import urllib.parse
 
 import pytest
+
 from cdp_browser import Browser
 from sweep_helpers import ROOT
 from sweep_helpers import mlflow_server as start_mlflow_server

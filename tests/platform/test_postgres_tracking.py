@@ -4,6 +4,7 @@ import tempfile
 
 import pytest
 from mlflow.tracking import MlflowClient
+
 from postgres_helpers import needs_postgres, postgres  # noqa: F401  (the fixture)
 from sweep_helpers import child_runs, short_dir, sweep, sweep_state
 from sweep_helpers import mlflow_server as start_mlflow_server

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from mlflow.tracking import MlflowClient
-from sweep_helpers import child_runs, short_dir, sweep_state
+
 from postgres_helpers import needs_postgres, postgres  # noqa: F401  (the fixture)
+from sweep_helpers import child_runs, short_dir, sweep_state
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Pw-k9Tq2zX"

@@ -9,6 +9,7 @@ import time
 
 import pytest
 from mlflow.tracking import MlflowClient
+
 from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state
 
 

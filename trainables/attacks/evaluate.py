@@ -27,7 +27,6 @@ from trainables.errors import ConfigError
 from trainables.metrics import names
 
 
-
 def attack_files(out_path: Path, names: list[str]) -> dict[str, Path]:
     """Where each attack writes its examples: `out_path` for one attack, `<stem>_<name>.jsonl` for a list."""
     if len(names) == 1:

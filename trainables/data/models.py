@@ -18,8 +18,15 @@ from pathlib import Path
 
 import torch
 import transformers
-from transformers import (AutoModelForSequenceClassification, AutoTokenizer, BertConfig, DebertaV2Config,
-                          DistilBertConfig, ModernBertConfig, RobertaConfig)
+from transformers import (
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
+    BertConfig,
+    DebertaV2Config,
+    DistilBertConfig,
+    ModernBertConfig,
+    RobertaConfig,
+)
 
 from trainables.errors import ConfigError
 

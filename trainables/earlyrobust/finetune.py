@@ -8,7 +8,14 @@ import torch.nn.functional as F
 from trainables.adversarial import Adversary
 from trainables.data.batching import model_inputs, to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
-from trainables.earlyrobust.training import autocast, batch_shape, exempt_from_decay, make_optimizer, make_schedule, optimizer_step
+from trainables.earlyrobust.training import (
+    autocast,
+    batch_shape,
+    exempt_from_decay,
+    make_optimizer,
+    make_schedule,
+    optimizer_step,
+)
 
 
 def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,

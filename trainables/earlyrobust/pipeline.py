@@ -32,9 +32,9 @@ from trainables.earlyrobust.replay import replay
 from trainables.earlyrobust.search import SearchSettings, budget_steps, run_search
 from trainables.earlyrobust.shared_search import search_key, shareable
 from trainables.earlyrobust.sharing_policy import Coverage
-from trainables.errors import DivergedError
 from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.earlyrobust.training import device, evaluate_accuracy
+from trainables.errors import DivergedError
 
 Report = Callable[[dict, "Path | None"], None]
 SEARCHED_WEIGHTS = "searched.safetensors"

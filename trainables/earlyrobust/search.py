@@ -22,7 +22,14 @@ from trainables.data.batching import to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import Ticket, draw_ticket
-from trainables.earlyrobust.training import autocast, batch_shape, exempt_from_decay, make_optimizer, make_schedule, optimizer_step
+from trainables.earlyrobust.training import (
+    autocast,
+    batch_shape,
+    exempt_from_decay,
+    make_optimizer,
+    make_schedule,
+    optimizer_step,
+)
 
 
 @dataclass

@@ -11,7 +11,6 @@ from trainables.data.batching import model_inputs, to_device
 from trainables.errors import DivergedError
 
 
-
 def device() -> torch.device:
     """CUDA when Ray (or the user) made a GPU visible, CPU otherwise."""
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")

@@ -20,8 +20,8 @@ from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data import provided
 from trainables.earlyrobust.pruning import load_pruned
-from trainables.secrets import MLFLOW_ENV, resolve
 from trainables.earlyrobust.training import device
+from trainables.secrets import MLFLOW_ENV, resolve
 from trainables.tune.tracking import log_ticket_model
 
 

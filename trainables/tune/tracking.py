@@ -9,16 +9,16 @@ inside `tune.report`.
 from __future__ import annotations
 
 import json
-import os
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import mlflow
 import ray
 from mlflow.models import ModelSignature
-from mlflow.types import ColSpec, Schema
 from mlflow.tracking import MlflowClient
+from mlflow.types import ColSpec, Schema
 
 from trainables.secrets import MLFLOW_ENV, redact, resolve
 from trainables.tune.metrics import logged
@@ -119,10 +119,9 @@ def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
     """Log a ticket folder as the run's MLflow model `ticket` (from code: nothing pickled, nothing of this
     project imported at load); tags the run with `ticket_model_uri` and returns it."""
     import pandas as pd
+    from transformers import AutoConfig
 
     from trainables.tune import pyfunc_model
-
-    from transformers import AutoConfig
 
     config = AutoConfig.from_pretrained(model_dir)
     num_labels, named, pair = config.num_labels, custom_labels(config), bool(getattr(config, "text_pair_columns", None))

@@ -10,9 +10,8 @@ import torch.nn.functional as F
 from torch.utils.flop_counter import FlopCounterMode
 from transformers import AutoModelForSequenceClassification
 
-from trainables.data.models import TINY, TINY_INPUTS
-
 from trainables.adversarial import make_adversary
+from trainables.data.models import TINY, TINY_INPUTS
 from trainables.earlyrobust.architecture import structure
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.pruning import prune_model

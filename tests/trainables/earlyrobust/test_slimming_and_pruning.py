@@ -6,16 +6,13 @@ import copy
 import numpy as np
 import pytest
 import torch
-
 from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
 from trainables.data.models import TINY, load_model, load_tokenizer
 from trainables.earlyrobust.architecture import structure
-from trainables.earlyrobust.pruning import (load_pruned, parameter_count, prune_model,
-                                            save_pruned)
+from trainables.earlyrobust.pruning import load_pruned, parameter_count, prune_model, save_pruned
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import draw_ticket
-
 
 FAMILY_MODELS = list(TINY)  # BERT, RoBERTa, DistilBERT, DeBERTa-v3, ModernBERT
 
