@@ -16,11 +16,13 @@ have no word or query budget; `max_change` < 1 and `query_budget` > 0 add them.
 """
 from __future__ import annotations
 
+import inspect
 from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from trainables.attacks.lockstep import VICTIM, Ask, Search, run_one
 from trainables.attacks.text import PairText, SplitText
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
@@ -74,35 +76,52 @@ class Attack(ABC):
         """The random draws of one example (seeded by the attack's seed and the example's index)."""
         return np.random.default_rng([self.seed, index])
 
-    def keep(self, current: SplitText, original: SplitText, pos: int, options: list[str]) -> tuple[list[str], list | None]:
-        """The options that pass the recipe's constraints, and their similarity scores (None: not measured)."""
+    def keep(self, current: SplitText, original: SplitText, pos: int, options: list[str]):
+        """The options that pass the recipe's constraints, and their similarity scores (None: not
+        measured); a recipe that asks the sentence encoder makes this a search step (a generator)."""
         return options, None
 
     # -- the search ---------------------------------------------------------------------------
     def attack(self, victim: Victim, text: str, label: int, index: int = 0, text_pair: str | None = None,
                columns: tuple | None = None) -> AttackResult:
-        """Attack one example; a sentence pair is `text` + `text_pair` with its source `columns` names."""
-        start = victim.queries
+        """Attack one example on its own (`search` with a batch of one)."""
+        return run_one(self.search(text, label, index, text_pair, columns, victim.unk), victim, self.encoder())
+
+    def encoder(self):
+        """The sentence encoder the recipe's constraints ask (None: they ask none)."""
+        return None
+
+    def search(self, text: str, label: int, index: int = 0, text_pair: str | None = None,
+               columns: tuple | None = None, unk: str = "[UNK]") -> Search:
+        """The greedy search of one example, as a sequence of asks (`lockstep.py`); a sentence pair is
+        `text` + `text_pair` with its source `columns` names; `unk` is the victim's unknown-word token.
+        Returns its `AttackResult`."""
+        spent = [0]   # queries of this example
+
+        def query(inputs: list):
+            spent[0] += len(inputs)
+            return (yield Ask(VICTIM, inputs))
         original = SplitText.of(text) if text_pair is None else PairText.of(text, text_pair, self.fixed_columns(columns))
-        probs = victim.probs([original.inputs])[0]
+        probs = (yield from query([original.inputs]))[0]
         pred = int(probs.argmax())
         if pred != label:
-            return AttackResult(text, text, label, pred, pred, victim.queries - start, "skipped",
+            return AttackResult(text, text, label, pred, pred, spent[0], "skipped",
                                 original_pair=text_pair, perturbed_pair=text_pair)
         rng = self.make_rng(index)
         word_budget = len(original) if self.max_change >= 1 else max(1, int(self.max_change * len(original)))
         current, score, changed, swaps = original, 1.0 - probs[label], 0, []
-        for pos in self.rank(victim, original, label, start):
-            room = self.room(victim, start)
+        for pos in (yield from self.rank(query, original, label, spent, unk)):
+            room = self.room(spent[0])
             if changed >= word_budget or room == 0:
                 break
             word = current.words[pos]
             options = [w for w in dict.fromkeys(self.candidates(word, rng)) if w != word]
-            options, sims = self.keep(current, original, pos, options) if options else ([], None)
+            kept = self.keep(current, original, pos, options) if options else ([], None)
+            options, sims = (yield from kept) if inspect.isgenerator(kept) else kept
             if not options:
                 continue
             options = options[:room]
-            trial = victim.probs([current.replace(pos, w).inputs for w in options])
+            trial = yield from query([current.replace(pos, w).inputs for w in options])
             scores = 1.0 - trial[:, label]
             best = int(np.argmax(scores))
             if scores[best] <= score:
@@ -116,23 +135,23 @@ class Attack(ABC):
                 break
         status = "succeeded" if pred != label else "failed"
         pair = current.inputs if text_pair is not None else (current.text, None)
-        return AttackResult(text, pair[0], label, int(probs.argmax()), pred, victim.queries - start, status, changed,
+        return AttackResult(text, pair[0], label, int(probs.argmax()), pred, spent[0], status, changed,
                             swaps, text_pair, pair[1])
 
-    def rank(self, victim: Victim, text: SplitText | PairText, label: int, start: int) -> list[int]:
+    def rank(self, query, text: SplitText | PairText, label: int, spent: list, unk: str) -> Search:
         """Non-stopword positions the recipe may change, most important first (one query per position)."""
         positions = [i for i in text.editable() if text.words[i].lower() not in self.stopwords]
-        room = self.room(victim, start)
+        room = self.room(spent[0])
         positions = positions[:room] if room is not None else positions
         if not positions:
             return []
         if self.importance == "delete":
             texts = [text.delete(i) for i in positions]
         else:
-            texts = [text.replace(i, victim.unk).inputs for i in positions]
-        scores = 1.0 - victim.probs(texts)[:, label]
+            texts = [text.replace(i, unk).inputs for i in positions]
+        scores = 1.0 - (yield from query(texts))[:, label]
         return [positions[i] for i in np.argsort(-scores, kind="stable")]
 
-    def room(self, victim: Victim, start: int) -> int | None:
+    def room(self, spent: int) -> int | None:
         """Queries left (None: no budget)."""
-        return None if not self.query_budget else max(self.query_budget - (victim.queries - start), 0)
+        return None if not self.query_budget else max(self.query_budget - spent, 0)

@@ -13,9 +13,12 @@ from pathlib import Path
 import numpy as np
 
 from trainables.attacks.base import Attack
+from trainables.attacks.lockstep import Lockstep
 from trainables.attacks.metrics import summarize
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
+
+WIDTH = 32   # examples attacked at once (their asks share each model and encoder batch)
 
 
 def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
@@ -39,9 +42,10 @@ def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
 
 def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[int], n: int, out_path: str | Path,
                seed: int = 0, resume: bool = False, progress=None, pairs: list[str] | None = None,
-               columns: tuple | None = None) -> dict:
+               columns: tuple | None = None, width: int = WIDTH) -> dict:
     """Attack a seeded, stratified sample of N rows (`pairs`: the second texts of a sentence-pair split,
-    whose source column names `columns` select the recipe's column rule)."""
+    whose source column names `columns` select the recipe's column rule), `width` examples at a time in
+    lockstep (`lockstep.py`); rows are written in the sample's order as soon as every earlier one is."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     indices = choose_examples(labels, n, seed)
@@ -50,21 +54,35 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
         done, end = complete_rows(out_path)
         if end < out_path.stat().st_size:
             os.truncate(out_path, end)  # drop a line cut by the interruption
-    empty = 0
+    todo = indices[len(done):]
+
+    def searches():
+        for k, idx in enumerate(todo):
+            if texts[idx].strip():
+                yield k, attack.search(texts[idx], int(labels[idx]), idx, pairs[idx] if pairs is not None else None,
+                                       columns, victim.unk)
+    finished: dict[int, object] = {}
+    before = len(done)
     with out_path.open("a" if done else "w") as out:
-        for k, idx in enumerate(indices[len(done):], start=len(done)):
-            if not texts[idx].strip():
-                row = {"index": idx, "status": "skipped", "queries": 0, "reason": "empty text"}
-                empty += 1
-            else:
-                result = attack.attack(victim, texts[idx], int(labels[idx]), index=idx,
-                                       text_pair=pairs[idx] if pairs is not None else None, columns=columns)
-                row = {"index": idx, **result.to_dict()}
-            out.write(json.dumps(row) + "\n")
-            out.flush()
-            done.append(row)
-            if progress is not None:
-                progress(k + 1, len(indices))
+        def flush() -> None:  # every row whose predecessors are all written
+            while len(done) < len(indices):
+                k = len(done) - before
+                idx = todo[k]
+                if not texts[idx].strip():
+                    row = {"index": idx, "status": "skipped", "queries": 0, "reason": "empty text"}
+                elif k in finished:
+                    row = {"index": idx, **finished.pop(k).to_dict()}
+                else:
+                    return
+                out.write(json.dumps(row) + "\n")
+                out.flush()
+                done.append(row)
+                if progress is not None:
+                    progress(len(done), len(indices))
+        flush()
+        for k, result in Lockstep(victim, attack.encoder(), width).run(searches()):
+            finished[k] = result
+            flush()
     summary = summarize([r["status"] for r in done], [r["queries"] for r in done])
     summary["empty_skipped"] = sum(r.get("reason") == "empty text" for r in done)
     return summary

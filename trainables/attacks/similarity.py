@@ -19,12 +19,18 @@ from functools import lru_cache
 import numpy as np
 import torch
 
+from trainables.attacks.buckets import bucketed
+from trainables.attacks.lockstep import ENCODER, Ask, run_one
+
 THRESHOLD = 1 - 0.5 / math.pi   # 0.840845057, angular
 WINDOW = 15
 
 
 class SentenceEncoder:
-    def __init__(self, device=None, batch_size: int = 64):
+    """Unit-length mean-pooled MiniLM embeddings, length-bucketed (`buckets.py`) and remembered per
+    text (a search asks for the same windows again and again)."""
+
+    def __init__(self, device=None, batch_size: int = 128, cache_size: int = 200_000):
         from transformers import AutoModel, AutoTokenizer
 
         from trainables.data.models import minilm_path
@@ -32,25 +38,33 @@ class SentenceEncoder:
         self.device = device or torch.device("cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(str(minilm_path()))
         self.model = AutoModel.from_pretrained(str(minilm_path())).to(self.device).eval()
-        self.batch_size = batch_size
+        self.batch_size, self.cache_size = batch_size, cache_size
+        self.cache: dict[str, np.ndarray] = {}
 
-    @torch.no_grad()
+    def _pooled(self, batch: dict) -> torch.Tensor:
+        hidden = self.model(**batch).last_hidden_state
+        mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1e-9)
+        return torch.nn.functional.normalize(pooled.float(), dim=-1)
+
     def encode(self, texts: list[str]) -> np.ndarray:
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            enc = self.tokenizer(texts[start:start + self.batch_size], padding=True, truncation=True, max_length=128,
-                                 return_tensors="pt").to(self.device)
-            hidden = self.model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).to(hidden.dtype)
-            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp_min(1e-9)
-            out.append(torch.nn.functional.normalize(pooled.float(), dim=-1).cpu().numpy())
-        return np.concatenate(out)
+        missing = list(dict.fromkeys(t for t in texts if t not in self.cache))
+        if missing:
+            if len(self.cache) + len(missing) > self.cache_size:
+                self.cache.clear()
+            rows = bucketed(self.tokenizer, missing, 128, self.batch_size, self._pooled, self.device)
+            self.cache.update(zip(missing, rows))
+        return np.stack([self.cache[t] for t in texts]) if texts else np.zeros((0, 0), dtype=np.float32)
 
     def similarity(self, reference: str, texts: list[str], metric: str = "angular") -> np.ndarray:
         """Cosine or angular (1 - arccos(cos)/π) similarity of each text to the reference."""
-        emb = self.encode([reference, *texts])
-        cos = np.clip(emb[1:] @ emb[0], -1.0, 1.0)
-        return cos if metric == "cosine" else 1.0 - np.arccos(cos) / math.pi
+        return similarities(self.encode([reference, *texts]), metric)
+
+
+def similarities(embeddings: np.ndarray, metric: str) -> np.ndarray:
+    """Each row's similarity to the first (unit-length rows)."""
+    cos = np.clip(embeddings[1:] @ embeddings[0], -1.0, 1.0)
+    return cos if metric == "cosine" else 1.0 - np.arccos(cos) / math.pi
 
 
 @dataclass(frozen=True)
@@ -66,22 +80,32 @@ class Similarity:
     against_original: bool = False
     skip_short: bool = True
 
-    def scores(self, current, original, pos: int, options: list[str], device: str) -> list[float] | None:
-        """Each option's similarity (1.0 where unchecked); None when the constraint is off."""
+    def measure(self, current, original, pos: int, options: list[str]):
+        """A search step (`lockstep.py`): each option's similarity (1.0 where unchecked); None when off."""
         if self.threshold <= 0:
             return None
         if self.skip_short and len(current) < self.window:
             return [1.0] * len(options)
         reference = (original if self.against_original else current).window(pos, self.window)
         texts = [current.replace(pos, w).window(pos, self.window) for w in options]
-        return [float(x) for x in sentence_encoder(device).similarity(reference, texts, self.metric)]
+        embeddings = yield Ask(ENCODER, [reference, *texts])
+        return [float(x) for x in similarities(embeddings, self.metric)]
 
-    def keep(self, current, original, pos: int, options: list[str], device: str) -> tuple[list[str], list[float]]:
-        sims = self.scores(current, original, pos, options, device)
+    def filter(self, current, original, pos: int, options: list[str]):
+        """A search step: the options that pass, and their similarities."""
+        sims = yield from self.measure(current, original, pos, options)
         if sims is None:
             return options, [1.0] * len(options)
         kept = [i for i, s in enumerate(sims) if s >= self.threshold]
         return [options[i] for i in kept], [sims[i] for i in kept]
+
+    def scores(self, current, original, pos: int, options: list[str], device: str = "cpu") -> list[float] | None:
+        """`measure`, on its own."""
+        return run_one(self.measure(current, original, pos, options), encoder=sentence_encoder(device))
+
+    def keep(self, current, original, pos: int, options: list[str], device: str = "cpu"):
+        """`filter`, on its own."""
+        return run_one(self.filter(current, original, pos, options), encoder=sentence_encoder(device))
 
 
 @lru_cache(maxsize=2)

@@ -16,7 +16,7 @@ import torch
 
 from trainables.attacks.base import Attack
 from trainables.attacks.pos import same_part_of_speech
-from trainables.attacks.similarity import THRESHOLD, Similarity
+from trainables.attacks.similarity import THRESHOLD, Similarity, sentence_encoder
 from trainables.attacks.stopwords import TEXTFOOLER
 from trainables.attacks.synonyms import load_neighbours
 from trainables.attacks.text import SplitText, recover_case
@@ -51,4 +51,7 @@ class TextFooler(Attack):
             options = [w for w in options if same_part_of_speech(current.words[pos], w)]
         if not options:
             return options, []
-        return self.rule.keep(current, original, pos, options, self.device)
+        return self.rule.filter(current, original, pos, options)
+
+    def encoder(self):
+        return sentence_encoder(self.device)

@@ -1,14 +1,15 @@
-"""The attacked model: batched, eval-mode, dynamically padded queries (texts or sentence pairs), counted."""
+"""The attacked model: batched, eval-mode, length-bucketed queries (texts or sentence pairs), counted."""
 from __future__ import annotations
 
 import numpy as np
 import torch
 
+from trainables.attacks.buckets import bucketed
 from trainables.earlyrobust.training import autocast
 
 
 class Victim:
-    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 64, device=None,
+    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 128, device=None,
                  temperature: float = 1.0, class_map: list[int] | None = None):
         self.model = model.eval()
         self.temperature = temperature  # logits / T before the softmax (calibration.py); 1 = as they are
@@ -24,20 +25,14 @@ class Victim:
     def unk(self) -> str:
         return self.tokenizer.unk_token or "[UNK]"
 
-    @torch.no_grad()
     def probs(self, texts: list) -> np.ndarray:
         """Class probabilities for each text (or (text, text_pair) pair, tokenised as a pair with its
-        token types); every input counts as one query."""
+        token types), in length buckets (`buckets.py`); every input counts as one query."""
         self.queries += len(texts)
-        out = []
-        for start in range(0, len(texts), self.batch_size):
-            chunk = texts[start:start + self.batch_size]
-            pairs = isinstance(chunk[0], tuple)
-            enc = self.tokenizer([t[0] for t in chunk] if pairs else chunk, [t[1] for t in chunk] if pairs else None,
-                                 truncation=True, max_length=self.max_length, padding=True,
-                                 return_tensors="pt").to(self.device)
+
+        def run(batch: dict) -> torch.Tensor:
             with autocast(self.device):
-                logits = self.model(**enc).logits
-            out.append(torch.softmax(logits.float() / self.temperature, dim=-1).cpu().numpy())
-        probs = np.concatenate(out) if out else np.zeros((0, 0))
+                logits = self.model(**batch).logits
+            return torch.softmax(logits.float() / self.temperature, dim=-1)
+        probs = bucketed(self.tokenizer, texts, self.max_length, self.batch_size, run, self.device)
         return probs @ self.merge if self.merge is not None and len(probs) else probs
