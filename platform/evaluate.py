@@ -211,7 +211,7 @@ def run(args) -> dict:
                                        f"max_length {cfg['max_length']}{scaled}; model {_identity(classifier.identity)}; "
                                        f"intervals: 95% Wilson.\n\n{md}")
     pd.DataFrame(table).to_csv(out / "evaluation.csv", index=False)
-    print("\n" + md + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl")
+    print("\n" + md + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl, {out / 'attack.html'} (the attacked examples)")
     if args.mlflow_uri:
         log_to_mlflow(args, wanted, result, out)
     return result
@@ -236,7 +236,8 @@ def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
         mlflow.log_params({k: v for k, v in wanted.items() if k != "resolved_model"})
         mlflow.set_tags({f"model_{k}": str(v) for k, v in wanted["resolved_model"].items()})
         mlflow.log_metrics({k: float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)})
-        for path in sorted(out.glob("attack*.jsonl")) + [out / "evaluation.md", out / "evaluation.csv"]:
+        for path in sorted(out.glob("attack*.jsonl")) + sorted(out.glob("attack.html")) + [out / "evaluation.md",
+                                                                                            out / "evaluation.csv"]:
             client.log_artifact(run.info.run_id, str(path))
     print(f"logged to MLflow: experiment {args.experiment}, run {run.info.run_id}")
 

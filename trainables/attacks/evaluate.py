@@ -17,6 +17,7 @@ from pathlib import Path
 from trainables.attacks import make_attack
 from trainables.attacks.calibration import fit_temperature, logits_of
 from trainables.attacks.embedding_pgd import robust_accuracy
+from trainables.attacks.examples_page import write_page
 from trainables.attacks.metrics import robust_bits, wilson
 from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
 from trainables.attacks.victim import Victim
@@ -83,6 +84,8 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
             result.update({f"{key}_{name}": summary[key] for key in names(each_attack=True)})
     if len(files) > 1:
         summary = worst_case(files, Path(out_path))
+    write_page(Path(out_path), f"Attacked examples: {cfg['attack']} on {cfg['dataset']}/{split} "
+                               f"(n={summary['n']}, seed {cfg['seed']})")
     if cfg["attack_calibration"]:
         result["temperature"] = temperature
     return {**result, **{k: summary[k] for k in names(attack=True) if k in summary}, "attack_n": summary["n"],

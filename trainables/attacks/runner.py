@@ -104,6 +104,7 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
         rows.append({"index": idx, "status": status, "queries": sum(r["queries"] for r in each.values()),
                      "original": row.get("original", ""), "perturbed": each[broke]["perturbed"] if broke else
                      row.get("original", ""), "broken_by": broke, "by_attack": {n: r["status"] for n, r in each.items()},
+                     "swaps": each[broke].get("swaps", []) if broke else [],
                      **({"original_pair": row["original_pair"], "perturbed_pair": each[broke]["perturbed_pair"] if broke
                          else row["original_pair"]} if row.get("original_pair") is not None else {})})
     out_path.write_text("".join(json.dumps(r) + "\n" for r in rows))

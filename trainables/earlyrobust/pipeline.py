@@ -260,7 +260,8 @@ class Trial:
         final = self.dir / FINAL
         save_pruned(model, ticket or full_ticket(model), final / "ticket_model", self.tokenizer, self.cfg["max_length"])
         self.save_state(done=True, result=result)
-        for name in (ckpt.STATE, "ticket.json", "distances.json", *(p.name for p in self.dir.glob("attack*.jsonl"))):
+        for name in (ckpt.STATE, "ticket.json", "distances.json", "attack.html",
+                     *(p.name for p in self.dir.glob("attack*.jsonl"))):
             if (self.dir / name).exists():
                 shutil.copy2(self.dir / name, final / name)
         self.report(result, final)

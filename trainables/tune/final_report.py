@@ -40,8 +40,10 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
         dev = device()
         out = folder / f"report_attack_{cfg['report_split']}.jsonl"
         result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
-        for path in sorted(folder.glob(f"{out.stem}*.jsonl")):  # the worst case and each attack of a list
-            client.log_artifact(run_id, str(path))
+        # the worst case and each attack of a list, and the page of its examples
+        for path in [*sorted(folder.glob(f"{out.stem}*.jsonl")), out.with_suffix(".html")]:
+            if path.exists():
+                client.log_artifact(run_id, str(path))
     metrics = {f"report_{k}": float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)}
     client.log_batch(run_id, metrics=[mlflow.entities.Metric(k, v, mlflow.utils.time.get_current_time_millis(), 0)
                                       for k, v in metrics.items()])

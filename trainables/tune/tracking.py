@@ -105,7 +105,8 @@ class TrialTracker:
     def log_results(self, workdir: Path) -> None:
         """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL.  The model
         itself is logged only for the trials the sweep reports on (`log_ticket_model`)."""
-        for name in ("ticket.json", "distances.json", *sorted(p.name for p in workdir.glob("attack*.jsonl"))):
+        for name in ("ticket.json", "distances.json", "attack.html",
+                     *sorted(p.name for p in workdir.glob("attack*.jsonl"))):
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
         if (workdir / "distances.json").exists():
