@@ -145,7 +145,7 @@ def _report(plan, chosen: list[dict]) -> None:
     split (Ray tasks on any node: the tickets come from the trials' last checkpoints in storage)."""
     import ray
 
-    from trainables.tune.final_report import report_ticket
+    from trainables.tune.final_report import ReportBoard, report_ticket
 
     chosen = [row for row in chosen if not _read_back(plan, row)]
     if not chosen:
@@ -154,8 +154,14 @@ def _report(plan, chosen: list[dict]) -> None:
     print(f"\nreport: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
           "which no decision used", flush=True)
     task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
-    inputs = ray.put(plan.inputs)
-    refs = [task.remote(r["run_id"], r["config"], redact(plan.mlflow_uri), r["checkpoint"], inputs) for r in chosen]
+    inputs, board = ray.put(plan.inputs), ReportBoard.remote()
+    refs = [task.remote(r["run_id"], r["config"], redact(plan.mlflow_uri), r["checkpoint"], inputs, board, r["trial"])
+            for r in chosen]
+    pending = list(refs)
+    while pending:  # one line of progress every 15 s until every report is in
+        _, pending = ray.wait(pending, num_returns=len(pending), timeout=15)
+        if pending:
+            print(ray.get(board.line.remote()), flush=True)
     for row, ref in zip(chosen, refs):
         try:
             row.update(ray.get(ref))

@@ -10,22 +10,50 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from pathlib import Path
 
 import mlflow
+import ray
 from mlflow.tracking import MlflowClient
 from transformers import AutoTokenizer
 
 from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data import provided
+from trainables.earlyrobust.progress import duration
 from trainables.earlyrobust.pruning import load_pruned
 from trainables.earlyrobust.training import device
 from trainables.secrets import MLFLOW_ENV, resolve
 from trainables.tune.tracking import log_ticket_model
 
 
-def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None) -> dict:
+@ray.remote(num_cpus=0)
+class ReportBoard:
+    """Where the report tasks post how far their attacks have got, for the driver to show."""
+
+    def __init__(self):
+        self.seen: dict[str, tuple] = {}   # trial -> (done, total, first done, first time, last time)
+
+    def post(self, trial: str, done: int, total: int) -> None:
+        first = self.seen.get(trial, (done, total, done, time.monotonic(), 0.0))
+        self.seen[trial] = (done, total, first[2], first[3], time.monotonic())
+
+    def line(self) -> str:
+        """`k/N` attacked per trial and the time left at each one's own pace (they run side by side)."""
+        if not self.seen:
+            return "report: starting the attacks"
+        left = []
+        for done, total, first, since, last in self.seen.values():
+            rate = (last - since) / (done - first) if done > first else math.nan
+            left.append((total - done) * rate)
+        finite = [x for x in left if math.isfinite(x)]
+        eta = f"{duration(max(finite))} left" if len(finite) == len(left) else "measuring the time left"
+        return ("report: attacked " + ", ".join(f"{d}/{t}" for d, t, *_ in self.seen.values()) + f"; {eta}")
+
+
+def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None,
+                  board=None, trial: str = "") -> dict:
     provided.install(inputs)
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps the driver's console to the sweep's lines
     cfg = validate_config(config)
@@ -39,7 +67,13 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
         tokenizer = AutoTokenizer.from_pretrained(str(folder / "ticket_model"))
         dev = device()
         out = folder / f"report_attack_{cfg['report_split']}.jsonl"
-        result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev)
+        last = [0.0]
+
+        def progress(done: int, total: int) -> None:  # to the driver's board, at most every 5 s
+            if board is not None and (done == total or time.monotonic() - last[0] >= 5):
+                last[0] = time.monotonic()
+                board.post.remote(trial, done, total)
+        result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev, progress)
         # the worst case and each attack of a list, and the page of its examples
         for path in [*sorted(folder.glob(f"{out.stem}*.jsonl")), out.with_suffix(".html")]:
             if path.exists():
