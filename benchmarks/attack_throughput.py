@@ -1,71 +1,121 @@
-"""Queries per second of each attack on CPU with a MiniLM-sized model.
+"""Attacks against the machine's own limit, in one run: the victim's forward-pass ceiling, each recipe's
+speed in lockstep and one example at a time, and TextAttack 0.3.11 on the same model and sentences.
 
-    python benchmarks/attack_throughput.py [--model minilm] [--n 40]
+    python benchmarks/attack_throughput.py [--scale full|tiny] [--n N] [--no-textattack]
 
-The model is MiniLM-L6 fine-tuned for one short epoch on SST-2 (so attacks have something to
-flip); each published recipe (no budgets) then runs over N label-stratified dev sentences.
-QPS = model queries / seconds (TextFooler's sentence-encoder passes are not model queries: they
-are in its seconds, not its query count).  Embedding PGD makes no text queries: its passes are
-counted as forward+backward passes.
+The victim and sentences are the cross-check's (`attack_crosscheck.py`: MiniLM fine-tuned for 300
+steps, 200 label-stratified SST-2 dev sentences at `full`).  Per recipe:
+- `ceiling_qps`: the victim's inputs per second on full, length-bucketed batches of the same sentences
+  (each sentence 8 times: the most this machine answers for this model);
+- ours in lockstep (`width` 32) and one at a time (`width` 1): sentences/s, victim queries/s, the share
+  of the attack's time spent in victim and sentence-encoder calls, and whether every example's row is
+  identical in both;
+- TextAttack's sentences/s on the same sentences and the share of sentences with the same outcome.
+Goals (issue 30): >= 3x TextAttack's sentences/s with identical outcomes, >= 70% of the time in model
+and encoder calls, queries/s >= 50% of the ceiling.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 import time
 from pathlib import Path
 
 import torch
 
-from common import machine, write_results  # noqa: I001
+from attack_crosscheck import RANDOM, SCALES, assembled, import_textattack, run_textattack, train_victim
+from common import machine, write_results
 from trainables.attacks import ATTACKS, make_attack
-from trainables.attacks.embedding_pgd import robust_accuracy
-from trainables.attacks.metrics import summarize
-from trainables.attacks.runner import choose_examples
+from trainables.attacks.runner import WIDTH, choose_examples, run_attack
 from trainables.attacks.victim import Victim
-from trainables.data.batching import make_loader
-from trainables.data.datasets import load_split, subset
-from trainables.data.models import load_model, load_tokenizer
-from trainables.earlyrobust.cost import CostMeter
-from trainables.earlyrobust.finetune import finetune
+from trainables.data.datasets import load_split
 
 
-def main(argv=None) -> None:
+def ceiling(model, tok, texts: list[str], max_length: int, repeats: int = 3) -> float:
+    """Inputs per second of the victim alone on bucketed batches of the sentences (best of `repeats`)."""
+    inputs = texts * 8
+    victim = Victim(model, tok, max_length)
+    victim.probs(inputs[:256])  # warm up
+    best = 0.0
+    for _ in range(repeats):
+        start = time.perf_counter()
+        victim.probs(inputs)
+        best = max(best, len(inputs) / (time.perf_counter() - start))
+    return best
+
+
+def ours(name: str, model, tok, split, n: int, max_length: int, width: int, out: Path) -> dict:
+    victim = Victim(model, tok, max_length)
+    attack = make_attack(name, seed=0, **({"textattack_rng": True} if name in RANDOM else {}))
+    encoder = attack.encoder()
+    if encoder is not None:  # loaded, and nothing remembered from an earlier run
+        encoder.encode(["warm up"])
+        encoder.cache.clear()
+    start = time.perf_counter()
+    s = run_attack(attack, victim, list(split["text"]), list(split["label"]), n, out, seed=0, width=width)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "sentences_per_s": n / seconds, "queries": victim.queries,
+            "queries_per_s": victim.queries / seconds, "in_model_calls": (s["model_seconds"] + s["encoder_seconds"]) / seconds,
+            "aua": s["aua"], "rows": [json.loads(line) for line in out.read_text().splitlines()]}
+
+
+def main(argv=None) -> list[dict]:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--model", default="minilm")
-    p.add_argument("--n", type=int, default=100)
-    p.add_argument("--train-size", type=int, default=1000)
+    p.add_argument("--scale", choices=SCALES, default="full")
+    p.add_argument("--n", type=int, help="sentences (the scale's by default)")
+    p.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
+    p.add_argument("--work", type=Path, default=Path(__file__).parent / "out" / "throughput")
+    p.add_argument("--no-textattack", action="store_true", help="leave TextAttack out (its columns stay empty)")
     args = p.parse_args(argv)
-    dev = torch.device("cpu")
-    tok, model = load_tokenizer(args.model), load_model(args.model, 2)
-    train = subset(load_split("sst2", "train"), args.train_size, 0)
-    finetune(model, make_loader(train, tok, 32, 64, True), 1, 1e-4, 0.0, CostMeter(), dev)
-    dev_split = load_split("sst2", "validation")
-    picked = choose_examples(list(dev_split["label"]), args.n, seed=0)
-    texts, labels = [dev_split["text"][i] for i in picked], [dev_split["label"][i] for i in picked]
+    scale = {**SCALES[args.scale], **({"n": args.n} if args.n else {})}
+    args.work.mkdir(parents=True, exist_ok=True)
+    textattack = None if args.no_textattack else import_textattack(args.work)
+    if not args.no_textattack and textattack is None:
+        sys.exit("attack_throughput: TextAttack is not installed: run `bash scripts/setup.sh --test` or --no-textattack")
+    model, tok = train_victim(scale)
+    split = load_split("sst2", "validation")
+    picked = choose_examples(list(split["label"]), scale["n"], seed=0)
+    texts, labels = [split["text"][i] for i in picked], [split["label"][i] for i in picked]
+    limit = ceiling(model, tok, texts, scale["max_length"])
+    print(f"ceiling: {limit:.0f} inputs/s", flush=True)
+    theirs = {}
+    if textattack is not None:
+        from textattack.attack_recipes import DeepWordBugGao2018
+        from textattack.models.wrappers import HuggingFaceModelWrapper
+
+        padded = type(tok).from_pretrained(tok.name_or_path)  # TextAttack pads every query to model_max_length
+        padded.model_max_length = scale["max_length"]
+        wrapper = HuggingFaceModelWrapper(model, padded)
+        theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), **assembled(wrapper, "cpu")}
     rows = []
     for name in ATTACKS:
-        victim = Victim(model, tok, max_length=64)
-        attack = make_attack(name, seed=0)
-        start = time.perf_counter()
-        results = [attack.attack(victim, t, y, index=i) for i, (t, y) in enumerate(zip(texts, labels))]
-        seconds = time.perf_counter() - start
-        s = summarize([r.status for r in results], [r.queries for r in results])
-        rows.append({"attack": name, "examples": args.n, "queries": victim.queries, "seconds": seconds,
-                     "queries_per_s": victim.queries / seconds, "s_per_example": seconds / args.n,
-                     "clean_acc": s["clean_acc"], "aua": s["aua"], "avg_queries": s["avg_queries"]})
-        print(rows[-1], flush=True)
-    loader = make_loader(dev_split.select(picked), tok, 32, 64, False)
-    start = time.perf_counter()
-    r = robust_accuracy(model, loader, dev, steps=5, step_size=0.1, radius=0.5)
-    seconds = time.perf_counter() - start
-    passes = args.n * 7  # 5 ascent passes (forward+backward) + clean and robust forwards per example
-    rows.append({"attack": "embedding_pgd", "examples": args.n, "queries": passes, "seconds": seconds,
-                 "queries_per_s": passes / seconds, "s_per_example": seconds / args.n,
-                 "clean_acc": r["clean_acc"], "aua": r["robust_acc"], "avg_queries": float("nan")})
-    print(rows[-1])
-    md = write_results(rows, Path(__file__).parent / "results", f"attack_throughput_{args.model}",
-                       f"Attack throughput, {args.model}, CPU", machine(dev))
+        lock = ours(name, model, tok, split, scale["n"], scale["max_length"], WIDTH, args.work / f"{name}_w{WIDTH}.jsonl")
+        single = ours(name, model, tok, split, scale["n"], scale["max_length"], 1, args.work / f"{name}_w1.jsonl")
+        row = {"attack": name, "n": scale["n"], "ceiling_qps": limit, "lockstep_sentences_per_s": lock["sentences_per_s"],
+               "lockstep_queries_per_s": lock["queries_per_s"], "lockstep_share_of_ceiling": lock["queries_per_s"] / limit,
+               "lockstep_time_in_model_calls": lock["in_model_calls"],
+               "one_at_a_time_sentences_per_s": single["sentences_per_s"],
+               "lockstep_speedup_over_one_at_a_time": lock["sentences_per_s"] / single["sentences_per_s"],
+               "rows_identical": lock["rows"] == single["rows"], "aua": lock["aua"]}
+        if name in theirs:
+            start = time.perf_counter()
+            ta = run_textattack(theirs[name], texts, labels, picked)
+            ta_rate = scale["n"] / (time.perf_counter() - start)
+            same = sum(a["status"] == b["status"] for a, b in zip(ta, lock["rows"])) / scale["n"]
+            row.update(textattack_sentences_per_s=ta_rate, speedup_over_textattack=lock["sentences_per_s"] / ta_rate,
+                       same_outcome_as_textattack=same)
+        rows.append(row)
+        print(row, flush=True)
+    notes = (f"Victim: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases; {scale['n']} label-stratified "
+             f"SST-2 dev sentences (seed 0), max length {scale['max_length']}; one run, all columns measured in it. "
+             f"Lockstep: {WIDTH} examples in flight. `lockstep_time_in_model_calls`: the share of the attack's wall "
+             "time spent in victim and sentence-encoder calls (tokenising included). `same_outcome_as_textattack`: "
+             "the share of sentences whose outcome (skipped, succeeded, failed) is TextAttack's.")
+    md = write_results(rows, args.out, f"attack_throughput_{args.scale}", "Attack throughput against the machine's limit "
+                       "and TextAttack", machine(torch.device("cpu")), notes)
     print(md.read_text())
+    return rows
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from trainables.attacks.base import Attack
-from trainables.attacks.lockstep import Lockstep
+from trainables.attacks.lockstep import ENCODER, VICTIM, Lockstep
 from trainables.attacks.metrics import summarize
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
@@ -80,11 +80,13 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
                 if progress is not None:
                     progress(len(done), len(indices))
         flush()
-        for k, result in Lockstep(victim, attack.encoder(), width).run(searches()):
+        lockstep = Lockstep(victim, attack.encoder(), width)
+        for k, result in lockstep.run(searches()):
             finished[k] = result
             flush()
     summary = summarize([r["status"] for r in done], [r["queries"] for r in done])
     summary["empty_skipped"] = sum(r.get("reason") == "empty text" for r in done)
+    summary["model_seconds"], summary["encoder_seconds"] = lockstep.seconds[VICTIM], lockstep.seconds[ENCODER]
     return summary
 
 
