@@ -153,7 +153,8 @@ def run(args) -> dict:
 
     from platform.classifiers import load_classifier
     from trainables.attacks.evaluate import evaluate_robustness
-    from trainables.data.datasets import label_names, load_split
+    from trainables.data.dataset_tables import label_names
+    from trainables.data.datasets import load_split
     from trainables.earlyrobust.training import device
 
     settings(args)  # the flags that need no model, checked before anything is loaded

@@ -22,7 +22,8 @@ from trainables.attacks.metrics import robust_bits, wilson
 from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
-from trainables.data.datasets import load_split, pair_columns
+from trainables.data.dataset_tables import pair_columns
+from trainables.data.datasets import load_split
 from trainables.earlyrobust.training import evaluate_accuracy
 from trainables.errors import ConfigError
 from trainables.metrics import names

@@ -13,6 +13,8 @@ import os
 
 import datasets
 
+from trainables.data.dataset_tables import label_names, pair_columns
+
 _PROVIDED: dict = {"splits": {}, "synonyms": None}
 
 
@@ -28,13 +30,9 @@ def key(dataset: str, split: str, data_dir: str) -> str:
     return f"{dataset}|{split}|{data_dir}"
 
 
-def split(dataset: str, split_name: str, data_dir: str) -> datasets.Dataset | None:
-    packed = _PROVIDED["splits"].get(key(dataset, split_name, data_dir))
-    if packed is None:
-        return None
-    from trainables.data.datasets import make_dataset
-
-    return make_dataset(packed["frame"], packed["names"], packed["pair"])
+def split(dataset: str, split_name: str, data_dir: str) -> dict | None:
+    """The split as `pack` left it (`datasets.load_split` makes it a Dataset again), or None."""
+    return _PROVIDED["splits"].get(key(dataset, split_name, data_dir))
 
 
 def synonyms() -> dict | None:
@@ -42,7 +40,5 @@ def synonyms() -> dict | None:
 
 
 def pack(ds: datasets.Dataset) -> dict:
-    """A split as plain data: its table, class names and pair columns (see datasets.make_dataset)."""
-    from trainables.data.datasets import label_names, pair_columns
-
+    """A split as plain data: its table, class names and pair columns (see dataset_tables.make_dataset)."""
     return {"frame": ds.to_pandas(), "names": label_names(ds), "pair": pair_columns(ds)}

@@ -21,7 +21,8 @@ from trainables.attacks.evaluate import evaluate_robustness
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
-from trainables.data.datasets import label_names, load_split, num_labels, pair_columns, subset
+from trainables.data.dataset_tables import label_names, pair_columns
+from trainables.data.datasets import load_split, num_labels, subset
 from trainables.data.models import load_model, load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.cost import CostMeter, ModelCost

@@ -9,7 +9,8 @@ from trainables.attacks import make_attack
 from trainables.attacks.base import Attack
 from trainables.attacks.text import PairText, SplitText
 from trainables.data.batching import make_loader, to_device
-from trainables.data.datasets import label_names, load_split, pair_columns
+from trainables.data.dataset_tables import label_names, pair_columns
+from trainables.data.datasets import load_split
 from trainables.data.models import load_model, load_tokenizer
 
 

@@ -6,7 +6,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from trainables.data.datasets import label_names, load_split, num_labels
+from trainables.data.dataset_tables import label_names
+from trainables.data.datasets import load_split, num_labels
 from trainables.earlyrobust.pipeline import run_trial
 from trainables.earlyrobust.pruning import load_pruned
 from trainables.tune.pyfunc_model import TicketClassifier
