@@ -50,7 +50,7 @@ from common import machine, write_results  # noqa: I001
 from trainables.attacks import make_attack
 from trainables.attacks.metrics import summarize
 from trainables.attacks.pos import same_part_of_speech
-from trainables.attacks.runner import choose_examples
+from trainables.attacks.runner import choose_examples, read_rows, run_attack
 from trainables.attacks.similarity import THRESHOLD, WINDOW, sentence_encoder
 from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
 from trainables.attacks.synonyms import load_neighbours
@@ -220,9 +220,11 @@ def main(argv=None) -> list[dict]:
         ta_seconds = time.perf_counter() - start
         victim = Victim(model, tok, scale["max_length"])
         attack = make_attack(name, seed=0, **({"textattack_rng": True} if name in RANDOM else {}))
-        start = time.perf_counter()
-        ours = [attack.attack(victim, t, int(y), index=i).to_dict() for i, t, y in zip(picked, texts, labels)]
+        start = time.perf_counter()  # the trials' own path: the sample in lockstep, one JSON line an example
+        run_attack(attack, victim, list(split["text"]), list(split["label"]), scale["n"], args.work / f"{name}.jsonl")
         our_seconds = time.perf_counter() - start
+        ours = read_rows(args.work / f"{name}.jsonl")
+        assert [r["index"] for r in ours] == picked
         for side, results, seconds in (("textattack 0.3.11", ta, ta_seconds), ("this project", ours, our_seconds)):
             s = summarize([r["status"] for r in results], [r["queries"] for r in results])
             rows.append({"attack": name, "implementation": side, "n": s["n"], "skipped": s["skipped"],

@@ -57,8 +57,8 @@ def data_folder(folder: Path) -> tuple[Path, list[str]]:
     return out, stand_ins
 
 
-def rehearse(space: str, scale: dict, folder: Path, data: Path) -> dict:
-    sets = {"model": "random-bert-base", "data_dir": str(data), "train_size": scale["steps"] * BATCH[space],
+def rehearse(space: str, scale: dict, folder: Path, data: Path, model: str = "random-bert-base") -> dict:
+    sets = {"model": model, "data_dir": str(data), "train_size": scale["steps"] * BATCH[space],
             "eval_size": 16, "search_epochs": 1.0, "ft_epochs": 1, "attack_n": scale["attack_n"]}
     cmd = [sys.executable, "-m", "platform.sweep", "--space", space, "--name", space, "--num-samples", "1",
            "--max-concurrent", "1", "--cpus-per-trial", "2", "--gpus-per-trial", "0", "--seed", "0",
@@ -92,6 +92,8 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
     p.add_argument("--spaces", nargs="+", default=list(SPACES), choices=SPACES)
+    p.add_argument("--model", default="random-bert-base", choices=("random-bert-base", "random-bert-base-1layer"),
+                   help="bert-base shapes, or one layer of them (the suite's rehearsal)")
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
     args = p.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="pr", dir="/tmp"))  # short: Ray's socket paths
@@ -100,10 +102,10 @@ def main(argv=None) -> None:
         rows = []
         for space in args.spaces:
             print(f"rehearsing {space} ...", flush=True)
-            rows.append(rehearse(space, SCALES[args.scale], folder, data))
+            rows.append(rehearse(space, SCALES[args.scale], folder, data, args.model))
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # bert-base checkpoints and models: ~1 GB a space
-    notes = (f"`{args.scale}` scale: one trial a space on `random-bert-base` (bert-base shapes, random weights), "
+    notes = (f"`{args.scale}` scale: one trial a space on `{args.model}` (bert-base shapes, random weights), "
              f"{SCALES[args.scale]['steps']} step(s) of each phase, {SCALES[args.scale]['attack_n']} sentences attacked "
              "on the selection split and again on the report split, by the space's own attack; every other setting "
              "the space's. Stand-in training data (synthetic texts of the real format): "

@@ -26,6 +26,9 @@ DATA = {  # name -> bytes
     "unseen/validation.csv": b"text,label\ngood,2\nbad,1\n",
     "unseen/test.csv": b"text,label\ngood,0\nbad,1\n",
     "notrain/validation.csv": b"text,label\ngood,0\nbad,1\n",
+    "empty.csv": b"text,label\n",
+    "nolabel.csv": b"text,stars\ngood,5\n",
+    "gpt2/config.json": b'{"model_type": "gpt2", "n_layer": 1, "n_embd": 16, "n_head": 2}',
 }
 SPACES = {  # name -> text (or bytes)
     "binary.yaml": b"fixed:\n  model: \xff\xfe tiny\n",
@@ -45,6 +48,8 @@ SPACES = {  # name -> text (or bytes)
     "sweep_trainable.yaml": "sweep:\n  trainable: magic\n",
     "attack_n_range.yaml": "fixed:\n  model: tiny-bert\n  attack_n: 16\nsearch:\n  attack_n: {randint: [800, 900]}\n",
     "attack_n_searched.yaml": "fixed:\n  model: tiny-bert\nsearch:\n  attack_n: {randint: [800, 900]}\n",
+    "unknown_key.yaml": "fixed:\n  modle: tiny-bert\n",
+    "bad.yaml": "fixed:\n  model: tiny-bert\n   lr: [1\n",
 }
 SMOKE = ["--space", "smoke"]
 CASES = [
@@ -123,6 +128,32 @@ CASES = [
     (SMOKE + ["--storage-path", "s3://AKIAKEY:s3cret@bucket/x"], "--storage-path s3://***@bucket/x holds credentials"),
     (SMOKE + ["--mlflow-uri", "http://user:s3cret@127.0.0.1:{closed}/"], "--mlflow-uri http://***@127.0.0.1:"),
     (["--resume", "--name", "never-ran", "--storage-path", "{tmp}/other"], "--resume: no sweep named 'never-ran' in"),
+    # each case once run as a subprocess too, before test_sweep_errors.py kept only a few there
+    (["--space", "{bad.yaml}"], "is not valid YAML at line 3"),
+    (["--space", "{unknown_key.yaml}"], "unknown parameter 'modle'"),
+    (SMOKE + ["--set", "head_ratio=1.5"], "'head_ratio' = 1.5 is not allowed: use a float in [0.0, 1.0)"),
+    (SMOKE + ["--set", "conv_eps=-0.1"], "'conv_eps' = -0.1 is not allowed"),
+    (SMOKE + ["--set", "conv_window=0"], "'conv_window' = 0 is not allowed"),
+    (SMOKE + ["--set", "adv_steps=0"], "'adv_steps' = 0 is not allowed"),
+    (SMOKE + ["--set", "attack=hotflip"], "'attack' = 'hotflip' is not allowed"),
+    (SMOKE + ["--set", "headratio"], "--set 'headratio' must look like key=value"),
+    (SMOKE + ["--set", "report_split=validation"], "'report_split' = 'validation' is also a selection split"),
+    (SMOKE + ["--objective", "multi", "--scheduler", "asha"], "--scheduler asha needs one scalar metric"),
+    (SMOKE + ["--objective", "fast"], "argument --objective: invalid choice: 'fast'"),
+    (SMOKE + ["--num-samples", "0"], "--num-samples and --max-concurrent must be >= 1"),
+    (["--resume"], "--resume: no earlier sweep in"),
+    (SMOKE + ["--storage-path", "/proc/nope"], "cannot be written"),
+    (SMOKE + ["--mlflow-uri", "http://127.0.0.1:9/"], "MLflow is not reachable"),
+    (SMOKE + ["--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
+    (SMOKE + ["--mlflow-uri", "ftp://x"], "is not supported"),
+    (SMOKE + ["--set", "model=no-such-org/no-such-model"], "'model' = 'no-such-org/no-such-model' is not a packaged model"),
+    (SMOKE + ["--set", "model={gpt2}"], "is a 'gpt2' model, an encoder family this platform cannot prune"),
+    (SMOKE + ["--set", "dataset=/no/such/folder"], "'dataset' = '/no/such/folder' is unknown"),
+    (SMOKE + ["--set", "data_dir=/no/such/folder"], "'data_dir' = '/no/such/folder' is not a folder"),
+    (SMOKE + ["--set", "dataset={empty.csv}"], "is empty: it needs at least one labelled row"),
+    (SMOKE + ["--set", "dataset={nolabel.csv}"], "has no 'label' column"),
+    (SMOKE + ["--set", "dataset=imdb"], "dataset 'imdb' split 'train' is not in"),
+    (SMOKE + ["--gpus-per-trial", "2"], "--gpus-per-trial 2 but this machine has 0 GPUs"),
 ]
 
 

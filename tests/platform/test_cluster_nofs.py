@@ -170,9 +170,13 @@ def test_a_sweep_survives_a_node_loss_on_a_cluster_that_shares_no_filesystem(clu
     assert {r.data.tags["ray_node_id"] for r in runs} <= worker_ids, "no trial ran on the head (it has no CPUs)"
     resumed = [r for r in runs if int(r.data.tags["attempts"]) > 1]
     assert resumed, "the node loss interrupted at least one trial, which was retried"
+    second = {n["id"] for n in nodes(cluster) if n["cpu"] > 0 and n["alive"]}
     for run in resumed:  # resumed from its checkpoint in the bucket: the search was not run again
         checks = client.get_metric_history(run.info.run_id, "search_epoch")
         assert len(checks) == len({m.step for m in checks}) and len({m.value for m in checks}) == len(checks)
+        assert run.data.tags["ray_node_id"] in second, "the retry ran on the node that joined after the loss"
+        epochs = sorted({m.value for m in client.get_metric_history(run.info.run_id, "ft_epoch")})
+        assert epochs == [1, 2, 3, 4], "every fine-tune epoch reported once the retry finished"
     files = bucket_files(cluster, "sweeps/runs/nofs")
     assert any(p.endswith("/sweep.json") for p in files) and any(p.endswith("/summary.md") for p in files)
     finals = [p for p in files if p.endswith("ticket_model/model.safetensors")]

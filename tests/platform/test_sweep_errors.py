@@ -27,35 +27,10 @@ def files(tmp_path) -> dict:
     return out
 
 
-CASES = [
+CASES = [  # run as a user runs them, in a subprocess (every other case runs in-process: test_bad_input.py)
     (["--space", "nope"], "search space 'nope' is unknown: use one of"),
-    (["--space", "{bad_yaml}"], "is not valid YAML at line 3"),
-    (["--space", "{unknown_key_yaml}"], "unknown parameter 'modle'"),
-    (["--space", "smoke", "--set", "head_ratio=1.5"], "'head_ratio' = 1.5 is not allowed: use a float in [0.0, 1.0)"),
-    (["--space", "smoke", "--set", "conv_eps=-0.1"], "'conv_eps' = -0.1 is not allowed"),
-    (["--space", "smoke", "--set", "conv_window=0"], "'conv_window' = 0 is not allowed"),
-    (["--space", "smoke", "--set", "adv_steps=0"], "'adv_steps' = 0 is not allowed"),
-    (["--space", "smoke", "--set", "attack=hotflip"], "'attack' = 'hotflip' is not allowed"),
-    (["--space", "smoke", "--set", "headratio"], "--set 'headratio' must look like key=value"),
-    (["--space", "smoke", "--set", "report_split=validation"], "'report_split' = 'validation' is also a selection split"),
-    (["--space", "smoke", "--objective", "multi", "--scheduler", "asha"], "--scheduler asha needs one scalar metric"),
-    (["--space", "smoke", "--objective", "fast"], "argument --objective: invalid choice: 'fast'"),
-    (["--space", "smoke", "--num-samples", "0"], "--num-samples and --max-concurrent must be >= 1"),
-    (["--resume"], "--resume: no earlier sweep in"),
-    (["--space", "smoke", "--storage-path", "/proc/nope"], "cannot be written"),
-    (["--space", "smoke", "--mlflow-uri", "http://127.0.0.1:9/"], "MLflow is not reachable"),
-    (["--space", "smoke", "--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
-    (["--space", "smoke", "--mlflow-uri", "ftp://x"], "is not supported"),
     (["--bogus"], "unrecognized arguments: --bogus"),
-    (["--space", "smoke", "--set", "model=no-such-org/no-such-model"], "'model' = 'no-such-org/no-such-model' is not a packaged model"),
-    (["--space", "smoke", "--set", "model={gpt2_model}"], "is a 'gpt2' model, an encoder family this platform cannot prune"),
-    (["--space", "smoke", "--set", "dataset=/no/such/folder"], "'dataset' = '/no/such/folder' is unknown"),
-    (["--space", "smoke", "--set", "data_dir=/no/such/folder"], "'data_dir' = '/no/such/folder' is not a folder"),
-    (["--space", "smoke", "--set", "dataset={empty_csv}"], "is empty: it needs at least one labelled row"),
-    (["--space", "smoke", "--set", "dataset={nolabel_csv}"], "has no 'label' column"),
-    (["--space", "smoke", "--set", "dataset=imdb"], "dataset 'imdb' split 'train' is not in"),
-    (["--space", "smoke", "--gpus-per-trial", "2"], "--gpus-per-trial 2 but this machine has 0 GPUs"),
-    (["--space", "smoke", "--mlflow-uri", "http://alice:s3cret@127.0.0.1:9/"], "alice:***@127.0.0.1:9"),
+    (["--space", "smoke", "--mlflow-uri", "http://alice:s3cret@127.0.0.1:9/"], "--mlflow-uri http://***@127.0.0.1:9/"),
 ]
 
 
@@ -90,17 +65,3 @@ def test_bad_input_one_line_exit_2_nothing_started(args, message, tmp_path, file
     assert "s3cret" not in done.stderr + done.stdout, "no credentials in output"
     assert not (tmp_path / "s" / "ray_tmp").exists(), "Ray must not have started"
     assert not list((tmp_path / "s").glob("*/sweep.json")), "no sweep and no MLflow parent run created"
-
-
-@pytest.mark.slow
-def test_a_space_with_everything_fixed_runs_without_optuna(tmp_path):
-    import tempfile
-
-    folder = Path(tempfile.mkdtemp(prefix="sw", dir="/tmp"))
-    done = subprocess.run([sys.executable, "-m", "platform.sweep", "--space", "smoke", "--num-samples", "1",
-                           "--set", "head_ratio=0.25", "--set", "ffn_ratio=0.5", "--set", "conv_eps=0.2",
-                           "--set", "ft_epochs=1", "--storage-path", str(folder / "s"),
-                           "--mlflow-uri", f"sqlite:///{folder / 'm.db'}"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert "champion: trial" in done.stdout

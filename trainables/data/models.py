@@ -7,7 +7,8 @@
   MiniLM's tokenizer.
 - `random-bert-base`: bert-base-uncased's shapes (12 layers x 12 heads x 3072 FFN, 512 positions) with
   random weights and MiniLM's tokenizer (bert-base-uncased's vocabulary): rehearse a paper-scale space
-  offline (`--set model=random-bert-base`); its robustness numbers mean nothing.
+  offline (`--set model=random-bert-base`); its robustness numbers mean nothing.  `random-bert-base-1layer`:
+  one such layer (the suite's rehearsal).
 - anything else: a local folder or a Hugging Face model id (needs internet the first time), e.g.
   `distilbert-base-uncased`, `microsoft/deberta-v3-base`, `answerdotai/ModernBERT-base`.  No package
   index ships pre-trained weights of those families (searched 2026-11), so they are not packaged.
@@ -58,6 +59,7 @@ TINY = {
                                                          num_labels=n, pad_token_id=0, bos_token_id=101,
                                                          eos_token_id=102, cls_token_id=101, sep_token_id=102),
     "random-bert-base": lambda vocab, n: BertConfig(vocab_size=vocab, num_labels=n),
+    "random-bert-base-1layer": lambda vocab, n: BertConfig(vocab_size=vocab, num_labels=n, num_hidden_layers=1),
 }
 TINY_INPUTS = {"tiny-distilbert": ["input_ids", "attention_mask"],   # what these families' own tokenizers return
                "tiny-modernbert": ["input_ids", "attention_mask"]}
