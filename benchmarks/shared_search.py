@@ -95,9 +95,11 @@ def main(argv=None) -> None:
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
+    p.add_argument("--work", help="folder for both arms' sweeps and MLflow store (default a new one under /tmp)")
     args = p.parse_args(argv)
     scale = SCALES[args.scale]
-    folder = Path(tempfile.mkdtemp(prefix="sh", dir="/tmp"))  # short: Ray's socket paths
+    # short: Ray's socket paths
+    folder = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="sh", dir="/tmp"))
     walls, rows = {}, {}
     for share in ("on", "off"):
         print(f"sweep with --share-searches {share} ...", flush=True)
