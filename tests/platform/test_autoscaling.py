@@ -1,7 +1,7 @@
 """An autoscaling cluster on this machine: Ray's fake multi-node provider, a head that runs no trials
 (0 CPUs) and one worker type at `min_workers: 0` that declares a GPU, as `ray up ray_cluster.yaml`
-starts one.  The sweep submits with `--gpus-per-trial 1` although no node can run a trial yet; the
-autoscaler starts the worker and the trials finish there.  A request no node type can hold is
+starts one.  The sweep submits four trials of half a GPU each although no node can run a trial yet;
+the autoscaler starts two workers and the trials finish on both (two fit a node).  A request no node type can hold is
 refused before anything exists.  The head runs on its own port and temp folder, and is stopped by
 its processes (never `ray stop`, which would stop every Ray on the machine)."""
 import os
@@ -27,7 +27,7 @@ BLANK = {key: [] for key in ("cluster_synced_files", "rsync_exclude", "rsync_fil
 @pytest.fixture(scope="module")
 def cluster():
     folder, port = short_dir(), free_port()
-    config = {"cluster_name": "fake", "max_workers": 1, "upscaling_speed": 1.0, "idle_timeout_minutes": 5,
+    config = {"cluster_name": "fake", "max_workers": 2, "upscaling_speed": 1.0, "idle_timeout_minutes": 5,
               "provider": {"type": "fake_multinode", "gcs_address": f"127.0.0.1:{port}",
                            # the fake nodes share this machine's address, and have nothing to set up
                            "use_node_id_as_ip": True, "disable_node_updaters": True, "disable_launch_config_check": True},
@@ -35,7 +35,7 @@ def cluster():
               "available_node_types": {
                   "ray.head.default": {"resources": {"CPU": 0}, "node_config": {}, "max_workers": 0},
                   "gpu_worker": {"resources": {"CPU": 2, "GPU": 1}, "node_config": {}, "min_workers": 0,
-                                 "max_workers": 1}},
+                                 "max_workers": 2}},
               "file_mounts": {}, "file_mounts_sync_continuously": False, **BLANK}
     (folder / "autoscaler.yaml").write_text(yaml.safe_dump(config))
     temp = folder / "ray"
@@ -75,13 +75,15 @@ def test_a_request_no_node_type_can_hold_is_refused_before_anything_exists(clust
     assert not client.search_runs([e.experiment_id for e in client.search_experiments()]), "no MLflow run"
 
 
-def test_the_autoscaler_starts_a_gpu_worker_and_the_trials_finish_there(cluster):
-    done = run(cluster, "scaled", "--gpus-per-trial", "1", "--cpus-per-trial", "1", "--num-samples", "2",
-               "--max-concurrent", "1", "--set", "ft_epochs=1")
+def test_the_autoscaler_starts_gpu_workers_and_fractional_trials_land_on_both(cluster):
+    done = run(cluster, "scaled", "--gpus-per-trial", "0.5", "--cpus-per-trial", "1", "--num-samples", "4",
+               "--max-concurrent", "4", "--time-budget-s", "500", "--set", "ft_epochs=1")
     assert done.returncode == 0, done.stderr[-3000:]
     assert "waiting for the autoscaler to start one (gpu_worker)" in done.stdout
     client = MlflowClient(f"sqlite:///{cluster['folder'] / 'mlflow.db'}")
     runs = child_runs(client, sweep_state(cluster["folder"], "scaled")["parent_run_id"])
-    assert len(runs) == 2 and all(r.info.status == "FINISHED" and "aua" in r.data.metrics for r in runs)
-    assert all(r.data.tags["ray_node_id"] != HEAD for r in runs), "no trial ran on the head (0 CPUs)"
+    assert len(runs) == 4 and all(r.info.status == "FINISHED" and "aua" in r.data.metrics for r in runs)
+    nodes = {r.data.tags["ray_node_id"] for r in runs}
+    assert HEAD not in nodes, "no trial ran on the head (0 CPUs)"
+    assert len(nodes) == 2, "two trials fit a worker (2 CPUs, 1 GPU): the others run on the second"
     assert client.get_model_version_by_alias("earlyrobust-ticket", "champion")

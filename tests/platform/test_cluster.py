@@ -1,39 +1,10 @@
-"""The cluster path on one machine: a simulated two-node Ray cluster with fake GPUs, and
-`platform/sweep.py` run as a script, as `ray submit` runs it."""
+"""`platform/sweep.py` run as a script, as `ray submit` runs it on a cluster's head (the cluster itself:
+test_autoscaling.py, test_cluster_nofs.py)."""
 import os
 import subprocess
 import sys
 
-import pytest
-from mlflow.tracking import MlflowClient
-
-from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state
-
-pytestmark = pytest.mark.slow
-
-
-def test_fractional_gpu_trials_land_on_both_nodes_of_a_two_node_cluster():
-    from ray.cluster_utils import Cluster
-
-    cluster = Cluster(initialize_head=True, head_node_args={"num_cpus": 2, "num_gpus": 2})
-    cluster.add_node(num_cpus=2, num_gpus=2)
-    cluster.wait_for_nodes()
-    try:
-        folder = short_dir()
-        done = sweep(["--space", "smoke", "--name", "nodes", "--num-samples", "4", "--max-concurrent", "4",
-                      "--cpus-per-trial", "1", "--gpus-per-trial", "0.5", "--ray-address", cluster.address,
-                      "--time-budget-s", "400", "--set", "ft_epochs=1",
-                      "--storage-path", f"file://{folder / 's'}"], folder,  # both nodes see this disk: shared
-                     env=dict(os.environ, CUDA_VISIBLE_DEVICES=""))
-        assert done.returncode == 0, done.stderr[-3000:]
-        client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-        runs = child_runs(client, sweep_state(folder, "nodes")["parent_run_id"])
-        assert len(runs) == 4 and all(r.info.status == "FINISHED" for r in runs)
-        nodes = {r.data.tags["ray_node_id"] for r in runs}
-        assert len(nodes) == 2, "two trials fit a node (2 CPUs): the others must run on the second node"
-        assert nodes == {n.node_id for n in cluster.list_all_nodes()}
-    finally:
-        cluster.shutdown()
+from sweep_helpers import ROOT
 
 
 def test_sweep_py_run_as_a_script_re_runs_itself_as_the_module(tmp_path):
