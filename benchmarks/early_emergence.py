@@ -31,7 +31,7 @@ from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import draw_ticket
 from trainables.earlyrobust.training import device
-from trainables.tune.plots import plot_distances
+from trainables.tune.mask_plot import plot_distances
 
 SCALES = {
     # a FreeLB K=5 step of MiniLM takes ~5 s on 2 CPU cores (0.3 epoch of SST-2: ~55 min); K=1 takes ~2.6 s

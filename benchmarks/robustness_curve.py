@@ -13,7 +13,7 @@ from trainables.attacks.evaluate import evaluate_robustness
 from trainables.attacks.runner import read_statuses
 from trainables.data.models import load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
-from trainables.tune.plots import plt
+from trainables.tune.mask_plot import plt
 
 
 class Curve:

@@ -41,9 +41,9 @@ from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.training import device
-from trainables.tune.metrics import MULTI
-from trainables.tune.plots import plt
-from trainables.tune.searcher import make_sampler
+from trainables.metrics import MULTI
+from trainables.tune.mask_plot import plt
+from trainables.tune.sampler import make_sampler
 
 SPACE = {"head_ratio": (0.1, 0.5), "ffn_ratio": (0.2, 0.7)}
 

@@ -13,11 +13,11 @@ import tempfile
 from pathlib import Path
 
 from platform import environment, summary, tracking
+from platform.compare_plots import plot_champion, plot_distances_all, plot_pareto
 from platform.errors import Parser, UsageError
 from trainables.metrics import summary_columns
 from trainables.secrets import redact
 from trainables.tune.metrics import per_attack
-from trainables.tune.plots import plot_champion, plot_distances_all, plot_pareto
 
 
 def parser() -> argparse.ArgumentParser:

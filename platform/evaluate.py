@@ -78,7 +78,7 @@ def model_store(args) -> str | None:
 
 def model_max_length(classifier, given: int | None) -> int:
     """--max-length, or the model's own (its tokenizer's, a ticket's being its trial's), within its positions."""
-    from trainables.preflight import position_limit
+    from platform.preflight import position_limit
 
     limit = position_limit(classifier.model.config)
     if given is not None:

@@ -35,10 +35,10 @@ def _flops_per_token(config, seq_len: int) -> float:
 def estimate(plan) -> str:
     from transformers import BertConfig
 
+    from platform.preflight import check_model
     from trainables.config import validate_config
     from trainables.data import provided
     from trainables.earlyrobust.progress import duration
-    from trainables.preflight import check_model, extremes
 
     try:
         per_token = _step_seconds_per_token()
@@ -48,12 +48,12 @@ def estimate(plan) -> str:
     cfg = validate_config(plan.space.fixed)
     split = plan.inputs["splits"][provided.key(cfg["dataset"], "train", cfg["data_dir"])]["frame"]
     rows = min(cfg["train_size"] or len(split), len(split))
-    seq = max(extremes(plan.space, "max_length"))
-    steps = max(extremes(plan.space, "adv_steps"))
+    seq = max(plan.space.extremes("max_length"))
+    steps = max(plan.space.extremes("adv_steps"))
     scale = _flops_per_token(check_model(cfg["model"]), seq) / _flops_per_token(BertConfig(), MEASURED_SEQ)
     tokens = rows * seq
     search = 0.0 if plan.trainable == "dense" else \
-        max(extremes(plan.space, "search_epochs")) * tokens * per_token["search"] * scale * steps / MEASURED_K
+        max(plan.space.extremes("search_epochs")) * tokens * per_token["search"] * scale * steps / MEASURED_K
     finetune = cfg["ft_epochs"] * tokens * per_token["ticket"] * scale * (1 if cfg["ft_mode"] == "ce" else steps + 1)
     waves = math.ceil(plan.num_samples / plan.max_concurrent)
     return (f"ESTIMATE from {machine} bf16 step times at batch 256 (benchmarks/results/h100; smaller batches run slower), "

@@ -18,8 +18,9 @@ from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
-    from trainables.tune.metrics import objectives
-    from trainables.tune.searcher import OutcomeAwareOptunaSearch, RedactedRDBStorage, make_sampler
+    from platform.optuna_search import OutcomeAwareOptunaSearch, RedactedRDBStorage
+    from trainables.metrics import objectives
+    from trainables.tune.sampler import make_sampler
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
@@ -61,8 +62,8 @@ def _with_resources(plan, info):
 def _tuner(plan, info):
     from ray import tune
 
-    from trainables.tune.callback import CloseMlflowRuns, ReleaseSearchClaims
-    from trainables.tune.live_table import LiveReporter
+    from platform.live_table import LiveReporter
+    from platform.tune_callbacks import CloseMlflowRuns, ReleaseSearchClaims
 
     path = plan.storage.where(plan.name)
     if plan.share_searches:

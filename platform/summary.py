@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 
 from trainables.attacks.metrics import paired_bits
-from trainables.metrics import summary_columns
-from trainables.tune.metrics import attack_columns, finite, objectives, pareto_front, per_attack
+from trainables.metrics import objectives, summary_columns
+from trainables.tune.metrics import attack_columns, per_attack
 
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
                  "that ties with the best front trial on the selection split: the paired 95% interval of their "
@@ -103,7 +103,7 @@ def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tupl
     """The table as text: every column, or (`terminal`) the ones that fit 160 columns, short headers."""
     table = display(table)
     if terminal:
-        from trainables.tune.live_table import SHORT
+        from platform.live_table import SHORT
 
         keep = {**{k: v for k, v in TERMINAL.items() if k in ("pareto", "trial", "status")},
                 **{k: SHORT.get(k, k) for k in varied}, **{k: v for k, v in TERMINAL.items() if k not in varied}}
@@ -127,3 +127,23 @@ def write(table: pd.DataFrame, folder: Path, stem: str = "summary") -> list[Path
                   f"the end. Champion: {CHAMPION_RULE}.\n\n```\n" + render(table) + "\n```\n")
     table.to_csv(csv, index=False)
     return [md, csv]
+
+
+def finite(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)
+
+
+def pareto_front(rows: list[dict], objectives: dict[str, str]) -> list[bool]:
+    """True for rows no other row dominates (rows with a NaN objective are never on the front)."""
+    def better_or_equal(a, b, key):
+        return a[key] >= b[key] if objectives[key] == "max" else a[key] <= b[key]
+
+    def strictly(a, b, key):
+        return a[key] > b[key] if objectives[key] == "max" else a[key] < b[key]
+    valid = [all(finite(r.get(k)) for k in objectives) for r in rows]
+    front = []
+    for i, r in enumerate(rows):
+        dominated = any(valid[j] and all(better_or_equal(o, r, k) for k in objectives) and
+                        any(strictly(o, r, k) for k in objectives) for j, o in enumerate(rows) if j != i)
+        front.append(valid[i] and not dominated)
+    return front

@@ -97,9 +97,7 @@ class Plan:
     @property
     def metric(self) -> str:
         """What trials are scored and the champion chosen on: aua, or clean_acc when nothing is attacked."""
-        from trainables.preflight import candidates
-
-        return "clean_acc" if candidates(self.space, "attack") == ["none"] else "aua"
+        return "clean_acc" if self.space.candidates("attack") == ["none"] else "aua"
 
 
 def parse_sets(items: list[str]) -> dict:
@@ -181,7 +179,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
         if gpus > torch.cuda.device_count():
             raise UsageError(f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
                              "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs")
-    from trainables.preflight import check_sources
+    from platform.preflight import check_sources
 
     inputs = check_sources(space)
     uri = args.mlflow_uri or tracking.default_uri(Path.cwd())

@@ -50,6 +50,24 @@ class SearchSpace:
     def varied(self) -> list[str]:
         return list(self.search)
 
+    def candidates(self, key: str) -> list:
+        """The values a parameter can take (fixed, searched choices, or the default), as trials see them."""
+        if key in self.fixed:
+            values = [self.fixed[key]]
+        elif self.search.get(key) and "choice" in self.search[key]:
+            values = list(self.search[key]["choice"])
+        else:
+            values = [PARAMS[key].default]
+        return [PARAMS[key].check(key, v) for v in values]
+
+    def extremes(self, key: str) -> list:
+        """The values of a parameter a check must try: `candidates`, or both ends of a searched range."""
+        spec = self.search.get(key)
+        if spec and "choice" not in spec:
+            (_, bounds), = spec.items()
+            return list(bounds)
+        return self.candidates(key)
+
 
 def load_space(name_or_path: str) -> SearchSpace:
     path = Path(name_or_path)

@@ -84,3 +84,12 @@ def summary_columns() -> tuple[str, ...]:
         if m.name == "attack_n":  # the last attack metric: the report's columns follow
             out += [f"report_{n}" for n in names(attack=True, summary=True) if not n.startswith(("suc", "avg_"))]
     return tuple(out)
+
+
+MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}  # --objective multi
+
+
+def objectives(objective: str, key: str = "aua") -> dict:
+    """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), or
+    with training cost and size (`multi`)."""
+    return {key: "max", "train_flops": "min", "param_sparsity": "max"} if objective == "multi" else {key: "max"}

@@ -2,9 +2,12 @@
 lockstep and one at a time, with identical rows in both."""
 import csv
 
+import pytest
+
 import attack_throughput
 
 
+@pytest.mark.slow
 def test_each_recipe_is_measured_against_the_ceiling(tmp_path):
     attack_throughput.main(["--scale", "tiny", "--n", "16", "--no-textattack", "--out", str(tmp_path),
                             "--work", str(tmp_path / "w")])

@@ -14,6 +14,7 @@ def run(tmp_path_factory):
     return run_tiny(ee.main, tmp_path_factory, "ear")
 
 
+@pytest.mark.slow
 def test_rows_for_every_interval_and_eps(run):
     with open(run / "out" / "early_emergence_tiny.csv") as f:
         rows = list(csv.DictReader(f))
@@ -36,6 +37,7 @@ def test_rows_for_every_interval_and_eps(run):
     assert (run / "out" / "early_emergence_tiny.png").stat().st_size > 5000
 
 
+@pytest.mark.slow
 def test_a_rerun_reuses_the_recording(run, tmp_path):
     stamp = (run / "w" / "recording.json").stat().st_mtime
     ee.main(["--scale", "tiny", "--work", str(run / "w"), "--out", str(tmp_path)])

@@ -28,13 +28,14 @@ def test_grid_spans_the_space():
 
 
 def test_the_sweeps_sampler_follows_its_size():
-    from trainables.tune.searcher import make_sampler, startup_trials
+    from trainables.tune.sampler import make_sampler, startup_trials
 
     assert [startup_trials(n) for n in (1, 4, 9, 16, 40, 400)] == [2, 2, 2, 4, 10, 10]
     sampler = make_sampler(0, 16)
     assert sampler._n_startup_trials == 4 and sampler._constant_liar
 
 
+@pytest.mark.slow
 def test_tiny_run_compares_the_methods_over_seeds(tmp_path):
     se.main(["--scale", "tiny", "--grid", "3", "--seeds", "0", "1", "--work", str(tmp_path / "w"),
              "--out", str(tmp_path / "out")])

@@ -15,6 +15,7 @@ def recording(tmp_path_factory):
     return run_tiny(early_emergence.main, tmp_path_factory, "rec") / "w" / "recording.json"
 
 
+@pytest.mark.slow
 def test_robust_and_random_tickets_share_the_sparsity(recording, tmp_path):
     ticket_control.main(["--scale", "tiny", "--recording", str(recording), "--random-seeds", "2",
                          "--work", str(tmp_path / "w"), "--out", str(tmp_path / "out")])

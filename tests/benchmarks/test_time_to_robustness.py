@@ -24,6 +24,7 @@ def read(path):
         return list(csv.DictReader(f))
 
 
+@pytest.mark.slow
 def test_every_arm_is_attacked_every_half_epoch_with_its_training_cost_so_far(run):
     points = read(run / "out" / "time_to_robustness_tiny_points.csv")
     by = {}
@@ -44,6 +45,7 @@ def test_every_arm_is_attacked_every_half_epoch_with_its_training_cost_so_far(ru
     assert at["random_ticket"] < at["dense_ce"] < at["earlyrobust"], "a random ticket costs nothing to draw"
 
 
+@pytest.mark.slow
 def test_the_table_follows_the_rule_from_the_measured_points(run):
     rows = {r["arm"]: r for r in read(run / "out" / "time_to_robustness_tiny.csv")}
     points = read(run / "out" / "time_to_robustness_tiny_points.csv")
@@ -65,6 +67,7 @@ def test_the_table_follows_the_rule_from_the_measured_points(run):
     assert (run / "out" / "time_to_robustness_tiny.png").read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_measuring_along_the_way_leaves_the_training_as_it_was(run, tmp_path):
     cfg = validate_config({**ttr.COMMON, **ttr.SCALES["tiny"], "ft_mode": "ce", "attack": "none"})
     Trial(cfg, tmp_path / "plain", dense=True).run()
@@ -74,6 +77,7 @@ def test_measuring_along_the_way_leaves_the_training_as_it_was(run, tmp_path):
     assert all((measured[k] == plain[k]).all() for k in plain)
 
 
+@pytest.mark.slow
 def test_a_rerun_on_the_same_folder_resumes(run, tmp_path):
     before = read(run / "out" / "time_to_robustness_tiny_points.csv")
     start = time.perf_counter()

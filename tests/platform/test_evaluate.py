@@ -48,6 +48,7 @@ def test_a_dense_model_folder_is_attacked_as_a_trial_would_be(dense_folder, trai
     assert err.startswith("evaluate: error: --out") and "other settings" in err and len(err.splitlines()) == 1
 
 
+@pytest.mark.slow
 def test_the_sweeps_champion_by_its_registry_name_logged_to_mlflow(smoke_sweep, tmp_path, monkeypatch):
     client = smoke_sweep["client"]
     monkeypatch.setenv("MLFLOW_TRACKING_URI", client.tracking_uri)
@@ -58,13 +59,13 @@ def test_the_sweeps_champion_by_its_registry_name_logged_to_mlflow(smoke_sweep, 
     assert saved["max_length"] == 32 and saved["seed"] == 42, "the ticket's own max_length, the trials' seed"
     version = client.get_model_version_by_alias("earlyrobust-ticket", "champion")
     resolved = saved["resolved_model"]
-    assert resolved["version"] == version.version and resolved["run_id"] == version.run_id
+    assert resolved["version"] == str(version.version) and resolved["run_id"] == version.run_id
     assert len(resolved["weights_sha256"]) == 64
     assert not [p for p in out.rglob("*") if p.name == "model.safetensors"], "the model is not downloaded into --out"
     exp = client.get_experiment_by_name("earlyrobust-evaluations")
     (run,) = client.search_runs([exp.experiment_id])
     assert run.data.params["model"] == "models:/earlyrobust-ticket@champion" and run.data.metrics["attack_n"] == 10
-    assert run.data.tags["model_version"] == version.version and run.data.tags["model_run_id"] == version.run_id
+    assert run.data.tags["model_version"] == str(version.version) and run.data.tags["model_run_id"] == version.run_id
     assert {"attack.jsonl", "evaluation.md"} <= {f.path for f in client.list_artifacts(run.info.run_id)}
     table = pd.read_csv(out / "evaluation.csv")
     assert list(table["attack"]) == ["textbugger"] and table["aua"][0] == pytest.approx(run.data.metrics["aua"])

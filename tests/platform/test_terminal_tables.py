@@ -4,7 +4,7 @@ yes/no and unmeasured values as a dash; the files keep every column."""
 import math
 
 from platform import summary
-from trainables.tune.live_table import render_live
+from platform.live_table import render_live
 
 VARIED = ["head_ratio", "ffn_ratio", "conv_eps", "adv_lr"]
 CONFIG = {"head_ratio": 0.1667, "ffn_ratio": 0.48607632, "conv_eps": 0.2006914, "adv_lr": 0.0123456}

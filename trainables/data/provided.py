@@ -2,7 +2,7 @@
 
 On a cluster a trial may run on a node that has neither `../shared/data` nor a dataset file given
 by path, so the driver reads every split a sweep can use, and the synonym table of an attack that
-needs one, before anything starts (`trainables.preflight.resolve_inputs`), and each trial installs
+needs one, before anything starts (`platform/preflight.py`), and each trial installs
 them here first thing; `load_split` and `load_neighbours` look here before they look on disk.
 The driver also hands over the environment variables that hold a secret (`env`), which must not
 travel in Ray's runtime_env (its agent logs it to disk).

@@ -26,7 +26,7 @@ MIN_S = 3.0   # seconds of a phase before its rate is trusted
 
 
 class Progress:
-    # the live table's columns (see trainables/tune/live_table.py): search "epoch/budget, mask distance",
+    # the live table's columns (see platform/live_table.py): search "epoch/budget, mask distance",
     # "stop E" (converged) or "budget E" (not), "rec E/B" (recording a shared search), "wait T" (for
     # one); fine-tune "epoch/epochs, eval acc"; attack "done/total"; time left; Aua with its interval
     COLUMNS = {"phase": "phase", "search": "search", "finetune": "tune", "attack": "attack", "eta": "left",

@@ -30,11 +30,9 @@ REPLAY_KEYS = ("head_ratio", "ffn_ratio", "conv_eps", "conv_window", "conv_rule"
 
 
 def _values(space, key: str) -> list:
-    from trainables.preflight import candidates
-
     spec = space.search.get(key)
     if not spec or "choice" in spec:
-        return candidates(space, key)
+        return space.candidates(key)
     kind, (lo, hi) = next(iter(spec.items()))
     return list(range(lo, hi + 1)) if kind == "randint" else [lo, (lo + hi) / 2, hi]
 
@@ -59,11 +57,9 @@ def expected_saving(k: float, n: int, concurrent: int) -> tuple[float, float]:
 
 def decide(space, mode: str, trainable: str, num_samples: int, max_concurrent: int) -> tuple[bool, str]:
     """Whether trials share recorded searches, and why (one line for the sweep's output)."""
-    from trainables.preflight import candidates
-
     if mode == "off":
         return False, "no (--share-searches off)"
-    if trainable != "ticket" or "searched" in candidates(space, "ft_init"):
+    if trainable != "ticket" or "searched" in space.candidates("ft_init"):
         return False, "no (dense trials search nothing; ft_init=searched needs each search's own weights)"
     shared = ", ".join(k for k in space.search if k in SEARCH_KEYS) or "one setting for all trials"
     if mode == "on":

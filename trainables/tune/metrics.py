@@ -1,11 +1,7 @@
 """What Tune sees of the metric registry (`trainables/metrics.py`): every report carries every metric
 (NaN until known), because Tune checks that the searcher's and scheduler's metrics are in every
-result; the objectives; the Pareto front."""
+result; which reported values are per-attack metrics, and which MLflow logs."""
 from __future__ import annotations
-
-import math
-
-MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}
 
 
 def per_attack(name: str) -> tuple[str, str] | None:
@@ -31,12 +27,6 @@ def attack_columns(rows: list[dict]) -> list[str]:
     return [k for attack in ATTACKS for k in sorted(keys) if per_attack(k)[1] == attack]
 
 
-def objectives(objective: str, key: str = "aua") -> dict:
-    """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), or
-    with training cost and size (`multi`)."""
-    return {key: "max", "train_flops": "min", "param_sparsity": "max"} if objective == "multi" else {key: "max"}
-
-
 def logged(name: str) -> bool:
     """Whether a reported value is a metric MLflow logs (the registry's, or one attack's of a list)."""
     from trainables.metrics import get
@@ -55,23 +45,3 @@ def complete(report: dict) -> dict:
     out.update({k: v for k, v in report.items() if isinstance(v, (int, float, str))})
     out.setdefault("phase", "")
     return out
-
-
-def finite(value) -> bool:
-    return isinstance(value, (int, float)) and math.isfinite(value)
-
-
-def pareto_front(rows: list[dict], objectives: dict[str, str]) -> list[bool]:
-    """True for rows no other row dominates (rows with a NaN objective are never on the front)."""
-    def better_or_equal(a, b, key):
-        return a[key] >= b[key] if objectives[key] == "max" else a[key] <= b[key]
-
-    def strictly(a, b, key):
-        return a[key] > b[key] if objectives[key] == "max" else a[key] < b[key]
-    valid = [all(finite(r.get(k)) for k in objectives) for r in rows]
-    front = []
-    for i, r in enumerate(rows):
-        dominated = any(valid[j] and all(better_or_equal(o, r, k) for k in objectives) and
-                        any(strictly(o, r, k) for k in objectives) for j, o in enumerate(rows) if j != i)
-        front.append(valid[i] and not dominated)
-    return front

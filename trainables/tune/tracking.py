@@ -110,7 +110,7 @@ class TrialTracker:
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
         if (workdir / "distances.json").exists():
-            from trainables.tune.plots import plot_distances
+            from trainables.tune.mask_plot import plot_distances
 
             png = plot_distances(json.loads((workdir / "distances.json").read_text()), workdir / "mask_distance.png")
             self.client.log_artifact(self.run_id, str(png))

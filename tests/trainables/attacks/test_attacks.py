@@ -250,7 +250,9 @@ def test_a_line_cut_by_a_kill_resumes_to_exactly_the_uninterrupted_file(victim, 
     assert cut.read_bytes() == whole.read_bytes()
     assert summary["n"] == 10 and len(read_statuses(cut)) == 10
     again = run_attack(attack, victim, texts, labels, 10, cut, resume=True)
-    assert cut.read_bytes() == whole.read_bytes() and again == summary, "a finished file is left as it is"
+    def counts(s):
+        return {k: v for k, v in s.items() if not k.endswith("_seconds")}  # the outcomes, not the time they took
+    assert cut.read_bytes() == whole.read_bytes() and counts(again) == counts(summary), "a finished file is left as it is"
 
 
 def test_n_larger_than_the_split_is_refused(victim):

@@ -10,6 +10,8 @@ import ray
 from trainables.earlyrobust.search import Snapshot
 from trainables.tune.recordings import SearchClaims, SharedRecordings
 
+pytestmark = pytest.mark.slow  # a real local Ray
+
 
 @pytest.fixture(scope="module")
 def local_ray(tmp_path_factory):
@@ -64,7 +66,7 @@ def test_a_failed_recorder_gives_the_key_back(local_ray, tmp_path):
 
 
 def test_a_trial_that_ends_in_error_gives_its_claims_back(local_ray, tmp_path):
-    from trainables.tune.callback import ReleaseSearchClaims
+    from platform.tune_callbacks import ReleaseSearchClaims
 
     claims = SearchClaims.options(name="earlyrobust-searches-t").remote()
     assert ray.get(claims.claim.remote("k3", "dead")), "a recorder whose worker was killed keeps its claim"

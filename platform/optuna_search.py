@@ -1,4 +1,5 @@
-"""The sweep's sampler, and an OptunaSearch that tells Optuna how a trial really ended.
+"""Tune's Optuna searcher for a sweep, told how each trial really ended, and an Optuna database that
+keeps its password out of Tune's pickles.
 
 Ray's OptunaSearch passes the last result's objective to `study.tell(..., COMPLETE)`; for a trial
 that diverged or was stopped early that value is NaN, Optuna refuses it, and the trial stays
@@ -10,19 +11,6 @@ import optuna
 from ray.tune.search.optuna import OptunaSearch
 
 from trainables.secrets import OPTUNA_ENV, redact, resolve
-
-
-def startup_trials(num_samples: int) -> int:
-    """Random trials before TPE models the results: a quarter of the sweep, 2 to 10 (Optuna's default of
-    10 would make a 4-16-trial sweep mostly random search)."""
-    return max(2, min(10, num_samples // 4))
-
-
-def make_sampler(seed: int, num_samples: int) -> optuna.samplers.TPESampler:
-    """TPE with start-up trials that follow the sweep's size; the constant liar makes trials proposed
-    while others still run avoid those points (concurrent trials would otherwise get near-duplicates)."""
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup_trials(num_samples), constant_liar=True,
-                                      multivariate=True)
 
 
 class RedactedRDBStorage(optuna.storages.RDBStorage):

@@ -8,32 +8,11 @@ after the search and the fine-tuning, when the attack starts).
 from __future__ import annotations
 
 from trainables.attacks.synonyms import load_neighbours
-from trainables.config import PARAMS
 from trainables.data import provided
 from trainables.data.datasets import load_split
 from trainables.data.models import PACKAGED, TINY, minilm_path
 from trainables.earlyrobust.families import SUPPORTED
 from trainables.errors import ConfigError
-
-
-def candidates(space, key: str) -> list:
-    """The values a parameter can take in a space (fixed, searched choices, or the default), as trials see them."""
-    if key in space.fixed:
-        values = [space.fixed[key]]
-    elif space.search.get(key) and "choice" in space.search[key]:
-        values = list(space.search[key]["choice"])
-    else:
-        values = [PARAMS[key].default]
-    return [PARAMS[key].check(key, v) for v in values]
-
-
-def extremes(space, key: str) -> list:
-    """The values of a parameter a check must try: `candidates`, or both ends of a searched range."""
-    spec = space.search.get(key)
-    if spec and "choice" not in spec:
-        (_, bounds), = spec.items()
-        return list(bounds)
-    return candidates(space, key)
 
 
 def check_model(name: str):
@@ -70,31 +49,31 @@ def position_limit(config) -> int | None:
 def check_settings(space, inputs: dict, configs: dict) -> None:
     """What a trial will meet, checked now: the data's classes, attack_n against the attacked splits,
     max_length against each model's positions."""
-    data_dir = candidates(space, "data_dir")[0]
-    for dataset in candidates(space, "dataset"):
+    data_dir = space.candidates("data_dir")[0]
+    for dataset in space.candidates("dataset"):
         def labels(split, dataset=dataset):
             return set(inputs["splits"][provided.key(dataset, split, data_dir)]["frame"]["label"].tolist())
         seen = labels("train")
         if len(seen) < 2:
             raise ConfigError(f"dataset {dataset!r}: the training split has one class only (label {min(seen)}): "
                               "a classifier needs examples of two or more classes")
-        for split in dict.fromkeys(candidates(space, "eval_split") + candidates(space, "attack_split")
-                                   + candidates(space, "report_split")):
+        for split in dict.fromkeys(space.candidates("eval_split") + space.candidates("attack_split")
+                                   + space.candidates("report_split")):
             unseen = sorted(labels(split) - seen)
             if unseen:
                 raise ConfigError(f"dataset {dataset!r}: split '{split}' has label {unseen[0]}, which the training "
                                   f"split never has (training labels: {sorted(seen)}): fix the labels or the files")
-        if candidates(space, "attack") == ["none"]:
+        if space.candidates("attack") == ["none"]:
             continue
-        for split in dict.fromkeys(candidates(space, "attack_split") + candidates(space, "report_split")):
+        for split in dict.fromkeys(space.candidates("attack_split") + space.candidates("report_split")):
             rows = len(inputs["splits"][provided.key(dataset, split, data_dir)]["frame"])
-            too_many = [n for n in extremes(space, "attack_n") if n > rows]
+            too_many = [n for n in space.extremes("attack_n") if n > rows]
             if too_many:
                 raise ConfigError(f"parameter 'attack_n' = {too_many[0]} is larger than dataset {dataset!r} split "
                                   f"'{split}' ({rows} rows), which the trials attack: use at most {rows}, or 'all'")
     for model, config in configs.items():
         limit = position_limit(config)
-        too_long = [n for n in extremes(space, "max_length") if limit is not None and n > limit]
+        too_long = [n for n in space.extremes("max_length") if limit is not None and n > limit]
         if too_long:
             raise ConfigError(f"parameter 'max_length' = {too_long[0]} is longer than model {model!r} can position "
                               f"({limit} tokens): use at most {limit}")
@@ -103,15 +82,15 @@ def check_settings(space, inputs: dict, configs: dict) -> None:
 def check_sources(space) -> dict:
     """Check every input a sweep can use and return them for the trials (see `data/provided.py`):
     {"splits": {key: DataFrame}, "synonyms": table or None}."""
-    data_dir = candidates(space, "data_dir")[0]
+    data_dir = space.candidates("data_dir")[0]
     inputs: dict = {"splits": {}, "synonyms": None}
-    for dataset in candidates(space, "dataset"):
-        splits = dict.fromkeys(["train", *candidates(space, "eval_split"), *candidates(space, "attack_split"),
-                                *candidates(space, "report_split")])
+    for dataset in space.candidates("dataset"):
+        splits = dict.fromkeys(["train", *space.candidates("eval_split"), *space.candidates("attack_split"),
+                                *space.candidates("report_split")])
         for split in splits:  # ordered: the first missing split named is always the same
             inputs["splits"][provided.key(dataset, split, data_dir)] = provided.pack(load_split(dataset, split, data_dir))
-    configs = {model: check_model(model) for model in candidates(space, "model")}
-    for attack in candidates(space, "attack"):
+    configs = {model: check_model(model) for model in space.candidates("model")}
+    for attack in space.candidates("attack"):
         check_attack(attack)
         if attack == "textfooler":
             inputs["synonyms"] = load_neighbours()
