@@ -48,9 +48,9 @@ import torch
 
 from common import machine, write_results  # noqa: I001
 from trainables.attacks import make_attack
-from trainables.attacks.metrics import summarize
+from trainables.attacks.attack_runs import choose_examples, read_rows, run_attack
+from trainables.attacks.attack_stats import summarize
 from trainables.attacks.pos import same_part_of_speech
-from trainables.attacks.runner import choose_examples, read_rows, run_attack
 from trainables.attacks.similarity import THRESHOLD, WINDOW, sentence_encoder
 from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
 from trainables.attacks.synonyms import load_neighbours

@@ -27,7 +27,7 @@ import torch
 from attack_crosscheck import RANDOM, SCALES, assembled, import_textattack, run_textattack, train_victim
 from common import machine, write_results
 from trainables.attacks import ATTACKS, make_attack
-from trainables.attacks.runner import WIDTH, choose_examples, run_attack
+from trainables.attacks.attack_runs import WIDTH, choose_examples, run_attack
 from trainables.attacks.victim import Victim
 from trainables.data.datasets import load_split
 

@@ -1,6 +1,6 @@
 """Does robustness survive temperature calibration?  A dense FreeLB model and an EarlyRobust ticket,
 each attacked twice on the same sentences: as they are, and with their logits divided by T fitted on
-the dev split by NLL (`attack_calibration`, see trainables/attacks/calibration.py).
+the dev split by NLL (`attack_calibration`, see trainables/attacks/temperature.py).
 
     python benchmarks/calibration.py [--scale cpu|tiny] [--work DIR] [--out DIR]
 
@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
-from trainables.attacks.evaluate import evaluate_robustness
-from trainables.attacks.metrics import paired_bits
+from trainables.attacks.attack_stats import paired_bits
+from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data.models import load_tokenizer
 from trainables.earlyrobust.pipeline import FINAL, Trial

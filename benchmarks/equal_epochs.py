@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from trainables.attacks.metrics import paired_difference, verdict, wilson
+from trainables.attacks.attack_stats import paired_difference, verdict, wilson
 
 REFERENCE = "dense_freelb"
 PAIRS = [("dense_freelb", "dense_ce"), ("dense_pgd", "dense_ce"), ("earlyrobust", "random_ticket"),

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from trainables.attacks.evaluate import evaluate_robustness
-from trainables.attacks.runner import read_statuses
+from trainables.attacks.attack_runs import read_statuses
+from trainables.attacks.robustness import evaluate_robustness
 from trainables.data.models import load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.tune.mask_plot import plt

@@ -41,7 +41,7 @@ from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.training import device
-from trainables.metrics import MULTI
+from trainables.metric_registry import MULTI
 from trainables.tune.mask_plot import plt
 from trainables.tune.sampler import make_sampler
 

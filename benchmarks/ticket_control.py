@@ -17,8 +17,8 @@ import tempfile
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
-from trainables.attacks.metrics import paired_difference, verdict
-from trainables.attacks.runner import read_statuses
+from trainables.attacks.attack_runs import read_statuses
+from trainables.attacks.attack_stats import paired_difference, verdict
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.pipeline import Trial, preset_ticket

@@ -38,8 +38,8 @@ from common import machine, write_results  # noqa: I001
 from equal_epochs import paper_schedule, view
 from robustness_curve import Curve, plot
 from time_to_target import speedups
-from trainables.attacks.metrics import paired_difference, verdict
-from trainables.attacks.runner import read_statuses
+from trainables.attacks.attack_runs import read_statuses
+from trainables.attacks.attack_stats import paired_difference, verdict
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.pipeline import Trial, preset_ticket

@@ -17,7 +17,7 @@ import math
 
 import numpy as np
 
-from trainables.attacks.metrics import Z95
+from trainables.attacks.attack_stats import Z95
 
 
 def reached_at(curve: np.ndarray, target: np.ndarray, z: float = Z95) -> np.ndarray:

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from platform.errors import UsageError
+from platform.usage import UsageError
 
 
 @dataclass

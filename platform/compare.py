@@ -12,12 +12,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from platform import environment, summary, tracking
+from platform import environment, summary, sweep_tracking
 from platform.compare_plots import plot_champion, plot_distances_all, plot_pareto
-from platform.errors import Parser, UsageError
-from trainables.metrics import summary_columns
+from platform.usage import Parser, UsageError
+from trainables.metric_registry import summary_columns
 from trainables.secrets import redact
-from trainables.tune.metrics import per_attack
+from trainables.tune.tune_reports import per_attack
 
 
 def parser() -> argparse.ArgumentParser:
@@ -78,11 +78,11 @@ def main(argv: list[str] | None = None) -> int:
     environment.quiet_defaults()
     try:
         args = parser().parse_args(argv)
-        uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
+        uri = args.mlflow_uri or sweep_tracking.default_uri(Path.cwd())
         if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
             raise UsageError(f"there is no MLflow store at {uri}: run `python -m platform.sweep` first, or give "
                              "--mlflow-uri where it logged")
-        client = tracking.check_reachable(uri)
+        client = sweep_tracking.check_reachable(uri)
         exp = client.get_experiment_by_name(args.experiment)
         if exp is None:
             raise UsageError(f"--experiment {args.experiment!r} does not exist at {redact(uri)}")

@@ -2,7 +2,7 @@
 (`--list-params`) and a checked plan (`--dry-run`)."""
 from __future__ import annotations
 
-from platform import gpu_estimate, tracking
+from platform import gpu_estimate, sweep_tracking
 
 
 def list_params() -> str:
@@ -23,7 +23,7 @@ def describe_plan(plan) -> str:
               f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
               f"  shared searches {plan.share_reason}",
               f"  GPU time   {gpu_estimate.estimate(plan)}",
-              f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {tracking.redact(plan.mlflow_uri)} "
+              f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {sweep_tracking.redact(plan.mlflow_uri)} "
               f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",
               "  searched:"]
     lines += [f"    {key:<20} {kind} {args}" for key, spec in space.search.items() for kind, args in spec.items()]

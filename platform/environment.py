@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from platform.errors import UsageError
+from platform.usage import UsageError
 from trainables.secrets import has_secret
 
 QUIET = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled", "MLFLOW_DISABLE_TELEMETRY": "true",

@@ -19,8 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from platform import environment, tracking
-from platform.errors import Parser, UsageError
+from platform import environment, sweep_tracking
+from platform.usage import Parser, UsageError
 
 SETTINGS = "evaluation.json"
 
@@ -69,7 +69,7 @@ def model_store(args) -> str | None:
     sweep's default store (./mlflow.db), which must exist (nothing is created to look a model up)."""
     if not args.model.startswith(("models:/", "runs:/")):
         return args.mlflow_uri
-    uri = args.mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or tracking.default_uri(Path.cwd())
+    uri = args.mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or sweep_tracking.default_uri(Path.cwd())
     if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
         raise UsageError(f"--model {args.model}: there is no MLflow store at {uri}: give --mlflow-uri (or set "
                          "MLFLOW_TRACKING_URI) where the sweep logged")
@@ -152,7 +152,7 @@ def run(args) -> dict:
     import pandas as pd
 
     from platform.classifiers import load_classifier
-    from trainables.attacks.evaluate import evaluate_robustness
+    from trainables.attacks.robustness import evaluate_robustness
     from trainables.data.dataset_tables import label_names
     from trainables.data.datasets import load_split
     from trainables.earlyrobust.training import device
@@ -166,7 +166,7 @@ def run(args) -> dict:
         raise UsageError("--experiment is empty: give the MLflow experiment's name (default earlyrobust-evaluations)")
     store = model_store(args)
     if args.mlflow_uri:  # before anything is attacked
-        tracking.check_reachable(args.mlflow_uri)
+        sweep_tracking.check_reachable(args.mlflow_uri)
     try:
         data = load_split(args.dataset, args.split, args.data_dir)
     except ValueError as exc:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from platform.errors import UsageError
+from platform.usage import UsageError
 
 MONITOR = "autoscaler/_private/monitor.py"
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from trainables.attacks.metrics import paired_bits
-from trainables.metrics import objectives, summary_columns
-from trainables.tune.metrics import attack_columns, per_attack
+from trainables.attacks.attack_stats import paired_bits
+from trainables.metric_registry import objectives, summary_columns
+from trainables.tune.tune_reports import attack_columns, per_attack
 
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
                  "that ties with the best front trial on the selection split: the paired 95% interval of their "

@@ -28,9 +28,9 @@ from pathlib import Path  # noqa: E402
 
 import yaml  # noqa: E402
 
-from platform import describe, environment, tracking  # noqa: E402
-from platform.errors import Parser, UsageError  # noqa: E402
+from platform import describe, environment, sweep_tracking  # noqa: E402
 from platform.storage import Storage  # noqa: E402
+from platform.usage import Parser, UsageError  # noqa: E402
 from platform.validation import check_args  # noqa: E402
 from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
 
@@ -182,8 +182,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
     from platform.preflight import check_sources
 
     inputs = check_sources(space)
-    uri = args.mlflow_uri or tracking.default_uri(Path.cwd())
-    client = None if args.dry_run else tracking.check_reachable(uri)
+    uri = args.mlflow_uri or sweep_tracking.default_uri(Path.cwd())
+    client = None if args.dry_run else sweep_tracking.check_reachable(uri)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         print(describe.describe_plan(plan))
         return 0
-    from platform.runner import run_sweep
+    from platform.sweep_run import run_sweep
 
     try:
         return run_sweep(plan)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from mlflow.tracking import MlflowClient
 from ray.tune import Callback
 
-from trainables.tune.tracking import TrackingInfo, find_trial_run
+from trainables.tune.trial_tracking import TrackingInfo, find_trial_run
 
 
 class CloseMlflowRuns(Callback):

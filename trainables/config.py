@@ -171,7 +171,7 @@ PARAMS: dict[str, Param] = {
                                help="fraction of words an attack may change (1 = no budget, as published)"),
     "attack_query_budget": Param(0, int, low=0, help="model queries per example (0 = no budget, as published)"),
     "attack_calibration": Param(False, bool, help="attack the victim with its logits temperature-scaled (T fitted "
-                                                  "on the selection split by NLL; see trainables/attacks/calibration.py)"),
+                                                  "on the selection split by NLL; see trainables/attacks/temperature.py)"),
     "attack_split": Param("validation", str, choices=("validation", "test"),
                           help="selection split: trials are attacked, compared and chosen on it"),
     "report_split": Param("test", str, choices=("validation", "test"),

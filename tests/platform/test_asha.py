@@ -6,8 +6,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from platform.runner import _scheduler
-from trainables.tune.metrics import complete
+from platform.sweep_run import _scheduler
+from trainables.tune.tune_reports import complete
 
 
 def reports(folder) -> list[dict]:

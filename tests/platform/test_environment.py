@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from platform.environment import kill_orphans, ray_temp_dir
-from platform.errors import UsageError
+from platform.usage import UsageError
 
 
 @pytest.fixture()

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from platform.evaluate import main
-from trainables.attacks.evaluate import evaluate_robustness
+from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data.models import load_model, load_tokenizer
 

@@ -20,7 +20,7 @@ def test_the_champion_is_the_sparsest_trial_the_sample_cannot_tell_from_the_best
 
 
 def outcomes(robust: list[int]) -> str:
-    from trainables.attacks.metrics import robust_bits
+    from trainables.attacks.attack_stats import robust_bits
 
     return robust_bits([{"index": i, "status": "failed" if r else "succeeded"} for i, r in enumerate(robust)])
 
@@ -28,7 +28,7 @@ def outcomes(robust: list[int]) -> str:
 def test_trials_attacked_on_the_same_sentences_are_compared_paired():
     import random
 
-    from trainables.attacks.metrics import paired_bits, wilson
+    from trainables.attacks.attack_stats import paired_bits, wilson
 
     rng = random.Random(0)
     best_bits = [int(rng.random() < 0.40) for _ in range(400)]
@@ -61,7 +61,7 @@ def test_trials_attacked_on_the_same_sentences_are_compared_paired():
 
 
 def test_robust_bits_round_trip_and_name_their_sample():
-    from trainables.attacks.metrics import _decode
+    from trainables.attacks.attack_stats import _decode
 
     bits = [1, 0, 0, 1, 1, 1, 0]
     sample, decoded = _decode(outcomes(bits))

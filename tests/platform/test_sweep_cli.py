@@ -41,9 +41,9 @@ def test_dry_run_checks_and_describes_without_starting_anything(tmp_path):
 
 @pytest.mark.slow
 def test_resume_may_change_concurrency_and_time_budget_only(smoke_sweep):
-    from platform.runner import _tuner
     from platform.sweep import parser, plan_from
-    from trainables.tune.tracking import TrackingInfo
+    from platform.sweep_run import _tuner
+    from trainables.tune.trial_tracking import TrackingInfo
 
     folder = smoke_sweep["folder"]
     args = parser().parse_args(["--resume", "--name", "e2e", "--storage-path", str(folder / "s"),

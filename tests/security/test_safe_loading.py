@@ -69,6 +69,6 @@ def test_the_projects_loader_never_runs_the_tickets_code(tmp_path, batch):
 
 
 def test_printed_ui_commands_bind_loopback():
-    text = (ROOT / "platform" / "runner.py").read_text() + (ROOT / "README.md").read_text()
+    text = (ROOT / "platform" / "sweep_run.py").read_text() + (ROOT / "README.md").read_text()
     commands = re.findall(r"mlflow (?:ui|server) --[^\n`]*", text)
     assert commands and all("--host 127.0.0.1" in c for c in commands), commands

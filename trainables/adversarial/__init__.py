@@ -1,5 +1,5 @@
 """Adversarial training on word embeddings.  Add a method: subclass `Adversary` and list it in ADVERSARIES."""
-from trainables.adversarial.base import Adversary
+from trainables.adversarial.adversary import Adversary
 from trainables.adversarial.freelb import FreeLB
 from trainables.adversarial.pgd import PGD
 from trainables.errors import ConfigError

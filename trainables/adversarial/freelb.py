@@ -2,7 +2,7 @@
 parameter gradients accumulated over all K with the loss averaged; extra loss (L1) added once."""
 from __future__ import annotations
 
-from trainables.adversarial.base import Adversary, adv_loss, word_embeddings
+from trainables.adversarial.adversary import Adversary, adv_loss, word_embeddings
 
 
 class FreeLB(Adversary):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from trainables.adversarial.base import Adversary, adv_loss, project, word_embeddings
+from trainables.adversarial.adversary import Adversary, adv_loss, project, word_embeddings
 from trainables.errors import ConfigError
 
 

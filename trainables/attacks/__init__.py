@@ -1,8 +1,8 @@
 """Offline robustness evaluation.  Add an attack: one new file with a subclass of `Attack`
 (see `base.py`), listed in ATTACKS below."""
-from trainables.attacks.base import Attack, AttackResult
 from trainables.attacks.bertattack import BertAttack
 from trainables.attacks.deepwordbug import DeepWordBug
+from trainables.attacks.greedy_search import Attack, AttackResult
 from trainables.attacks.textbugger import TextBugger
 from trainables.attacks.textfooler import TextFooler
 from trainables.errors import ConfigError

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
 
-from trainables.attacks.base import Attack
 from trainables.attacks.draws import draws_for
+from trainables.attacks.greedy_search import Attack
 from trainables.attacks.stopwords import NLTK_ENGLISH
 from trainables.attacks.text import SplitText
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import torch
 
 from trainables.adversarial import PGD
-from trainables.adversarial.base import adv_logits, word_embeddings
+from trainables.adversarial.adversary import adv_logits, word_embeddings
 from trainables.data.batching import to_device
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import html
 from pathlib import Path
 
-from trainables.attacks.runner import read_rows
+from trainables.attacks.attack_runs import read_rows
 from trainables.attacks.text import PairText, SplitText
 
 CAP = 300   # examples shown; the JSONL holds every one

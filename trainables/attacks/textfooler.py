@@ -14,7 +14,7 @@ import dataclasses
 import numpy as np
 import torch
 
-from trainables.attacks.base import Attack
+from trainables.attacks.greedy_search import Attack
 from trainables.attacks.pos import same_part_of_speech
 from trainables.attacks.similarity import THRESHOLD, Similarity, sentence_encoder
 from trainables.attacks.stopwords import TEXTFOOLER

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable
 
 from trainables import adversarial
-from trainables.attacks.evaluate import evaluate_robustness
+from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.data.batching import make_loader

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from trainables.adversarial import make_adversary
-from trainables.adversarial.base import adv_loss, word_embeddings
+from trainables.adversarial.adversary import adv_loss, word_embeddings
 from trainables.data.models import load_model
 
 

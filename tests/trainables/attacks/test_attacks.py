@@ -7,10 +7,10 @@ import pytest
 from rapidfuzz.distance import Levenshtein
 
 from trainables.attacks import make_attack
-from trainables.attacks.base import Attack
-from trainables.attacks.metrics import summarize, wilson
+from trainables.attacks.attack_runs import choose_examples, read_rows, read_statuses, run_attack
+from trainables.attacks.attack_stats import summarize, wilson
+from trainables.attacks.greedy_search import Attack
 from trainables.attacks.pos import same_part_of_speech
-from trainables.attacks.runner import choose_examples, read_rows, read_statuses, run_attack
 from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
 from trainables.attacks.text import SplitText, recover_case
 from trainables.attacks.victim import Victim
@@ -268,7 +268,7 @@ def test_missing_synonym_file_and_bad_budgets_are_named(tmp_path):
 
 
 def test_paired_difference_of_two_attacks_on_the_same_sentences():
-    from trainables.attacks.metrics import paired_difference, verdict
+    from trainables.attacks.attack_stats import paired_difference, verdict
 
     a = {i: "failed" for i in range(60)} | {i: "succeeded" for i in range(60, 100)}
     b = {i: "failed" for i in range(40)} | {i: "succeeded" for i in range(40, 100)}

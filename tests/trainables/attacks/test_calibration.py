@@ -4,8 +4,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from trainables.attacks.calibration import fit_temperature
-from trainables.attacks.evaluate import evaluate_robustness
+from trainables.attacks.robustness import evaluate_robustness
+from trainables.attacks.temperature import fit_temperature
 from trainables.attacks.victim import Victim
 from trainables.config import validate_config
 

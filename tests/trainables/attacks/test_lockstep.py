@@ -5,8 +5,8 @@ import json
 import pytest
 
 from trainables.attacks import ATTACKS, make_attack
+from trainables.attacks.attack_runs import choose_examples, run_attack
 from trainables.attacks.lockstep import Lockstep
-from trainables.attacks.runner import choose_examples, run_attack
 from trainables.attacks.victim import Victim
 from trainables.data.dataset_tables import pair_columns
 from trainables.data.datasets import load_split

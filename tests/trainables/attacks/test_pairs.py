@@ -6,7 +6,7 @@ import torch
 
 from trainables.adversarial import make_adversary
 from trainables.attacks import make_attack
-from trainables.attacks.base import Attack
+from trainables.attacks.greedy_search import Attack
 from trainables.attacks.text import PairText, SplitText
 from trainables.data.batching import make_loader, to_device
 from trainables.data.dataset_tables import label_names, pair_columns

@@ -8,7 +8,7 @@ from trainables.config import PARAMS, validate_config
 from trainables.earlyrobust.pipeline import run_trial
 
 MODULE = '''
-from trainables.attacks.base import Attack
+from trainables.attacks.greedy_search import Attack
 
 
 class Opposite(Attack):

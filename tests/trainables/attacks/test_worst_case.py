@@ -5,8 +5,8 @@ import json
 import pytest
 import torch
 
-from trainables.attacks.evaluate import evaluate_robustness
-from trainables.attacks.metrics import wilson
+from trainables.attacks.attack_stats import wilson
+from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 
 CPU = torch.device("cpu")

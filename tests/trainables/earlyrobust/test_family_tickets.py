@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
-from platform.tracking import register_champion
+from platform.sweep_tracking import register_champion
 from serving_helpers import assert_same, expected, isolated_predictions
 from trainables.earlyrobust.pipeline import run_trial
-from trainables.tune.tracking import log_ticket_model
+from trainables.tune.trial_tracking import log_ticket_model
 
 SMOKE = {"dataset": "sst2", "train_size": 640, "eval_size": 128, "max_length": 32, "lr": 0.001, "ft_lr": 0.002,
          "l1_head": 0.001, "l1_ffn": 0.001, "adv_steps": 2, "check_interval": 0.125, "conv_window": 2, "attack_n": 16,

@@ -2,10 +2,10 @@
 `base.py`) and one line in FAMILIES."""
 from __future__ import annotations
 
-from trainables.earlyrobust.families.base import Family
 from trainables.earlyrobust.families.bert import Bert
 from trainables.earlyrobust.families.deberta_v2 import DebertaV2
 from trainables.earlyrobust.families.distilbert import DistilBert
+from trainables.earlyrobust.families.family import Family
 from trainables.earlyrobust.families.modernbert import ModernBert
 from trainables.errors import ConfigError
 

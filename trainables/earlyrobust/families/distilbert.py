@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from trainables.earlyrobust.families.base import Family, head_rows, prune_into
+from trainables.earlyrobust.families.family import Family, head_rows, prune_into
 
 
 class DistilBert(Family):

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from trainables.attacks.base import Attack
+from trainables.attacks.attack_stats import summarize
+from trainables.attacks.greedy_search import Attack
 from trainables.attacks.lockstep import ENCODER, VICTIM, Lockstep
-from trainables.attacks.metrics import summarize
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
 

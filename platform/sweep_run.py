@@ -8,10 +8,10 @@ import os
 import sys
 from pathlib import Path
 
-from platform import environment, summary, tracking
-from platform.errors import UsageError
+from platform import environment, summary, sweep_tracking
 from platform.resources import check_resources, check_storage
-from trainables.metrics import names, summary_columns
+from platform.usage import UsageError
+from trainables.metric_registry import names, summary_columns
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 
 
@@ -19,7 +19,7 @@ def _searcher(plan):
     from ray.tune.search import ConcurrencyLimiter
 
     from platform.optuna_search import OutcomeAwareOptunaSearch, RedactedRDBStorage
-    from trainables.metrics import objectives
+    from trainables.metric_registry import objectives
     from trainables.tune.sampler import make_sampler
 
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
@@ -46,7 +46,7 @@ def _scheduler(plan):
 def _with_resources(plan, info):
     from ray import tune
 
-    from trainables.tune.trainables import TRAINABLES
+    from trainables.tune.trial_functions import TRAINABLES
 
     searches = None
     if plan.share_searches:
@@ -97,14 +97,14 @@ def _tuner(plan, info):
 
 
 def _start_tracking(plan):
-    from trainables.tune.tracking import TrackingInfo
+    from trainables.tune.trial_tracking import TrackingInfo
 
     if plan.args.resume:
         saved = json.loads(plan.storage.read_text(plan.name, "sweep.json"))
         return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
     artifacts = None if plan.mlflow_uri.startswith("http") else Path.cwd() / "mlartifacts"
-    exp = tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
-    parent = tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as,
+    exp = sweep_tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
+    parent = sweep_tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as,
                                     plan.metric)
     saved = {k: redact(v) if k in SECRET_ARGS and v else v for k, v in vars(plan.args).items()}  # no password at rest
     plan.storage.write_text(json.dumps({"args": saved, "experiment_id": exp, "parent_run_id": parent},
@@ -113,8 +113,8 @@ def _start_tracking(plan):
 
 
 def _rows(results, plan, info) -> list[dict]:
-    from trainables.tune.metrics import per_attack
-    from trainables.tune.tracking import find_trial_run
+    from trainables.tune.trial_tracking import find_trial_run
+    from trainables.tune.tune_reports import per_attack
 
     rows = []
     for result in results:
@@ -225,13 +225,13 @@ def run_sweep(plan) -> int:
         print(f"\nthe champion's model (trial {best['trial']}) could not be logged: nothing registered", file=sys.stderr)
         best = None
     if best is not None:
-        version = tracking.register_champion(plan.client, best, plan.args.register_as)
+        version = sweep_tracking.register_champion(plan.client, best, plan.args.register_as)
         for key, value in ((f"champion_{plan.metric}", best[plan.metric]),
                            (f"champion_report_{plan.metric}", best.get(f"report_{plan.metric}", math.nan))):
             if math.isfinite(value):
                 plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
-        print(f"\nchampion: trial {best['trial']}, {tracking.describe(best)}; registered as "
+        print(f"\nchampion: trial {best['trial']}, {sweep_tracking.describe(best)}; registered as "
               f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {summary.CHAMPION_RULE})")
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
@@ -240,5 +240,5 @@ def run_sweep(plan) -> int:
     plan.client.set_terminated(info.parent_run_id, "FAILED" if errored else "FINISHED")
     ui = redact(plan.mlflow_uri)
     print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
-          f"  then {tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id, plan.metric)}")
+          f"  then {sweep_tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id, plan.metric)}")
     return 0 if best is not None else 1

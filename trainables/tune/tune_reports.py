@@ -1,4 +1,4 @@
-"""What Tune sees of the metric registry (`trainables/metrics.py`): every report carries every metric
+"""What Tune sees of the metric registry (`trainables/metric_registry.py`): every report carries every metric
 (NaN until known), because Tune checks that the searcher's and scheduler's metrics are in every
 result; which reported values are per-attack metrics, and which MLflow logs."""
 from __future__ import annotations
@@ -8,7 +8,7 @@ def per_attack(name: str) -> tuple[str, str] | None:
     """(metric, attack) for a per-attack metric of an attack list (`aua_textbugger`; `report_aua_textbugger`
     gives `report_aua`), else None."""
     from trainables.attacks import ATTACKS
-    from trainables.metrics import names
+    from trainables.metric_registry import names
 
     each = names(each_attack=True)
     prefix = "report_" if name.startswith("report_") else ""
@@ -29,7 +29,7 @@ def attack_columns(rows: list[dict]) -> list[str]:
 
 def logged(name: str) -> bool:
     """Whether a reported value is a metric MLflow logs (the registry's, or one attack's of a list)."""
-    from trainables.metrics import get
+    from trainables.metric_registry import get
 
     return get(name) is not None or per_attack(name) is not None
 
@@ -38,7 +38,7 @@ def complete(report: dict) -> dict:
     """The report with every metric Tune expects (NaN until known).  `ft_epoch`, ASHA's clock, is 0
     until the first fine-tune epoch ends: Ray's ASHA files a report whose clock is NaN at its next rung
     (NaN passes every "below this rung?" test), which would fill every rung before fine-tuning starts."""
-    from trainables.metrics import names
+    from trainables.metric_registry import names
 
     out = {name: float("nan") for name in names(curve=False)}
     out["ft_epoch"] = 0.0

@@ -1,7 +1,7 @@
 """Every metric a trial reports, defined once: its meaning, which way is better, and where it shows.
 
-Tune's reports (`trainables/tune/metrics.py`), MLflow logging (`trainables/tune/tracking.py`), the
-attack evaluation (`trainables/attacks/evaluate.py`), the end-of-sweep summary (`platform/summary.py`),
+Tune's reports (`trainables/tune/tune_reports.py`), MLflow logging (`trainables/tune/trial_tracking.py`), the
+attack evaluation (`trainables/attacks/robustness.py`), the end-of-sweep summary (`platform/summary.py`),
 `platform.compare`, the held-out report (`report_*`) and the registered champion's tags all read
 this table, so a new metric is one line here.  Flags:
 - `attack`: part of an attack evaluation (on the selection split, and again as `report_<name>`);

@@ -18,9 +18,9 @@ from ray import tune
 from trainables.data import provided
 from trainables.earlyrobust.pipeline import Trial
 from trainables.errors import DivergedError
-from trainables.tune.metrics import complete
 from trainables.tune.recordings import SharedRecordings
-from trainables.tune.tracking import TrackingInfo, TrialTracker
+from trainables.tune.trial_tracking import TrackingInfo, TrialTracker
+from trainables.tune.tune_reports import complete
 
 
 def _workdir() -> Path:

@@ -139,8 +139,8 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
 def version_tags(row: dict) -> dict:
     """The registered version's tags: the splits, and the registry's `tag` metrics (attack numbers as
     `selection_*` and `report_*`, each attack of a list too)."""
-    from trainables.metrics import names
-    from trainables.tune.metrics import attack_columns
+    from trainables.metric_registry import names
+    from trainables.tune.tune_reports import attack_columns
 
     config = row.get("config", {})
     tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}

@@ -21,7 +21,7 @@ from mlflow.tracking import MlflowClient
 from mlflow.types import ColSpec, Schema
 
 from trainables.secrets import MLFLOW_ENV, redact, resolve
-from trainables.tune.metrics import logged
+from trainables.tune.tune_reports import logged
 
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
 

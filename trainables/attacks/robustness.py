@@ -15,18 +15,18 @@ import math
 from pathlib import Path
 
 from trainables.attacks import make_attack
-from trainables.attacks.calibration import fit_temperature, logits_of
+from trainables.attacks.attack_runs import choose_examples, read_rows, run_attack, worst_case
+from trainables.attacks.attack_stats import robust_bits, wilson
 from trainables.attacks.embedding_pgd import robust_accuracy
 from trainables.attacks.examples_page import write_page
-from trainables.attacks.metrics import robust_bits, wilson
-from trainables.attacks.runner import choose_examples, read_rows, run_attack, worst_case
+from trainables.attacks.temperature import fit_temperature, logits_of
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
 from trainables.data.dataset_tables import pair_columns
 from trainables.data.datasets import load_split
 from trainables.earlyrobust.training import evaluate_accuracy
 from trainables.errors import ConfigError
-from trainables.metrics import names
+from trainables.metric_registry import names
 
 
 def attack_files(out_path: Path, names: list[str]) -> dict[str, Path]:
