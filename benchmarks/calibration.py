@@ -21,9 +21,9 @@ from trainables.attacks.attack_stats import paired_bits
 from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data.models import load_tokenizer
-from trainables.earlyrobust.pipeline import FINAL, Trial
 from trainables.earlyrobust.pruning import load_pruned
 from trainables.earlyrobust.training import device
+from trainables.pipeline import FINAL, Trial
 
 SCALES = {
     "cpu": dict(model="minilm", train_size=1000, max_length=64, lr=5e-5, ft_lr=1e-4, ft_epochs=1, adv_steps=2,

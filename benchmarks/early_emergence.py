@@ -6,7 +6,7 @@
 
 One search over the SST-2 training set records the slimming scores every `record_interval` of an
 epoch and is not stopped.  The online rule is then replayed on the recording
-(`trainables/earlyrobust/replay.py`, equal to an online search: tested) for the paper's ticket
+(`trainables/search_sharing/replay.py`, equal to an online search: tested) for the paper's ticket
 (1/6 of heads, 40% of FFN neurons) at several ε and check intervals, giving the epoch of the drawn
 ticket and the epoch at which the online search stops.  For each ticket, `dist_to_end` is its
 distance to the mask drawn at the end of the recording: how settled the early pattern really was.
@@ -26,11 +26,11 @@ from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.convergence.rules import mask_distance
 from trainables.earlyrobust.cost import CostMeter
-from trainables.earlyrobust.pipeline import Trial
-from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import draw_ticket
 from trainables.earlyrobust.training import device
+from trainables.pipeline import Trial
+from trainables.search_sharing.replay import load_recording, replay, save_recording
 from trainables.tune.mask_plot import plot_distances
 
 SCALES = {

@@ -14,7 +14,7 @@ are cached by their parameters, so the grid's (the same points whatever the seed
 
 Every trial is a real trial of the pipeline (ticket, physical pruning, fine-tuning, attack).  The
 ticket search is trained once and replayed for each trial's ratios and ε
-(`trainables/earlyrobust/replay.py`): ticket, stop and search cost are those an online search with
+(`trainables/search_sharing/replay.py`): ticket, stop and search cost are those an online search with
 that configuration gives (tested), and each trial is charged its own search FLOPs.  Hypervolume is
 computed over (1 - aua, 1 - param_sparsity, train_flops / the largest train_flops seen by any method)
 with the reference point (1, 1, 1.1), the same for all methods.
@@ -37,11 +37,11 @@ from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.checkpoint import read_state
 from trainables.earlyrobust.cost import CostMeter
-from trainables.earlyrobust.pipeline import Trial, preset_ticket
-from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.training import device
 from trainables.metric_registry import MULTI
+from trainables.pipeline import Trial, preset_ticket
+from trainables.search_sharing.replay import load_recording, replay, save_recording
 from trainables.tune.mask_plot import plt
 from trainables.tune.sampler import make_sampler
 

@@ -28,7 +28,7 @@ from mlflow.tracking import MlflowClient
 os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 from common import machine, write_results  # noqa: I001
-from trainables.earlyrobust.shared_search import sweep_flops
+from trainables.search_sharing.search_keys import sweep_flops
 from trainables.earlyrobust.training import device
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -80,7 +80,7 @@ def compare(shared: list[dict], alone: list[dict]) -> list[str]:
 
 def auto_decisions() -> str:
     from search_spaces import load_space, named_spaces
-    from trainables.earlyrobust.sharing_policy import decide
+    from trainables.search_sharing.sharing_policy import decide
 
     lines = []
     for name in named_spaces():
@@ -120,7 +120,7 @@ def main(argv=None) -> None:
              f"epochs, accuracies, Aua and training FLOPs: {verdict}. With sharing, each trial's own train_flops "
              f"(its search up to its stop, as if alone) sum to {own:.3g}; the sweep really spent {real:.3g}.\n\n"
              "What `--share-searches auto` decides for the named spaces at their own size "
-             "(trainables/earlyrobust/sharing_policy.py):\n\n" + auto_decisions())
+             "(trainables/search_sharing/sharing_policy.py):\n\n" + auto_decisions())
     md = write_results(table, Path(args.out), f"shared_search_{args.scale}", "Shared recorded searches",
                        machine(device()), notes)
     print(md.read_text())

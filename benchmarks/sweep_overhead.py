@@ -23,7 +23,7 @@ import torch
 
 from common import ROOT, machine, write_results  # noqa: I001
 from search_spaces import load_space
-from trainables.earlyrobust.pipeline import run_trial
+from trainables.pipeline import run_trial
 
 FIXED = {"head_ratio": 0.25, "ffn_ratio": 0.4, "conv_eps": 0.2, "adv_lr": 0.02}
 

@@ -21,10 +21,10 @@ from trainables.attacks.attack_runs import read_statuses
 from trainables.attacks.attack_stats import paired_difference, verdict
 from trainables.config import validate_config
 from trainables.convergence import make_rule
-from trainables.earlyrobust.pipeline import Trial, preset_ticket
-from trainables.earlyrobust.replay import load_recording, replay
 from trainables.earlyrobust.tickets import random_ticket
 from trainables.earlyrobust.training import device
+from trainables.pipeline import Trial, preset_ticket
+from trainables.search_sharing.replay import load_recording, replay
 
 SCALES = {
     "cpu": dict(model="minilm", train_size=1000, max_length=64, batch_size=32, ft_lr=1e-4, ft_epochs=2, attack_n=500),

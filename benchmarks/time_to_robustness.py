@@ -5,7 +5,7 @@
     python benchmarks/time_to_robustness.py --scale paper  # BERT-base, all of SST-2, 10 epochs (a GPU, the hub's weights)
     python benchmarks/time_to_robustness.py --scale tiny   # a random tiny BERT, a minute (what the tests run)
 
-Every arm is a real trial of the platform's pipeline (`trainables/earlyrobust/pipeline.py`), run one
+Every arm is a real trial of the platform's pipeline (`trainables/pipeline.py`), run one
 after the other in this process, and is attacked along the way: `--measures` times an epoch of its
 fine-tuning or dense training, on the same label-stratified dev sample, with the training cost so far
 (FLOPs and seconds; a ticket's search counted, the attacks not):
@@ -42,10 +42,10 @@ from trainables.attacks.attack_runs import read_statuses
 from trainables.attacks.attack_stats import paired_difference, verdict
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
-from trainables.earlyrobust.pipeline import Trial, preset_ticket
 from trainables.earlyrobust.tickets import Ticket, random_ticket
 from trainables.earlyrobust.training import device
 from trainables.errors import ConfigError
+from trainables.pipeline import Trial, preset_ticket
 
 SCALES = {
     # a FreeLB K=5 step of MiniLM takes ~7 s on 2 CPU cores; at this size dense PGD beats plain fine-tuning

@@ -1,6 +1,6 @@
 """The table a sweep prints while it runs, made to fit a 120-column terminal: one row per trial with its
 short id, the searched parameters (short names, 3 significant digits), and what the trial shows of its
-progress (`trainables/earlyrobust/progress.py`).  Tune's own table adds the node address and long
+progress (`trainables/trial_progress.py`).  Tune's own table adds the node address and long
 headers and runs to ~250 columns; this one drops what says nothing on one node.  Used by the driver."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections import Counter
 
 from ray.tune import CLIReporter
 
-from trainables.earlyrobust.progress import Progress
+from trainables.trial_progress import Progress
 
 WIDTH = 120
 SHORT = {"head_ratio": "heads", "ffn_ratio": "ffn", "conv_eps": "eps", "conv_window": "window", "adv_lr": "adv_lr",

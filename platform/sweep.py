@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
     p.add_argument("--share-searches", choices=("auto", "on", "off"), default="auto",
                    help="trials with equal search settings share one recorded search (auto: when the expected "
-                        "saving is positive; trainables/earlyrobust/sharing_policy.py)")
+                        "saving is positive; trainables/search_sharing/sharing_policy.py)")
     p.add_argument("--list-params", action="store_true", help="print every parameter a space or --set may fix: "
                    "default, allowed values, help; then exit")
     p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
@@ -188,7 +188,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
     trainable = sweep.get("trainable", "ticket")
-    from trainables.earlyrobust.sharing_policy import decide
+    from trainables.search_sharing import decide
 
     return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
                 *decide(space, args.share_searches, trainable, num, conc))

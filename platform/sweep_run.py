@@ -50,7 +50,7 @@ def _with_resources(plan, info):
 
     searches = None
     if plan.share_searches:
-        from trainables.earlyrobust.sharing_policy import replay_grid
+        from trainables.search_sharing import replay_grid
 
         searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": plan.claims,
                     "grid": replay_grid(plan.space)}
@@ -67,7 +67,7 @@ def _tuner(plan, info):
 
     path = plan.storage.where(plan.name)
     if plan.share_searches:
-        from trainables.tune.recordings import SearchClaims
+        from trainables.search_sharing import SearchClaims
 
         plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
     trainable = _with_resources(plan, info)
@@ -215,7 +215,7 @@ def run_sweep(plan) -> int:
     print("\n" + summary.render(table, terminal=True, varied=plan.space.varied())
           + f"\n(every column: {files[0]}, {files[1]})")
     if plan.share_searches:
-        from trainables.earlyrobust.shared_search import sweep_flops
+        from trainables.search_sharing import sweep_flops
 
         real, own = sweep_flops(rows)
         print(f"\ntraining FLOPs of the sweep: {real:.3g} with each shared search counted once "

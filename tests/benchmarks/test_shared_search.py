@@ -12,7 +12,7 @@ from mlflow.tracking import MlflowClient
 import shared_search
 from sweep_helpers import child_runs, short_dir
 from trainables.convergence import make_rule
-from trainables.earlyrobust.replay import load_recording, replay
+from trainables.search_sharing.replay import load_recording, replay
 
 pytestmark = pytest.mark.slow
 

@@ -11,7 +11,7 @@ import time_to_robustness as ttr
 from bench_helpers import run_tiny
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
-from trainables.earlyrobust.pipeline import FT_WEIGHTS, Trial
+from trainables.pipeline import FT_WEIGHTS, Trial
 
 
 @pytest.fixture(scope="module")

@@ -21,10 +21,10 @@ from transformers import AutoTokenizer
 from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data import provided
-from trainables.earlyrobust.progress import duration
 from trainables.earlyrobust.pruning import load_pruned
 from trainables.earlyrobust.training import device
 from trainables.secrets import MLFLOW_ENV, resolve
+from trainables.trial_progress import duration
 from trainables.tune.trial_tracking import log_ticket_model
 
 

@@ -1,6 +1,6 @@
 """Ray Tune function trainables: the EarlyRobust ticket pipeline, and the dense adversarial baseline.
 
-Each runs one configuration end to end (see `trainables.earlyrobust.pipeline`), reports to Tune at
+Each runs one configuration end to end (see `trainables.pipeline`), reports to Tune at
 every convergence check and fine-tune epoch, checkpoints at phase boundaries and each fine-tune
 epoch, and resumes from Tune's checkpoint.  With `searches`, trials share recorded searches
 (`recordings.py`).  Its last checkpoint holds only the ticket model and the
@@ -16,9 +16,9 @@ from pathlib import Path
 from ray import tune
 
 from trainables.data import provided
-from trainables.earlyrobust.pipeline import Trial
 from trainables.errors import DivergedError
-from trainables.tune.recordings import SharedRecordings
+from trainables.pipeline import Trial
+from trainables.search_sharing import SharedRecordings
 from trainables.tune.trial_tracking import TrackingInfo, TrialTracker
 from trainables.tune.tune_reports import complete
 

@@ -5,7 +5,7 @@ import sys
 
 from trainables.attacks import ATTACKS
 from trainables.config import PARAMS, validate_config
-from trainables.earlyrobust.pipeline import run_trial
+from trainables.pipeline import run_trial
 
 MODULE = '''
 from trainables.attacks.greedy_search import Attack

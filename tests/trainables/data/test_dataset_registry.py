@@ -5,7 +5,7 @@ import pytest
 
 from trainables.data.dataset_specs import DATASETS, DatasetSpec
 from trainables.data.datasets import load_split, num_labels
-from trainables.earlyrobust.pipeline import run_trial
+from trainables.pipeline import run_trial
 
 
 def read_stars(path):

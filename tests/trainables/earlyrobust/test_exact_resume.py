@@ -6,7 +6,7 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from trainables.earlyrobust.pipeline import FT_WEIGHTS, run_trial
+from trainables.pipeline import FT_WEIGHTS, run_trial
 
 CONFIG = {"model": "tiny-bert", "dataset": "sst2", "train_size": 192, "eval_size": 32, "batch_size": 32,
           "max_length": 24, "lr": 1e-3, "ft_lr": 1e-3, "adv_steps": 1, "search_epochs": 0.5, "check_interval": 0.25,

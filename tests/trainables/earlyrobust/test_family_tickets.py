@@ -11,7 +11,7 @@ from mlflow.tracking import MlflowClient
 
 from platform.sweep_tracking import register_champion
 from serving_helpers import assert_same, expected, isolated_predictions
-from trainables.earlyrobust.pipeline import run_trial
+from trainables.pipeline import run_trial
 from trainables.tune.trial_tracking import log_ticket_model
 
 SMOKE = {"dataset": "sst2", "train_size": 640, "eval_size": 128, "max_length": 32, "lr": 0.001, "ft_lr": 0.002,

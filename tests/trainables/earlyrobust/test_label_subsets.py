@@ -8,8 +8,8 @@ import pytest
 
 from trainables.data.dataset_tables import label_names
 from trainables.data.datasets import load_split, num_labels
-from trainables.earlyrobust.pipeline import run_trial
 from trainables.earlyrobust.pruning import load_pruned
+from trainables.pipeline import run_trial
 from trainables.tune.pyfunc_model import TicketClassifier
 
 NLI = ("entailment", "neutral", "contradiction")

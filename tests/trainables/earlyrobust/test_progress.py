@@ -2,8 +2,8 @@
 real tiny trial (no Ray) reporting through the pipeline's own hook."""
 import re
 
-from trainables.earlyrobust.pipeline import run_trial
-from trainables.earlyrobust.progress import Progress, duration
+from trainables.pipeline import run_trial
+from trainables.trial_progress import Progress, duration
 
 CONFIG = {"model": "tiny-bert", "dataset": "sst2", "train_size": 256, "eval_size": 32, "batch_size": 32,
           "max_length": 24, "lr": 1e-3, "ft_lr": 1e-3, "adv_steps": 1, "search_epochs": 1.0, "check_interval": 0.25,
@@ -40,7 +40,7 @@ def test_durations_read_like_a_clock():
 
 
 def test_time_left_waits_for_a_rate_and_shared_searches_show_their_state(monkeypatch):
-    import trainables.earlyrobust.progress as progress
+    import trainables.trial_progress as progress
     from trainables.config import validate_config
 
     clock = [100.0]

@@ -8,8 +8,8 @@ from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
 from trainables.data.models import load_model
 from trainables.earlyrobust.cost import CostMeter
-from trainables.earlyrobust.replay import load_recording, replay, save_recording
 from trainables.earlyrobust.search import SearchSettings, run_search
+from trainables.search_sharing.replay import load_recording, replay, save_recording
 
 BUDGET = 1.5
 

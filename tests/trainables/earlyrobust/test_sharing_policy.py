@@ -9,9 +9,9 @@ import pytest
 import trainables.earlyrobust.search as search_module
 from search_spaces import load_space
 from search_spaces.spaces import SearchSpace
-from trainables.earlyrobust.pipeline import Trial, run_trial
-from trainables.earlyrobust.sharing_policy import decide, expected_saving, replay_grid
 from trainables.errors import DivergedError
+from trainables.pipeline import Trial, run_trial
+from trainables.search_sharing.sharing_policy import decide, expected_saving, replay_grid
 
 BASE = {"model": "tiny-bert", "dataset": "sst2", "train_size": 256, "eval_size": 32, "batch_size": 32,
         "max_length": 24, "lr": 2e-3, "l1_head": 1e-3, "l1_ffn": 1e-3, "adv_steps": 1, "search_epochs": 2.0,

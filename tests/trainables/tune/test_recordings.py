@@ -8,7 +8,7 @@ import pytest
 import ray
 
 from trainables.earlyrobust.search import Snapshot
-from trainables.tune.recordings import SearchClaims, SharedRecordings
+from trainables.search_sharing.claims import SearchClaims, SharedRecordings
 
 pytestmark = pytest.mark.slow  # a real local Ray
 

@@ -27,15 +27,12 @@ from trainables.data.models import load_model, load_tokenizer
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.finetune import finetune
-from trainables.earlyrobust.progress import Progress
 from trainables.earlyrobust.pruning import prune_model, save_pruned
-from trainables.earlyrobust.replay import replay
-from trainables.earlyrobust.search import SearchSettings, budget_steps, run_search
-from trainables.earlyrobust.shared_search import search_key, shareable
-from trainables.earlyrobust.sharing_policy import Coverage
+from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.earlyrobust.training import device, evaluate_accuracy
-from trainables.errors import DivergedError
+from trainables.search_sharing import shareable, shared_ticket
+from trainables.trial_progress import Progress
 
 Report = Callable[[dict, "Path | None"], None]
 SEARCHED_WEIGHTS = "searched.safetensors"
@@ -99,7 +96,7 @@ class Trial:
         self.progress.begin("search")
         rule = self.rule()
         if self.recordings is not None:
-            ticket = self.search_shared(rule)
+            ticket = shared_ticket(self, rule)
             if ticket is not None:
                 return ticket
             rule = self.rule()  # search alone (see below)
@@ -122,57 +119,6 @@ class Trial:
         self.report({"phase": "search", "mask_distance": dist, "search_epoch": record["epoch"],
                      "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
                      "train_flops": self.cost.train_flops if flops is None else flops}, None)
-
-    def search_shared(self, rule) -> Ticket | None:
-        """The search recorded once for every trial with these search settings (recorded here if no other
-        trial has), replayed with this trial's rule, ratios and ε (see `shared_search.py`).  None when the
-        recording ends before this trial's replay converged and before the budget (it covered the space's
-        grid, or training diverged after the grid's stops): then the trial searches alone, as online."""
-        cfg = self.cfg
-        loader = self.loader(self.train, True)
-        budget = budget_steps(cfg["search_epochs"], len(loader))
-
-        def record() -> list:
-            snapshots: list = []
-            self.progress.begin("recording")
-            try:
-                run_search(self.fresh_model(), loader, SearchSettings.from_config(cfg), adversarial.from_config(cfg),
-                           self.rule(), CostMeter(), self.dev,
-                           on_check=lambda check: self.report({"phase": "recording", "recording_epoch": check["epoch"]},
-                                                              None),
-                           recording=snapshots, stop_on_convergence=False,
-                           enough=Coverage(self.recordings.grid) if self.recordings.grid else None)
-            except DivergedError:  # the checks recorded before it still hold for the trials that stop earlier
-                pass
-            return snapshots
-        key = search_key(cfg)
-        last = [-math.inf]
-
-        def waiting(seconds: float) -> None:  # to Tune's table, at most every 30 s (each report waits for the driver)
-            if seconds - last[0] >= 30:
-                last[0] = seconds
-                self.report({"phase": "waiting", "waited_s": seconds}, None)
-        recording, recorded_here = self.recordings.get(key, record, waiting)
-        if recorded_here:  # the recording's real cost, counted once in the sweep's total
-            self.state["recorded_search_flops"] = recording[-1].flops if recording else 0.0
-        if not recording:
-            return None
-        result = replay(recording, cfg["head_ratio"], cfg["ffn_ratio"], rule, cfg["prune_scope"], cfg["ffn_multiple"])
-        if not result.ticket.converged and recording[-1].step < budget:
-            return None
-        flops_at = {s.step: s.flops for s in recording}
-        for check in result.checks:
-            self.report_check(check, flops_at.get(check["step"]))
-        self.cost.add("search", result.flops)  # this trial's own: what its online search would have spent
-        self.cost.seconds["search"] = self.cost.seconds.get("search", 0.0) + result.seconds
-        (self.dir / "distances.json").write_text(json.dumps(result.checks))
-        result.ticket.save(self.dir / "ticket.json")
-        last = result.checks[-1] if result.checks else {}
-        self.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.stop_epoch,
-                        mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
-                        shared_search=key)
-        self.report(self.search_metrics(), self.dir)
-        return result.ticket
 
     def search_metrics(self) -> dict:
         t = Ticket(**self.state["ticket"]) if "ticket" in self.state else None

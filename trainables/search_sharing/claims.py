@@ -17,7 +17,7 @@ import time
 import pyarrow.fs as pafs
 import ray
 
-from trainables.earlyrobust.replay import recording_from_json, recording_to_json
+from trainables.search_sharing.replay import recording_from_json, recording_to_json
 
 POLL_S = 2.0
 

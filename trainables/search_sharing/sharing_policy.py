@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 
-from trainables.earlyrobust.shared_search import SEARCH_KEYS
+from trainables.search_sharing.search_keys import SEARCH_KEYS
 
 TYPICAL_STOP = 0.35
 REPLAY_KEYS = ("head_ratio", "ffn_ratio", "conv_eps", "conv_window", "conv_rule", "prune_scope", "ffn_multiple")
