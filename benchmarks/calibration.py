@@ -19,10 +19,10 @@ from pathlib import Path
 from common import machine, write_results  # noqa: I001
 from trainables.attacks.attack_stats import paired_bits
 from trainables.attacks.robustness import evaluate_robustness
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.data.models import load_tokenizer
 from trainables.earlyrobust.pruning import load_pruned
-from trainables.earlyrobust.training import device
 from trainables.pipeline import FINAL, Trial
 
 SCALES = {

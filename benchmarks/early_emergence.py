@@ -22,13 +22,13 @@ import numpy as np
 
 from common import machine, write_results  # noqa: I001
 from trainables import adversarial
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.convergence.rules import mask_distance
 from trainables.earlyrobust.cost import CostMeter
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import draw_ticket
-from trainables.earlyrobust.training import device
 from trainables.pipeline import Trial
 from trainables.search_sharing.replay import load_recording, replay, save_recording
 from trainables.tune.mask_plot import plot_distances

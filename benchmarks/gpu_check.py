@@ -18,6 +18,7 @@ import torch.nn.functional as F
 
 from common import build_model, interleaved_medians, machine, peak_flops, write_results  # noqa: I001
 from trainables.adversarial import make_adversary
+from trainables.compute import autocast
 from trainables.convergence import make_rule
 from trainables.earlyrobust.architecture import structure
 from trainables.earlyrobust.cost import CostMeter, ModelCost
@@ -25,7 +26,7 @@ from trainables.earlyrobust.pruning import prune_model
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import random_ticket
-from trainables.earlyrobust.training import autocast, make_optimizer
+from trainables.earlyrobust.training import make_optimizer
 
 
 def synthetic_batches(n, batch, seq, dev, seed=0):

@@ -26,8 +26,8 @@ from mlflow.tracking import MlflowClient
 
 from common import machine, write_results  # noqa: I001
 from search_spaces import load_space
+from trainables.compute import device
 from trainables.data.datasets import data_dir as default_data_dir
-from trainables.earlyrobust.training import device
 
 ROOT = Path(__file__).resolve().parents[1]
 SPACES = ("sst2-bert-base", "agnews-bert-base", "imdb-bert-base")

@@ -33,12 +33,12 @@ from optuna._hypervolume import compute_hypervolume
 
 from common import machine, write_results  # noqa: I001
 from trainables import adversarial
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.checkpoint import read_state
 from trainables.earlyrobust.cost import CostMeter
 from trainables.earlyrobust.search import SearchSettings, run_search
-from trainables.earlyrobust.training import device
 from trainables.metric_registry import MULTI
 from trainables.pipeline import Trial, preset_ticket
 from trainables.search_sharing.replay import load_recording, replay, save_recording

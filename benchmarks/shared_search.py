@@ -29,7 +29,7 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 
 from common import machine, write_results  # noqa: I001
 from trainables.search_sharing.search_keys import sweep_flops
-from trainables.earlyrobust.training import device
+from trainables.compute import device
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = {"cpu": {"num_samples": 6, "set": ["attack_n=100", "ft_epochs=1"]},

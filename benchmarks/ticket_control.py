@@ -19,10 +19,10 @@ from pathlib import Path
 from common import machine, write_results  # noqa: I001
 from trainables.attacks.attack_runs import read_statuses
 from trainables.attacks.attack_stats import paired_difference, verdict
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.tickets import random_ticket
-from trainables.earlyrobust.training import device
 from trainables.pipeline import Trial, preset_ticket
 from trainables.search_sharing.replay import load_recording, replay
 

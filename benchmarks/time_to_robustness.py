@@ -40,10 +40,10 @@ from robustness_curve import Curve, plot
 from time_to_target import speedups
 from trainables.attacks.attack_runs import read_statuses
 from trainables.attacks.attack_stats import paired_difference, verdict
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.tickets import Ticket, random_ticket
-from trainables.earlyrobust.training import device
 from trainables.errors import ConfigError
 from trainables.pipeline import Trial, preset_ticket
 

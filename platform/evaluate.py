@@ -153,9 +153,9 @@ def run(args) -> dict:
 
     from platform.classifiers import load_classifier
     from trainables.attacks.robustness import evaluate_robustness
+    from trainables.compute import device
     from trainables.data.dataset_tables import label_names
     from trainables.data.datasets import load_split
-    from trainables.earlyrobust.training import device
 
     settings(args)  # the flags that need no model, checked before anything is loaded
     out = Path(args.out).resolve()

@@ -131,6 +131,17 @@ def _rows(results, plan, info) -> list[dict]:
     return rows
 
 
+def _close_lost_runs(plan, info, rows: list[dict]) -> None:
+    """A trial whose driver died before Tune recorded it is not restored (Tune suggests a new one in its
+    place): its MLflow run, left RUNNING, is closed as KILLED and tagged `status: lost`."""
+    known = {row["trial"] for row in rows}
+    exp = plan.client.get_run(info.parent_run_id).info.experiment_id
+    for run in plan.client.search_runs([exp], f"tags.mlflow.parentRunId = '{info.parent_run_id}'"):
+        if run.data.tags.get("ray_trial_id") not in known and run.info.status == "RUNNING":
+            plan.client.set_tag(run.info.run_id, "status", "lost")
+            plan.client.set_terminated(run.info.run_id, "KILLED")
+
+
 def _read_back(plan, row: dict) -> bool:
     """Fill in a trial reported on already (a resumed sweep that had finished); False if it was not."""
     run = plan.client.get_run(row["run_id"])
@@ -200,6 +211,7 @@ def run_sweep(plan) -> int:
               f"searches shared between trials: {plan.share_reason}", flush=True)
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
+        _close_lost_runs(plan, info, rows)
         table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
         best = summary.champion(rows, table, plan.metric)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]

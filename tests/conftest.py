@@ -12,12 +12,12 @@ os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
 from mlflow.tracking import MlflowClient  # noqa: E402
 
 from sweep_helpers import short_dir, sweep, sweep_state  # noqa: E402
+from trainables.compute import evaluate_accuracy  # noqa: E402
 from trainables.data.batching import make_loader  # noqa: E402
 from trainables.data.datasets import load_split, subset  # noqa: E402
 from trainables.data.models import load_model, load_tokenizer  # noqa: E402
 from trainables.earlyrobust.cost import CostMeter  # noqa: E402
 from trainables.earlyrobust.finetune import finetune  # noqa: E402
-from trainables.earlyrobust.training import evaluate_accuracy  # noqa: E402
 
 
 @pytest.fixture(scope="session")

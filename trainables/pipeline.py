@@ -18,6 +18,7 @@ from typing import Callable
 
 from trainables import adversarial
 from trainables.attacks.robustness import evaluate_robustness
+from trainables.compute import device, evaluate_accuracy
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.data.batching import make_loader
@@ -30,7 +31,6 @@ from trainables.earlyrobust.finetune import finetune
 from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import Ticket, full_ticket
-from trainables.earlyrobust.training import device, evaluate_accuracy
 from trainables.search_sharing import shareable, shared_ticket
 from trainables.trial_progress import Progress
 

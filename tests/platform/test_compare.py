@@ -4,6 +4,7 @@ import sys
 
 import pandas as pd
 import pytest
+from mlflow.tracking import MlflowClient
 
 from sweep_helpers import ROOT
 
@@ -33,6 +34,7 @@ def test_compare_writes_table_and_plots_and_logs_them(smoke_sweep, tmp_path):
 
 
 def test_compare_without_a_sweep_is_one_clear_line(tmp_path):
+    MlflowClient(f"sqlite:///{tmp_path / 'm.db'}").search_experiments()  # a store, with no sweep in it
     done = subprocess.run([sys.executable, "-m", "platform.compare", "--mlflow-uri", f"sqlite:///{tmp_path / 'm.db'}",
                            "--experiment", "Default"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2

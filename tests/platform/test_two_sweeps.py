@@ -62,5 +62,9 @@ def test_resuming_one_sweep_leaves_the_other_running(tmp_path):
                 os.killpg(proc.pid, signal.SIGKILL)
     for name, n in (("a", 2), ("b", 3)):
         runs = child_runs(client, sweep_state(folder, name)["parent_run_id"])
+        # a trial the driver started moments before it died, which Tune had not yet recorded, is replaced
+        lost = [r for r in runs if r.data.tags.get("status") == "lost"]
+        assert all(r.info.status == "KILLED" for r in lost), "a lost trial's run is closed, not left RUNNING"
+        runs = [r for r in runs if r not in lost]
         assert len({r.data.tags["ray_trial_id"] for r in runs}) == len(runs) == n, "every trial has exactly one run"
         assert all(r.info.status == "FINISHED" and "aua" in r.data.metrics for r in runs), name

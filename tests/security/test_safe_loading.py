@@ -39,7 +39,7 @@ def test_checkpoints_and_tickets_hold_only_safetensors_and_json(smoke_sweep):
     files = [f for c in checkpoints for f in c.rglob("*") if f.is_file()]
     assert any(f.name == "model.safetensors" for f in files), "the final checkpoint holds the ticket model"
     suffixes = {f.suffix for f in files if f.name != "modeling_ticket.py"}
-    assert suffixes <= {".safetensors", ".json", ".jsonl", ".txt"}, suffixes  # .txt: the tokenizer's vocabulary
+    assert suffixes <= {".safetensors", ".json", ".jsonl", ".txt", ".html"}, suffixes  # .txt: the tokenizer's vocabulary; .html: the attacked examples
     template = (ROOT / "trainables" / "earlyrobust" / "hf_modeling_ticket.py").read_text()
     for code in (f for f in files if f.suffix == ".py"):
         assert code.name == "modeling_ticket.py"

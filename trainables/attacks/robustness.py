@@ -21,10 +21,10 @@ from trainables.attacks.embedding_pgd import robust_accuracy
 from trainables.attacks.examples_page import write_page
 from trainables.attacks.temperature import fit_temperature, logits_of
 from trainables.attacks.victim import Victim
+from trainables.compute import evaluate_accuracy
 from trainables.data.batching import make_loader
 from trainables.data.dataset_tables import pair_columns
 from trainables.data.datasets import load_split
-from trainables.earlyrobust.training import evaluate_accuracy
 from trainables.errors import ConfigError
 from trainables.metric_registry import names
 

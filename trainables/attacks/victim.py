@@ -5,7 +5,7 @@ import numpy as np
 import torch
 
 from trainables.attacks.buckets import bucketed
-from trainables.earlyrobust.training import autocast
+from trainables.compute import autocast
 
 
 class Victim:

@@ -8,11 +8,19 @@ for plotting.
 from __future__ import annotations
 
 from collections import deque
+from typing import Protocol
 
 import numpy as np
 
-from trainables.earlyrobust.tickets import Ticket
 from trainables.errors import ConfigError
+
+
+class Ticket(Protocol):
+    """What a rule compares: a ticket's head and FFN masks (`trainables/earlyrobust/tickets.py`)."""
+
+    def head_mask(self) -> np.ndarray: ...
+
+    def ffn_mask(self) -> np.ndarray: ...
 
 
 def mask_distance(a: np.ndarray, b: np.ndarray) -> float:

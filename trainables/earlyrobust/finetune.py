@@ -6,10 +6,10 @@ from typing import Callable
 import torch.nn.functional as F
 
 from trainables.adversarial import Adversary
+from trainables.compute import autocast
 from trainables.data.batching import model_inputs, to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.training import (
-    autocast,
     batch_shape,
     exempt_from_decay,
     make_optimizer,

@@ -17,13 +17,13 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Callable
 
 from trainables.adversarial import Adversary
+from trainables.compute import autocast
 from trainables.convergence import ConvergenceRule
 from trainables.data.batching import to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
 from trainables.earlyrobust.slimming import SlimmingCoefficients
 from trainables.earlyrobust.tickets import Ticket, draw_ticket
 from trainables.earlyrobust.training import (
-    autocast,
     batch_shape,
     exempt_from_decay,
     make_optimizer,

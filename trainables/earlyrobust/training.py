@@ -1,24 +1,12 @@
-"""Shared pieces of the search and fine-tuning loops: device, optimiser, schedule, guards, eval."""
+"""Shared pieces of the search and fine-tuning loops: optimiser, schedule, guards."""
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
 
 import torch
 from transformers import get_linear_schedule_with_warmup
 
-from trainables.data.batching import model_inputs, to_device
 from trainables.errors import DivergedError
-
-
-def device() -> torch.device:
-    """CUDA when Ray (or the user) made a GPU visible, CPU otherwise."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
-def autocast(dev: torch.device):
-    """bf16 mixed precision on GPU; full precision on CPU."""
-    return torch.autocast("cuda", dtype=torch.bfloat16) if dev.type == "cuda" else nullcontext()
 
 
 def exempt_from_decay(model) -> set[str]:
@@ -64,18 +52,3 @@ def batch_shape(batch: dict) -> tuple[int, int]:
     """(padded tokens, sequence length) of a batch."""
     ids = batch["input_ids"]
     return ids.numel(), ids.size(1)
-
-
-@torch.no_grad()
-def evaluate_accuracy(model, loader, dev: torch.device) -> float:
-    was_training = model.training
-    model.eval()
-    correct = total = 0
-    for batch in loader:
-        batch = to_device(batch, dev)
-        with autocast(dev):
-            logits = model(**model_inputs(batch)).logits
-        correct += (logits.argmax(-1) == batch["labels"]).sum().item()
-        total += batch["labels"].numel()
-    model.train(was_training)
-    return correct / max(total, 1)

@@ -19,10 +19,10 @@ from mlflow.tracking import MlflowClient
 from transformers import AutoTokenizer
 
 from trainables.attacks.robustness import evaluate_robustness
+from trainables.compute import device
 from trainables.config import validate_config
 from trainables.data import provided
 from trainables.earlyrobust.pruning import load_pruned
-from trainables.earlyrobust.training import device
 from trainables.secrets import MLFLOW_ENV, resolve
 from trainables.trial_progress import duration
 from trainables.tune.trial_tracking import log_ticket_model

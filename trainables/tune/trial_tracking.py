@@ -127,6 +127,8 @@ def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
     config = AutoConfig.from_pretrained(model_dir)
     num_labels, named, pair = config.num_labels, custom_labels(config), bool(getattr(config, "text_pair_columns", None))
     max_length = json.loads((model_dir / "tokenizer_config.json").read_text())["model_max_length"]
+    # the fluent API checks the run against its active experiment: make it the run's own
+    mlflow.set_experiment(experiment_id=client.get_run(run_id).info.experiment_id)
     with mlflow.start_run(run_id=run_id, nested=True):
         info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
                                        artifacts={"ticket_model": str(model_dir)},

