@@ -134,10 +134,10 @@ PARAMS: dict[str, Param] = {
     "weight_decay": Param(0.01, float, low=0.0, help="search AdamW weight decay"),
     "warmup_ratio": _ratio(0.1, "fraction of search steps spent warming up"),
     "adv_method": Param("freelb", str, choices=_adversaries, help="adversarial training of the search"),
-    "adv_steps": _positive(5, int, "K ascent steps"),
+    "adv_steps": _positive(5, int, "K ascent steps (free: m replays of each minibatch; fgsm: unused)"),
     "adv_lr": _positive(0.01, help="ascent step size"),
     "adv_init_mag": Param(0.05, float, low=0.0, help="initial perturbation magnitude"),
-    "adv_max_norm": Param(0.0, float, low=0.0, help="norm bound (0 = unbounded; PGD needs > 0)"),
+    "adv_max_norm": Param(0.0, float, low=0.0, help="norm bound (0 = unbounded; pgd, fgsm and free need > 0)"),
     "adv_norm": Param("l2", str, choices=("l2", "linf"), help="norm of the perturbation bound"),
     "l1_head": Param(1e-5, float, low=0.0, help="L1 weight on head coefficients"),
     "l1_ffn": Param(2e-4, float, low=0.0, help="L1 weight on FFN-neuron coefficients"),
@@ -188,7 +188,8 @@ def validate_config(config: dict) -> dict:
     if full["report_split"] in (full["attack_split"], full["eval_split"]):
         raise ConfigError(f"parameter 'report_split' = {full['report_split']!r} is also a selection split "
                           "(attack_split or eval_split): report on a split that no decision uses")
-    uses_pgd = full["adv_method"] == "pgd" or full["ft_mode"] == "pgd"
-    if uses_pgd and full["adv_max_norm"] <= 0:
-        raise ConfigError("parameter 'adv_max_norm' must be > 0 when PGD is used: it is the radius of the ε-ball")
+    bounded = [m for m in ("pgd", "fgsm", "free") if m in (full["adv_method"], full["ft_mode"])]
+    if bounded and full["adv_max_norm"] <= 0:
+        name = "PGD" if bounded[0] == "pgd" else bounded[0]
+        raise ConfigError(f"parameter 'adv_max_norm' must be > 0 when {name} is used: it is the radius of the ε-ball")
     return full

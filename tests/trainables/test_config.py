@@ -20,7 +20,7 @@ def test_defaults_are_the_papers():
     ("conv_eps", -1, r"'conv_eps'"),
     ("conv_window", 0, r"'conv_window' = 0"),
     ("adv_steps", 0, r"'adv_steps' = 0"),
-    ("adv_method", "fgsm", r"'adv_method' = 'fgsm' is not allowed: use one of freelb, pgd"),
+    ("adv_method", "trades", r"'adv_method' = 'trades' is not allowed: use one of freelb, pgd, fgsm, free"),
     ("attack", "hotflip", r"use one or more \(comma-separated\) of textfooler, textbugger, bertattack, deepwordbug, embedding_pgd, none"),
     ("batch_size", "many", r"'batch_size' = 'many'"),
     ("lr", float("nan"), r"'lr' = nan"),

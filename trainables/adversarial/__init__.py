@@ -1,10 +1,12 @@
 """Adversarial training on word embeddings.  Add a method: subclass `Adversary` and list it in ADVERSARIES."""
 from trainables.adversarial.adversary import Adversary
+from trainables.adversarial.fgsm import FGSM
+from trainables.adversarial.free import Free
 from trainables.adversarial.freelb import FreeLB
 from trainables.adversarial.pgd import PGD
 from trainables.errors import ConfigError
 
-ADVERSARIES = {"freelb": FreeLB, "pgd": PGD}
+ADVERSARIES = {"freelb": FreeLB, "pgd": PGD, "fgsm": FGSM, "free": Free}
 
 
 def make_adversary(method: str, steps: int, step_size: float, init_mag: float, max_norm: float = 0.0,
@@ -19,4 +21,4 @@ def from_config(cfg: dict, method: str | None = None) -> Adversary:
                           cfg["adv_max_norm"], cfg["adv_norm"])
 
 
-__all__ = ["ADVERSARIES", "Adversary", "FreeLB", "PGD", "make_adversary", "from_config"]
+__all__ = ["ADVERSARIES", "FGSM", "Adversary", "Free", "FreeLB", "PGD", "make_adversary", "from_config"]

@@ -36,10 +36,11 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
     """
     named = list(model.named_parameters())
     optimizer = make_optimizer(named, lr, weight_decay, exempt_from_decay(model))
-    scheduler = make_schedule(optimizer, epochs * len(loader), warmup_ratio=0.0)
+    replays = adversary.replays if adversary is not None else 1  # optimizer steps a batch (free: m)
+    scheduler = make_schedule(optimizer, epochs * len(loader) * replays, warmup_ratio=0.0)
     if optimizer_state is not None:
         optimizer.load_state_dict(optimizer_state)
-    for _ in range(start_epoch * len(loader)):
+    for _ in range(start_epoch * len(loader) * replays):
         scheduler.step()
     params = [p for _, p in named]
     model_cost = ModelCost.of(model)
@@ -51,18 +52,19 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
         for i in range(1, len(loader) + 1):
             with cost.timed("finetune"):  # the batch's loading counted too, as when the epoch was timed whole
                 batch = to_device(next(batches), dev)
-                with autocast(dev):
-                    if adversary is not None:
-                        loss = adversary.train_backward(model, batch)
-                    else:
-                        loss_t = F.cross_entropy(model(**model_inputs(batch)).logits, batch["labels"])
-                        loss_t.backward()
-                        loss = loss_t.item()
-                optimizer_step(params, optimizer, scheduler, loss)
-                losses.append(loss)
                 tokens, seq_len = batch_shape(batch)
-                cost.add("finetune", adversary.step_flops(model_cost, tokens, seq_len) if adversary is not None
-                         else model_cost.train_flops(tokens, seq_len))
+                for _ in range(replays):
+                    with autocast(dev):
+                        if adversary is not None:
+                            loss = adversary.train_backward(model, batch)
+                        else:
+                            loss_t = F.cross_entropy(model(**model_inputs(batch)).logits, batch["labels"])
+                            loss_t.backward()
+                            loss = loss_t.item()
+                    optimizer_step(params, optimizer, scheduler, loss)
+                    cost.add("finetune", adversary.step_flops(model_cost, tokens, seq_len) if adversary is not None
+                             else model_cost.train_flops(tokens, seq_len))
+                losses.append(loss)
                 if dense_reference is not None:
                     cost.dense_reference_flops += dense_reference[1].step_flops(dense_reference[0], tokens, seq_len)
             if i in marks:

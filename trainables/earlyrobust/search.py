@@ -100,7 +100,7 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     coefs = SlimmingCoefficients(model)
     named = list(model.named_parameters()) + [(f"slimming.{n}", p) for n, p in coefs.named_parameters()]
     optimizer = make_optimizer(named, settings.lr, settings.weight_decay, exempt_from_decay(model))
-    scheduler = make_schedule(optimizer, budget, settings.warmup_ratio)
+    scheduler = make_schedule(optimizer, budget * adversary.replays, settings.warmup_ratio)
     model_cost = ModelCost.of(model)
     params = [p for _, p in named]
     checks: list[dict] = []
@@ -127,12 +127,13 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
             while step < budget and not stopped():
                 for batch in loader:
                     batch = to_device(batch, dev)
-                    with autocast(dev):
-                        loss = adversary.train_backward(
-                            model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn))
-                    optimizer_step(params, optimizer, scheduler, loss)
                     tokens, seq_len = batch_shape(batch)
-                    cost.add("search", adversary.step_flops(model_cost, tokens, seq_len))
+                    for _ in range(adversary.replays):  # an optimizer step each (free: m replays of the batch)
+                        with autocast(dev):
+                            loss = adversary.train_backward(
+                                model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn))
+                        optimizer_step(params, optimizer, scheduler, loss)
+                        cost.add("search", adversary.step_flops(model_cost, tokens, seq_len))
                     step += 1
                     if step % interval == 0:
                         record = rule.update(draw(step))

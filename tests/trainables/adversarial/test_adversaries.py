@@ -1,4 +1,5 @@
-"""FreeLB and PGD: perturbations respect their norms; adversarial loss >= clean loss when trained."""
+"""FreeLB, PGD and the cheap methods (single-step with a random start, free): perturbations respect their
+norms; adversarial loss >= clean loss when trained; free replays each batch, carrying its perturbation."""
 import pytest
 import torch
 import torch.nn.functional as F
@@ -39,6 +40,33 @@ def test_freelb_respects_its_norm_bound(norm, bound, batch):
         assert (size > 0.5).all(), "unbounded FreeLB takes full steps of size 1"
 
 
+@pytest.mark.parametrize("norm, radius", [("l2", 0.3), ("linf", 0.02)])
+def test_single_step_starts_at_random_takes_one_step_of_one_and_a_quarter_eps_and_stays_inside(norm, radius, batch):
+    model = load_model("tiny-bert", 2).eval()
+    fgsm = make_adversary("fgsm", steps=5, step_size=0.01, init_mag=0.0, max_norm=radius, norm=norm)
+    torch.manual_seed(0)
+    first = fgsm.perturb(model, batch)
+    torch.manual_seed(1)
+    second = fgsm.perturb(model, batch)
+    assert (norms(first, norm) <= radius + 1e-5).all() and not torch.equal(first, second), "a random start"
+    assert (norms(first, norm) > 0.5 * radius).all(), "a step of 1.25 eps reaches the boundary"
+    pad = batch["attention_mask"] == 0
+    assert first[pad].abs().max() == 0, "padding is never perturbed"
+
+
+def test_free_climbs_by_eps_each_replay_and_carries_the_perturbation(batch):
+    model = load_model("tiny-bert", 2).eval()
+    free = make_adversary("free", steps=3, step_size=0.01, init_mag=0.0, max_norm=0.2, norm="l2")
+    assert free.replays == 3 and free.delta is None
+    seen = []
+    for _ in range(free.replays):
+        free.train_backward(model, batch)
+        seen.append(free.delta.clone())
+    assert norms(seen[0], "l2").max() == pytest.approx(0.2, rel=1e-4), "from 0, one step of eps"
+    assert all((norms(d, "l2") <= 0.2 + 1e-5).all() for d in seen) and not torch.equal(seen[0], seen[1])
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in model.parameters()), "weights get gradients"
+
+
 def test_freelb_accumulates_the_mean_gradient_of_its_k_passes(batch):
     """The weight gradient FreeLB leaves is (1/K) Σ_t ∇θ L(x + δ_t), with δ_t its own ascent path."""
     k = 3
@@ -71,7 +99,7 @@ def test_freelb_adds_the_extra_loss_once(batch):
     assert calls == [1]
 
 
-@pytest.mark.parametrize("method", ["freelb", "pgd"])
+@pytest.mark.parametrize("method", ["freelb", "pgd", "fgsm"])
 def test_adversarial_loss_is_at_least_the_clean_loss_on_a_trained_model(method, trained_tiny, tokenizer, sst2_dev):
     model, acc = trained_tiny
     assert acc > 0.65
@@ -104,9 +132,24 @@ def test_token_type_ids_reach_the_model_in_adversarial_passes(batch):
 @pytest.mark.parametrize("kwargs, message", [
     (dict(method="freelb", steps=0, step_size=0.01, init_mag=0.05), "adv_steps' = 0"),
     (dict(method="pgd", steps=3, step_size=0.01, init_mag=0.05, max_norm=0.0), "adv_max_norm' must be > 0"),
-    (dict(method="fgsm", steps=3, step_size=0.01, init_mag=0.05), "adv_method' = 'fgsm' is unknown"),
+    (dict(method="trades", steps=3, step_size=0.01, init_mag=0.05), "adv_method' = 'trades' is unknown"),
     (dict(method="freelb", steps=3, step_size=0.01, init_mag=0.05, norm="l1"), "adv_norm' = 'l1' is unknown"),
 ])
 def test_bad_adversary_parameters_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_adversary(**kwargs)
+
+
+@pytest.mark.parametrize("search, finetune", [("free", "ce"), ("fgsm", "fgsm"), ("freelb", "free")])
+def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, finetune, tmp_path):
+    from trainables.pipeline import run_trial
+
+    cfg = {"model": "tiny-bert", "train_size": 64, "eval_size": 16, "max_length": 24, "batch_size": 16,
+           "adv_method": search, "ft_mode": finetune, "adv_max_norm": 0.3, "adv_steps": 2, "search_epochs": 0.5,
+           "check_interval": 0.5, "conv_window": 1, "ft_epochs": 1, "attack": "none", "attack_n": 8}
+    result = run_trial(cfg, tmp_path / "trial")
+    assert result["train_flops"] > 0 and 0 <= result["clean_acc"] <= 1
+    ce = run_trial({**cfg, "adv_method": "freelb", "ft_mode": "ce"}, tmp_path / "ce")
+    if finetune == "free":  # m = 2 replays a batch, each a training pass: twice CE's fine-tuning
+        assert result["train_flops"] - result["search_flops"] == pytest.approx(
+            2 * (ce["train_flops"] - ce["search_flops"]), rel=1e-9)

@@ -65,6 +65,15 @@ def test_formulas_match_an_independent_count(pruned, name):
     assert pgd.step_flops(cost, tokens, SEQ) == pytest.approx(counted(lambda: pgd.train_backward(model, b)), rel=0.02)
     # PGD's K ascent passes compute no weight gradients: cheaper than K + 1 training passes
     assert pgd.step_flops(cost, tokens, SEQ) < 4 * cost.train_flops(tokens, SEQ)
+    # the cheap methods: single-step with a random start costs one ascent and one training pass; "free"
+    # costs one training pass a replay, m replays a batch
+    fgsm = make_adversary("fgsm", 5, 0.01, 0.0, max_norm=0.5)
+    assert fgsm.step_flops(cost, tokens, SEQ) == pytest.approx(counted(lambda: fgsm.train_backward(model, b)), rel=0.02)
+    assert fgsm.step_flops(cost, tokens, SEQ) < 2 * cost.train_flops(tokens, SEQ)
+    free = make_adversary("free", 4, 0.01, 0.0, max_norm=0.5)
+    assert free.replays == 4
+    assert free.step_flops(cost, tokens, SEQ) == pytest.approx(counted(lambda: free.train_backward(model, b)), rel=0.02)
+    assert free.step_flops(cost, tokens, SEQ) == cost.train_flops(tokens, SEQ)
 
 
 def test_pruning_shrinks_the_count_by_what_was_removed():
