@@ -15,7 +15,7 @@ from pathlib import Path
 from platform import environment, summary, sweep_tracking
 from platform.compare_plots import plot_champion, plot_distances_all, plot_pareto
 from platform.usage import Parser, UsageError
-from trainables.metric_registry import summary_columns
+from trainables.metric_registry import names, summary_columns
 from trainables.secrets import redact
 from trainables.tune.tune_reports import per_attack
 
@@ -43,6 +43,7 @@ def find_parent(client, exp_id: str, name: str | None):
 
 def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
     children = client.search_runs([parent.info.experiment_id], f"tags.mlflow.parentRunId = '{parent.info.run_id}'")
+    children = [run for run in children if "role" not in run.data.tags]  # the target's reference is not a trial
     keys = sorted({k for run in children for k in run.data.params})
     varied = [k for k in keys if len({run.data.params.get(k) for run in children}) > 1]
     rows, curves = [], {}
@@ -53,7 +54,9 @@ def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
                      "run_id": run.info.run_id if status == "done" else None,
                      **{k: _num(params.get(k)) for k in varied},
                      **{k: metrics.get(k, math.nan) for k in summary_columns()},
-                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": run.data.tags.get("robust_bits")})
+                     **{k: metrics[k] for k in names(target=True) if k in metrics},
+                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": run.data.tags.get("robust_bits"),
+                     "clean_bits": run.data.tags.get("clean_bits")})
         path = _artifact(client, run.info.run_id, "distances.json", out / "artifacts" / run.info.run_id)
         if path is not None:
             curves[rows[-1]["trial"]] = (json.loads(path.read_text()), _num(params.get("conv_eps")))
@@ -100,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"compare: error: {exc}", file=sys.stderr)
         return 2
     front = list(table["pareto"] == "*")
-    best = summary.champion(rows, table, metric)
+    best = summary.champion(rows, table, metric, parent.data.tags.get("objective", "aua"))
     table = table.sort_values(args.sort, ascending=args.ascending, na_position="last")
     print(f"sweep {parent.data.tags['sweep']} ({len(rows)} trials; Pareto front marked *)\n")
     print(summary.render(table, terminal=True, varied=varied))

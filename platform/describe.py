@@ -22,6 +22,8 @@ def describe_plan(plan) -> str:
     lines += [f"  trials     {plan.num_samples}, {plan.max_concurrent} at once, {plan.cpus:g} CPU + {plan.gpus:g} GPU "
               f"each; objective {plan.objective}; scheduler {plan.scheduler}; trainable {plan.trainable}",
               f"  shared searches {plan.share_reason}",
+              *([f"  target     {plan.target if isinstance(plan.target, str) else plan.target.describe()}"]
+                if plan.target is not None else []),
               f"  GPU time   {gpu_estimate.estimate(plan)}",
               f"  storage    {plan.storage.where(plan.name)}", f"  mlflow     {sweep_tracking.redact(plan.mlflow_uri)} "
               f"(experiment {plan.args.experiment}; champion registered as {plan.args.register_as})",

@@ -26,8 +26,17 @@ class RedactedRDBStorage(optuna.storages.RDBStorage):
 
 
 class OutcomeAwareOptunaSearch(OptunaSearch):
+    """With a `target` (`platform/robustness_target.py`), each finished trial's margin to it goes to Optuna
+    as the constraint of `--objective cost` before the trial is told."""
+
+    def __init__(self, *args, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.target = target
+
     def on_trial_complete(self, trial_id: str, result: dict | None = None, error: bool = False):
         phase = (result or {}).get("phase")
+        if self.target is not None and phase == "done" and trial_id in self._ot_trials:
+            self._ot_trials[trial_id].set_user_attr("target_margin", self.target.gaps(result)["target_margin"])
         if result is not None and phase != "done":
             result, error = None, error or phase == "diverged"
         super().on_trial_complete(trial_id, result=result, error=error)

@@ -13,9 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from trainables.attacks.attack_stats import paired_bits
-from trainables.metric_registry import objectives, summary_columns
+from trainables.metric_registry import names, objectives, summary_columns
 from trainables.tune.tune_reports import attack_columns, per_attack
 
+COST_RULE = ("the cheapest finished trial (fewest training FLOPs; then the sparsest) that reached the target: the "
+             "95% intervals of its Aua and clean-accuracy differences to the target, paired on the same sentences "
+             "when the target's outcomes are known, include 0 or lie above")
 CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
                  "that ties with the best front trial on the selection split: the paired 95% interval of their "
                  "aua difference, over the sentences both were attacked on, includes 0 (trials without a common "
@@ -23,19 +26,31 @@ CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then high
 
 
 def build_table(rows: list[dict], varied: list[str], objective: str, key: str = "aua") -> pd.DataFrame:
-    front = pareto_front(rows, objectives(objective, key))
+    """One row a trial; `pareto` marks the front (for `cost`: the cheapest trials that reached the target)."""
+    if objective == "cost":
+        feasible = [r.get("reached_target") == 1.0 and finite(r.get("train_flops")) for r in rows]
+        cheapest = min((r["train_flops"] for r, ok in zip(rows, feasible) if ok), default=math.nan)
+        front = [ok and r["train_flops"] == cheapest for r, ok in zip(rows, feasible)]
+    else:
+        front = pareto_front(rows, objectives(objective, key))
     columns = summary_columns() + tuple(attack_columns(rows))  # each attack of a list: aua_<attack>, ...
+    if objective == "cost" or any("reached_target" in r for r in rows):
+        columns += names(target=True)
     table = pd.DataFrame([{"trial": r["trial"], "status": r["status"], **{k: r.get(k) for k in varied},
                            **{k: r.get(k, math.nan) for k in columns}} for r in rows])
     table.insert(0, "pareto", ["*" if f else "" for f in front])
     return table
 
 
-def champion(rows: list[dict], table: pd.DataFrame, key: str = "aua") -> dict | None:
+def champion(rows: list[dict], table: pd.DataFrame, key: str = "aua", objective: str = "aua") -> dict | None:
     """The champion under uncertainty (CHAMPION_RULE): trials whose selection `key` (Aua, or clean
     accuracy when nothing is attacked) cannot be told apart from the best front trial's are equally
-    good as far as the sample shows, so the sparsest of them wins."""
+    good as far as the sample shows, so the sparsest of them wins.  For `cost`: the cheapest trial
+    that reached the target (COST_RULE); None when none did."""
     done = [r for r in rows if r.get("run_id") and finite(r.get(key))]
+    if objective == "cost":
+        reached = [r for r in done if r.get("reached_target") == 1.0 and finite(r.get("train_flops"))]
+        return min(reached, key=lambda r: (r["train_flops"], -(r.get("param_sparsity") or 0.0))) if reached else None
     if not done:
         return None
     front = [r for r, mark in zip(rows, table["pareto"]) if mark and r in done] or done
@@ -119,12 +134,12 @@ def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tupl
     return "\n".join([lines[0], "-" * len(lines[0])] + lines[1:])
 
 
-def write(table: pd.DataFrame, folder: Path, stem: str = "summary") -> list[Path]:
+def write(table: pd.DataFrame, folder: Path, stem: str = "summary", rule: str = CHAMPION_RULE) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     md, csv = folder / f"{stem}.md", folder / f"{stem}.csv"
     md.write_text("Pareto-optimal trials are marked *. `aua` and its 95% Wilson interval are on the selection "
                   "split (what every decision used); `report_aua` on the held-out report split, measured once at "
-                  f"the end. Champion: {CHAMPION_RULE}.\n\n```\n" + render(table) + "\n```\n")
+                  f"the end. Champion: {rule}.\n\n```\n" + render(table) + "\n```\n")
     table.to_csv(csv, index=False)
     return [md, csv]
 

@@ -34,7 +34,7 @@ from platform.usage import Parser, UsageError  # noqa: E402
 from platform.validation import check_args  # noqa: E402
 from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
 
-OBJECTIVES = ("aua", "multi")
+OBJECTIVES = ("aua", "multi", "cost")
 SCHEDULERS = ("asha", "none")
 STATE_FILE = "sweep.json"
 # what --resume may change; every other setting is the sweep's own (saved in sweep.json)
@@ -47,7 +47,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--num-samples", type=int, help="trials to run (default: the space's)")
     p.add_argument("--max-concurrent", type=int, help="trials at once (default: the space's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fix a parameter (repeatable)")
-    p.add_argument("--objective", choices=OBJECTIVES, help="aua (single) or multi: aua, train_flops, param_sparsity")
+    p.add_argument("--objective", choices=OBJECTIVES, help="aua (single); multi: aua, train_flops, param_sparsity; "
+                   "cost: the fewest training FLOPs that reach --target")
+    p.add_argument("--target", help="the robustness to reach: aua=A,clean_acc=C, runs:/RUN_ID, models:/NAME@ALIAS, "
+                   "or dense_pgd / dense_freelb (trained first on the same data and sample, or reused from MLflow)")
     p.add_argument("--scheduler", choices=SCHEDULERS, help="asha stops weak trials early on eval_acc (default none)")
     p.add_argument("--cpus-per-trial", type=float)
     p.add_argument("--gpus-per-trial", type=float, help="fractions allowed, e.g. 0.5")
@@ -90,6 +93,7 @@ class Plan:
     mlflow_uri: str
     client: object
     inputs: dict
+    target: object = None  # a robustness_target.Target, or the name of a reference arm to train first
     share_searches: bool = False
     share_reason: str = "no"
     claims: object = None  # the actor granting shared searches (created once Ray runs)
@@ -164,6 +168,12 @@ def plan_from(args: argparse.Namespace) -> Plan:
     scheduler = args.scheduler or sweep.get("scheduler", "none")
     if objective not in OBJECTIVES:
         raise UsageError(f"objective {objective!r} is unknown: use one of {', '.join(OBJECTIVES)}")
+    target_spec = args.target or sweep.get("target")
+    if objective == "cost" and not target_spec:
+        raise UsageError("--objective cost minimises training FLOPs subject to reaching a target: give --target "
+                         "(aua=A,clean_acc=C, runs:/ID, models:/NAME@ALIAS, dense_pgd or dense_freelb)")
+    if target_spec and space.candidates("attack") == ["none"]:
+        raise UsageError("--target is a robustness to reach, and the space attacks nothing: set an attack")
     if scheduler == "asha" and objective == "multi":
         raise UsageError("--scheduler asha needs one scalar metric, and a multi-objective run has none: "
                          "use --objective aua or --scheduler none")
@@ -180,10 +190,17 @@ def plan_from(args: argparse.Namespace) -> Plan:
             raise UsageError(f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
                              "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs")
     from platform.preflight import check_sources
+    from platform.robustness_target import parse
 
+    in_mlflow = str(target_spec).startswith(("runs:/", "models:/"))
+    target = target_spec if in_mlflow else parse(target_spec, space)
     inputs = check_sources(space)
     uri = args.mlflow_uri or sweep_tracking.default_uri(Path.cwd())
+    if in_mlflow and uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
+        raise UsageError(f"--target {target_spec}: there is no MLflow store at {uri} to find it in: give --mlflow-uri")
     client = None if args.dry_run else sweep_tracking.check_reachable(uri)
+    if in_mlflow and client is not None:
+        target = parse(target_spec, space, client)
     name = args.name or f"{space.name}-{time.strftime('%Y%m%d-%H%M%S')}"
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
@@ -191,7 +208,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     from trainables.search_sharing import decide
 
     return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
-                *decide(space, args.share_searches, trainable, num, conc))
+                target, *decide(space, args.share_searches, trainable, num, conc))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,10 @@ import logging
 import math
 import os
 import sys
+import time
 from pathlib import Path
+
+from mlflow.entities import Metric
 
 from platform import environment, summary, sweep_tracking
 from platform.resources import check_resources, check_storage
@@ -28,9 +31,12 @@ def _searcher(plan):
     if plan.args.optuna_storage:
         storage = RedactedRDBStorage(plan.args.optuna_storage)
     goals = objectives(plan.objective, plan.metric)
-    metric, mode = (list(goals), list(goals.values())) if plan.objective == "multi" else (plan.metric, "max")
-    search = OutcomeAwareOptunaSearch(metric=metric, mode=mode, sampler=make_sampler(plan.args.seed, plan.num_samples),
-                                      storage=storage, study_name=plan.name if storage is not None else None)
+    metric, mode = (list(goals), list(goals.values())) if plan.objective in ("multi", "cost") else (plan.metric, "max")
+    cost = plan.objective == "cost"  # the fewest FLOPs subject to reaching the target: Optuna's constraint
+    search = OutcomeAwareOptunaSearch(metric=metric[0] if cost else metric, mode=mode[0] if cost else mode,
+                                      sampler=make_sampler(plan.args.seed, plan.num_samples, constrained=cost),
+                                      storage=storage, study_name=plan.name if storage is not None else None,
+                                      target=plan.target)
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
 
 
@@ -112,6 +118,13 @@ def _start_tracking(plan):
     return TrackingInfo(plan.mlflow_uri, exp, parent)
 
 
+def _log_target(plan, info) -> None:
+    """The target, on the sweep's parent run."""
+    plan.client.set_tag(info.parent_run_id, "target", plan.target.describe())
+    plan.client.log_metric(info.parent_run_id, "target_aua", plan.target.aua)
+    plan.client.log_metric(info.parent_run_id, "target_clean_acc", plan.target.clean_acc)
+
+
 def _rows(results, plan, info) -> list[dict]:
     from trainables.tune.trial_tracking import find_trial_run
     from trainables.tune.tune_reports import per_attack
@@ -127,8 +140,63 @@ def _rows(results, plan, info) -> list[dict]:
         rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
                      "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
                      **{k: metrics.get(k, math.nan) for k in summary_columns() + names(sweep_cost=True)},
-                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": metrics.get("robust_bits")})
+                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": metrics.get("robust_bits"),
+                     "clean_bits": metrics.get("clean_bits")})
     return rows
+
+
+def _reference(plan, info, arm: str) -> tuple:
+    """The dense reference a target names: reused from MLflow when an identical one finished (the same
+    config, `reference_key` tag), else trained now as a trial of its own under the sweep's parent run.
+    Returns (its Target, its row to report on, or None when reused)."""
+    from ray import tune
+
+    from platform.live_table import LiveReporter
+    from platform.robustness_target import from_reference, reference_config, reference_key
+    from platform.tune_callbacks import CloseMlflowRuns
+    from trainables.tune.trial_functions import TRAINABLES
+    from trainables.tune.trial_tracking import find_trial_run
+
+    cfg = reference_config(plan.space, arm)
+    key = reference_key(cfg)
+    found = plan.client.search_runs([info.experiment_id], f"tags.reference_key = '{key}' and "
+                                    "attributes.status = 'FINISHED'", max_results=1)
+    if found and "aua" in found[0].data.metrics:
+        run = found[0]
+        print(f"target: {arm}, reused from MLflow run {run.info.run_id} (the same config)", flush=True)
+        row = {**run.data.metrics, **{k: run.data.tags.get(k) for k in ("robust_bits", "clean_bits")}}
+        return from_reference(row, arm), None
+    print(f"target: training the reference {arm} first (the space's data, seed and sample)", flush=True)
+    trainable = tune.with_resources(tune.with_parameters(TRAINABLES["dense"], tracking=info, inputs=plan.inputs),
+                                    {"cpu": plan.cpus, "gpu": plan.gpus})
+    run_config = tune.RunConfig(name=f"{plan.name}-reference", storage_path=plan.storage.uri, verbose=1,
+                                callbacks=[CloseMlflowRuns(info)], checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
+                                progress_reporter=LiveReporter([], max_report_frequency=15),
+                                failure_config=tune.FailureConfig(max_failures=1))
+    result = tune.Tuner(trainable, param_space=cfg, tune_config=tune.TuneConfig(num_samples=1),
+                        run_config=run_config).fit()[0]
+    metrics = result.metrics or {}
+    if result.error or metrics.get("phase") != "done":
+        raise RuntimeError(f"--target {arm}: the reference did not finish ({metrics.get('phase') or result.error}); "
+                           "give the target as numbers or a run")
+    run = find_trial_run(plan.client, info, metrics["trial_id"])
+    plan.client.set_tag(run.info.run_id, "reference_key", key)
+    plan.client.set_tag(run.info.run_id, "role", f"target ({arm})")
+    row = {"trial": metrics["trial_id"], "status": "done", "run_id": run.info.run_id, "config": result.config,
+           "checkpoint": result.checkpoint, **{k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}}
+    return from_reference(row, arm), row
+
+
+def _apply_target(plan, rows: list[dict]) -> None:
+    """Each finished trial's distance to the target, in its row and its MLflow run."""
+    for row in rows:
+        if row["status"] != "done" or row.get("run_id") is None:
+            continue
+        gaps = plan.target.gaps(row)
+        row.update(gaps)
+        plan.client.log_batch(row["run_id"], metrics=[
+            Metric(k, float(v), int(time.time() * 1000), 0) for k, v in gaps.items()
+            if k in names(target=True) and math.isfinite(v)])
 
 
 def _close_lost_runs(plan, info, rows: list[dict]) -> None:
@@ -206,20 +274,38 @@ def run_sweep(plan) -> int:
         check_resources(plan)  # before any MLflow run or sweep folder exists
         check_storage(plan)
         info = _start_tracking(plan)
+        reference = None
+        if isinstance(plan.target, str):  # a reference arm: trained first (or reused) on the same sample
+            try:
+                plan.target, reference = _reference(plan, info, plan.target)
+            except RuntimeError as exc:
+                print(f"sweep: {exc}", file=sys.stderr)
+                plan.client.set_terminated(info.parent_run_id, "FAILED")
+                return 1
+        if plan.target is not None:
+            _log_target(plan, info)
         print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
               f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}\n"
-              f"searches shared between trials: {plan.share_reason}", flush=True)
+              f"searches shared between trials: {plan.share_reason}"
+              + (f"\ntarget: {plan.target.describe()}" if plan.target is not None else ""), flush=True)
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
         _close_lost_runs(plan, info, rows)
+        if plan.target is not None:
+            _apply_target(plan, rows)
         table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
-        best = summary.champion(rows, table, plan.metric)
+        best = summary.champion(rows, table, plan.metric, plan.objective)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]
-        _report(plan, chosen + ([best] if best is not None and best not in chosen else []))
+        _report(plan, chosen + ([best] if best is not None and best not in chosen else [])
+                + ([reference] if reference is not None else []))
+        if reference is not None:  # the target's own numbers on the held-out split, beside the champion's
+            plan.target.report = {k: v for k, v in reference.items() if k.startswith("report_") and
+                                  isinstance(v, float)}
     finally:
         ray.shutdown()
     table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
-    files = summary.write(table, local / plan.name)
+    rule = summary.COST_RULE if plan.objective == "cost" else summary.CHAMPION_RULE
+    files = summary.write(table, local / plan.name, rule=rule)
     for path in files:
         plan.client.log_artifact(info.parent_run_id, str(path))
         if plan.storage.shared:
@@ -244,7 +330,16 @@ def run_sweep(plan) -> int:
                 plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
         print(f"\nchampion: trial {best['trial']}, {sweep_tracking.describe(best)}; registered as "
-              f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {summary.CHAMPION_RULE})")
+              f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {rule})")
+        if plan.target is not None:
+            print(f"  target: {plan.target.describe()}" + "".join(
+                f"; target {k} {v:.3f}" for k, v in plan.target.report.items() if k in ("report_aua", "report_clean_acc")))
+    elif plan.objective == "cost" and any(r["status"] == "done" for r in rows):
+        print(f"\nno trial reached the target ({plan.target.describe()}): nothing registered. How close each came "
+              "(differences to the target, the upper end of their 95% intervals in brackets):\n" + "\n".join(
+                  f"  trial {r['trial']}: aua {r['target_aua_diff']:+.3f} [{r['target_aua_high']:+.3f}], "
+                  f"clean_acc {r['target_clean_diff']:+.3f} [{r['target_clean_high']:+.3f}], "
+                  f"train_flops {r['train_flops']:.3g}" for r in rows if "target_margin" in r), file=sys.stderr)
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
     # a trial that diverged or was stopped (ASHA, time budget) ended normally; only an error fails the sweep

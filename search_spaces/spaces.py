@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 SECTIONS = ("description", "fixed", "search", "sweep")
 DISTRIBUTIONS = ("uniform", "loguniform", "randint", "choice")
 SWEEP_KEYS = {"num_samples": int, "max_concurrent": int, "cpus_per_trial": float, "gpus_per_trial": float,
-              "objective": str, "scheduler": str, "trainable": str}
+              "objective": str, "scheduler": str, "trainable": str, "target": str}
 TRAINABLES = ("ticket", "dense")
 
 

@@ -28,6 +28,7 @@ class Metric:
     tag: bool = False
     curve: bool = False
     sweep_cost: bool = False   # read by the driver to total a sweep's training cost
+    target: bool = False       # how far a trial is from the sweep's robustness target (`--target`)
 
     def names(self) -> tuple[str, ...]:
         """The metric and its interval bounds."""
@@ -62,6 +63,11 @@ REGISTRY: list[Metric] = [
     Metric("mask_distance_head", "head-mask distance at a convergence check", curve=True),
     Metric("mask_distance_ffn", "FFN-mask distance at a convergence check", curve=True),
     Metric("ft_epoch", "fine-tune epoch (ASHA's clock)", curve=True),
+    Metric("reached_target", "1 if as robust and as accurate as the target (paired 95% intervals of the "
+           "differences include 0 or lie above)", "higher", target=True),
+    Metric("target_aua_diff", "Aua minus the target's (paired on the same sentences when known)", "higher", target=True),
+    Metric("target_clean_diff", "clean accuracy minus the target's", "higher", target=True),
+    Metric("target_margin", "the constraint Optuna sees: <= 0 when the target is reached", "lower", target=True),
 ]
 
 
@@ -87,9 +93,12 @@ def summary_columns() -> tuple[str, ...]:
 
 
 MULTI = {"aua": "max", "train_flops": "min", "param_sparsity": "max"}  # --objective multi
+COST = {"train_flops": "min"}  # --objective cost: the cheapest trial that reaches the target
 
 
 def objectives(objective: str, key: str = "aua") -> dict:
-    """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), or
-    with training cost and size (`multi`)."""
+    """What a sweep optimises: `key` alone (`aua`; `clean_acc` for a sweep that attacks nothing), with
+    training cost and size (`multi`), or training cost subject to reaching a target (`cost`)."""
+    if objective == "cost":
+        return dict(COST)
     return {key: "max", "train_flops": "min", "param_sparsity": "max"} if objective == "multi" else {key: "max"}

@@ -154,6 +154,10 @@ CASES = [
     (SMOKE + ["--set", "dataset={nolabel.csv}"], "has no 'label' column"),
     (SMOKE + ["--set", "dataset=imdb"], "dataset 'imdb' split 'train' is not in"),
     (SMOKE + ["--gpus-per-trial", "2"], "--gpus-per-trial 2 but this machine has 0 GPUs"),
+    (SMOKE + ["--objective", "cost"], "--objective cost minimises training FLOPs subject to reaching a target"),
+    (SMOKE + ["--target", "aua=0.3"], "--target 'aua=0.3' is not a target"),
+    (SMOKE + ["--target", "dense_pgd", "--set", "attack=none"], "--target is a robustness to reach, and the space attacks"),
+    (SMOKE + ["--target", "runs:/0123456789abcdef"], "--target runs:/0123456789abcdef: there is no MLflow store at"),
 ]
 
 

@@ -15,7 +15,7 @@ def test_sweep_py_run_as_a_script_re_runs_itself_as_the_module(tmp_path):
                           text=True, timeout=120, env=dict(os.environ, EARLYROBUST_REPO=str(ROOT)))
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [
-        "sweep: error: search space 'nope' is unknown: use one of agnews-bert-base, imdb-bert-base, quick, smoke, "
+        "sweep: error: search space 'nope' is unknown: use one of agnews-bert-base, imdb-bert-base, quick, robust-cheap, smoke, "
         "sst2-bert-base, ticket-sizes or a path to a YAML file"]
     lost = subprocess.run([sys.executable, str(script)], cwd=tmp_path, capture_output=True, text=True, timeout=60,
                           env={k: v for k, v in os.environ.items() if k != "EARLYROBUST_REPO"} | {"HOME": str(tmp_path)})

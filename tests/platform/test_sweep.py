@@ -170,3 +170,37 @@ def test_a_sweep_in_which_every_trial_diverges_registers_nothing_and_exits_1():
     assert done.returncode == 1, done.stderr[-3000:]
     assert "no trial finished with a model" in done.stderr
     assert (folder / "s" / "nan" / "summary.md").read_text().count("diverged") == 1
+
+
+def test_the_cheapest_way_to_a_dense_reference_trained_first_then_reused(tmp_path):
+    space = tmp_path / "cheap.yaml"
+    smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
+    space.write_text(smoke + "  adv_max_norm: 0.3\n  ft_epochs: 1\nsearch:\n  ft_mode: {choice: [ce, fgsm]}\n"
+                     "sweep:\n  num_samples: 2\n  objective: cost\n  target: dense_pgd\n")
+    folder = short_dir()
+    study_db = f"sqlite:///{folder / 'optuna.db'}"
+    done = sweep(["--space", str(space), "--name", "cheap", "--optuna-storage", study_db], folder)
+    assert done.returncode in (0, 1), done.stderr[-3000:]
+    assert "target: training the reference dense_pgd first" in done.stdout
+    client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
+    parent = client.get_run(sweep_state(folder, "cheap")["parent_run_id"])
+    children = child_runs(client, parent.info.run_id)
+    (reference,) = [r for r in children if "role" in r.data.tags]
+    trials = [r for r in children if "role" not in r.data.tags]
+    assert reference.data.params["ft_mode"] == "pgd" and "reference_key" in reference.data.tags
+    assert parent.data.metrics["target_aua"] == pytest.approx(reference.data.metrics["aua"])
+    assert len(trials) == 2 and all("reached_target" in r.data.metrics for r in trials)
+    reached = [r for r in trials if r.data.metrics["reached_target"] == 1.0]
+    import optuna
+
+    study = optuna.load_study(study_name="cheap", storage=study_db)
+    assert all(len(t.system_attrs["constraints"]) == 1 for t in study.trials), "Optuna saw each trial's margin"
+    if reached:  # the champion: the cheapest trial that reached the target
+        cheapest = min(reached, key=lambda r: r.data.metrics["train_flops"])
+        assert parent.data.tags["champion_run_id"] == cheapest.info.run_id and done.returncode == 0
+        assert "the cheapest finished trial" in (folder / "s" / "cheap" / "summary.md").read_text()
+    else:
+        assert done.returncode == 1 and "no trial reached the target" in done.stderr
+    again = sweep(["--space", str(space), "--name", "cheap2", "--num-samples", "1"], folder)
+    assert again.returncode in (0, 1), again.stderr[-3000:]
+    assert f"reused from MLflow run {reference.info.run_id}" in again.stdout, "an identical reference is not retrained"

@@ -63,12 +63,21 @@ def verdict(name_a: str, name_b: str, diff: dict) -> str:
 
 def robust_bits(rows: list[dict]) -> str:
     """A trial's per-example outcome in one short string, for paired comparisons between trials:
-    `<sample>:<hex>`, the sample's identity (a hash of the attacked rows' indices, in order) and one
+    `<sample>:<n>:<hex>`, the sample's identity (a hash of the attacked rows' indices, in order) and one
     bit per example (1 = robust: every attack failed on it)."""
+    return _bits(rows, lambda r: r["status"] == "failed")
+
+
+def clean_bits(rows: list[dict]) -> str:
+    """As `robust_bits`, one bit per example for clean accuracy (1 = classified right before any attack)."""
+    return _bits(rows, lambda r: r["status"] != "skipped")
+
+
+def _bits(rows: list[dict], good) -> str:
     import hashlib
 
     sample = hashlib.sha256(",".join(str(r["index"]) for r in rows).encode()).hexdigest()[:12]
-    bits = "".join("1" if r["status"] == "failed" else "0" for r in rows)
+    bits = "".join("1" if good(r) else "0" for r in rows)
     pad = -len(bits) % 4
     return f"{sample}:{len(bits)}:" + (f"{int(bits + '0' * pad, 2):0{(len(bits) + pad) // 4}x}" if bits else "")
 
@@ -84,7 +93,8 @@ def _decode(encoded: str) -> tuple[str, list[int]] | None:
 
 
 def paired_bits(a: str, b: str, z: float = Z95) -> dict | None:
-    """`paired_difference` of two trials' `robust_bits`; None unless both were attacked on the same sample."""
+    """`paired_difference` of two trials' `robust_bits` (or `clean_bits`); None unless both were attacked on
+    the same sample."""
     x, y = _decode(a), _decode(b)
     if x is None or y is None or x[0] != y[0] or len(x[1]) != len(y[1]):
         return None

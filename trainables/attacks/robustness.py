@@ -3,8 +3,8 @@
 (`textfooler,textbugger,bertattack`) each attacks the same sample into its own JSONL
 (`attack_<name>.jsonl` beside `out_path`), its metrics come back as `<metric>_<name>`
 (`aua_textfooler`, ...), and `aua` and the other plain names are the worst case over them
-(`runner.worst_case`, written to `out_path`).  `robust_bits` carries the per-example outcome
-(`metrics.robust_bits`), so that the champion rule can compare trials paired.
+(`attack_runs.worst_case`, written to `out_path`).  `robust_bits` and `clean_bits` carry the
+per-example outcomes (`attack_stats.py`), so that trials, and a trial and its target, compare paired.
 
 Used by a trial (the selection split) and by the sweep's final report (the held-out report split);
 the metrics carry 95% Wilson intervals (see `metrics.py`).
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from trainables.attacks import make_attack
 from trainables.attacks.attack_runs import choose_examples, read_rows, run_attack, worst_case
-from trainables.attacks.attack_stats import robust_bits, wilson
+from trainables.attacks.attack_stats import clean_bits, robust_bits, wilson
 from trainables.attacks.embedding_pgd import robust_accuracy
 from trainables.attacks.examples_page import write_page
 from trainables.attacks.temperature import fit_temperature, logits_of
@@ -90,4 +90,4 @@ def evaluate_robustness(model, tokenizer, cfg: dict, split: str, out_path: Path,
     if cfg["attack_calibration"]:
         result["temperature"] = temperature
     return {**result, **{k: summary[k] for k in names(attack=True) if k in summary}, "attack_n": summary["n"],
-            "robust_bits": robust_bits(read_rows(Path(out_path)))}
+            "robust_bits": robust_bits(read_rows(Path(out_path))), "clean_bits": clean_bits(read_rows(Path(out_path)))}

@@ -49,8 +49,9 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
             tracker.log_metrics(metrics, step[0])  # what the trial measured, not Tune's placeholders
             if metrics.get("phase") == "done":
                 tracker.log_results(workdir)
-                if 0 < len(metrics.get("robust_bits") or "") <= 8000:  # per-example outcomes (MLflow tags hold 8000)
-                    tracker.set_tag("robust_bits", metrics["robust_bits"])
+                for key in ("robust_bits", "clean_bits"):  # per-example outcomes (MLflow tags hold 8000)
+                    if 0 < len(metrics.get(key) or "") <= 8000:
+                        tracker.set_tag(key, metrics[key])
         checkpoint = tune.Checkpoint.from_directory(str(folder)) if folder is not None else None
         tune.report(full, checkpoint=checkpoint)
 
