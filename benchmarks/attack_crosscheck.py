@@ -1,35 +1,13 @@
 """The published-recipe attacks against TextAttack 0.3.11, on one model and one sample of sentences.
 
-    python benchmarks/attack_crosscheck.py [--scale full|tiny] [--out DIR]
+    python benchmarks/attack_crosscheck.py [--scale full|tiny] [--n N] [--out DIR]
 
-`full` (what the test runs and the results file holds): the packaged MiniLM fine-tuned for 300 steps
-on SST-2, 200 label-stratified SST-2 dev sentences.  `tiny`: a tiny BERT, 40 sentences (seconds).
-- `deepwordbug` against TextAttack's own `DeepWordBugGao2018` recipe.
-- `textfooler`, `textbugger` and `bertattack` against TextAttack `Attack`s built from TextAttack's
-  parts with the same candidate sources and constraints (their recipes download GloVe-sized vectors,
-  USE and a tagger): the counter-fitted neighbours as a `WordSwap`, the WordNet part-of-speech check
-  as a `Constraint`, MiniLM as a `SentenceEncoder`, everything else TextAttack's own:
-  - textfooler: `RepeatModification`, TextFooler's `StopwordModification`, part of speech, MiniLM
-    (angular, 0.8408, window 15, short texts skipped, against the current text), 50 neighbours;
-  - textbugger: the recipe's `CompositeTransformation` (TextAttack's space insertion, character
-    deletion, neighbour swap and homoglyph swap, 5 neighbours), `RepeatModification`, NLTK
-    `StopwordModification`, MiniLM (angular, 0.8, whole text, against the original);
-  - bertattack (the EarlyRobust/RobustT `build_weak_attacker`): 50 neighbours, `RepeatModification`,
-    NLTK `StopwordModification`, part of speech, MiniLM (cosine, 0.2, window 15, short texts
-    checked, against the original);
-  all with `GreedyWordSwapWIR(wir_method="delete")`.
-Both sides attack the same model through their own model wrappers; `sentences_per_s` is each side's
-throughput on the same sentences.  DeepWordBug's and TextBugger's edits are random: TextAttack draws
-them from numpy's and Python's global generators, which are seeded here with each example's index
-before it is attacked, and ours draw them the same way (`textattack_rng=True`), so the two agree
-example by example, not only in distribution.  (With its own generator, our deepwordbug gave Aua
-0.19 against TextAttack's 0.165 on the same 200 sentences: the spread of two different random streams.)
-
-TextAttack cannot be installed with its dependencies beside transformers v5.  `scripts/setup.sh
---test` installs it with `pip install --no-deps textattack==0.3.11` plus its light dependencies;
-importing it needs `flair` (which cannot import on transformers v5: a stub module is written here),
-NLTK's English stopwords (written here from `trainables/attacks/stopwords.py`) and a TextAttack
-cache folder marked as set up (else it tries to download NLTK data at import).
+`full` (the results file): the packaged MiniLM fine-tuned for 300 steps on SST-2, 200 label-stratified
+SST-2 dev sentences; `tiny` (the test): a tiny BERT, 40 sentences.  `deepwordbug` runs against
+TextAttack's own recipe, the other three against TextAttack attacks assembled from its parts with the
+same candidates and constraints (`assembled`); random edits are drawn from the same seeded generators
+on both sides, so the outcomes agree example by example.  What each side runs, and why TextAttack is
+imported with a `flair` stub: docs/robustness.md ("Checked against TextAttack").
 """
 from __future__ import annotations
 

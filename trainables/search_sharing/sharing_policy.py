@@ -1,22 +1,11 @@
-"""When trials should share recorded searches (`shared_search.py`), and how far a recording must run.
+"""When a sweep's trials share recorded searches, and how far a recording must run: `auto` shares when
+the online searches saved (stopping at TYPICAL_STOP of their budget) cost more than the recordings run
+and the waits they cause,
 
-Sharing pays when the searches it saves cost more than the recordings it runs.  For `n` trials drawn
-from a space with `k` distinct search settings (SEARCH_KEYS; a setting searched over a range makes
-`k` infinite), about R = k (1 - (1 - 1/k)^n) settings are drawn, so R recordings replace n online
-searches.  An online search stops at its convergence, TYPICAL_STOP of its budget on this project's
-runs (0.15-0.45 epoch of a 1-epoch budget at the paper's settings and on the CPU benchmarks); a
-recording is charged its whole budget (it stops as soon as every setting of the space's grid has
-converged, which only adds to the saving).  Concurrent trials of a setting that is being recorded
-wait for it, holding their slot: each such wait is charged one budget too.  `auto` shares when
+    n * TYPICAL_STOP  -  R  -  waits  >  0      (in budgets; R = k (1 - (1 - 1/k)^n) recordings),
 
-    n * TYPICAL_STOP  -  R  -  waits  >  0      (in budgets).
-
-A recording runs only as far as the trials that read it can need: it stops once the replay of every
-point of the space's grid (the ratios' bounds and middle, the smallest ε, the largest window: the
-last to converge) has converged.  A trial whose own replay has not converged by a recording's end
-(a setting inside the ranges that converges later, or a recording cut short because training
-diverged after the trial's own stop) searches alone instead, so every ticket is the one its own
-online search would have drawn.
+and a recording stops once the replay of every point of the space's grid has converged.  The reasoning
+and the measured stops: docs/method.md ("Shared searches").
 """
 from __future__ import annotations
 
