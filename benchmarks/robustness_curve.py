@@ -17,17 +17,18 @@ from trainables.tune.mask_plot import plt
 
 
 class Curve:
-    """An arm's robustness along its training: `measure(epoch, model, cost)` attacks the model on the
-    common sample into `<arm>/curve/<epoch>/` and keeps the point in `<arm>/curve.json`; a point already
-    there is not measured again (a resumed trial retrains the same weights up to it)."""
+    """An arm's robustness along its training, a trial's `Observer`: `observe(epoch, model, cost)` attacks
+    the model on the common sample into `<arm>/curve/<epoch>/` and keeps the point in `<arm>/curve.json`
+    (`per_epoch` times an epoch); a point already there is not measured again (a resumed trial retrains the
+    same weights up to it)."""
 
-    def __init__(self, arm: str, folder: Path, cfg: dict, attack: str):
-        self.arm, self.folder, self.cfg, self.attack = arm, folder, cfg, attack
+    def __init__(self, arm: str, folder: Path, cfg: dict, attack: str, per_epoch: int = 1):
+        self.arm, self.folder, self.cfg, self.attack, self.per_epoch = arm, folder, cfg, attack, per_epoch
         self.path = folder / "curve.json"
         self.points = json.loads(self.path.read_text()) if self.path.exists() else []
         self.tokenizer = load_tokenizer(cfg["model"])
 
-    def __call__(self, epoch: float, model, cost) -> None:
+    def observe(self, epoch: float, model, cost) -> None:
         key = f"{epoch:.3f}"
         if any(p["key"] == key for p in self.points):
             return

@@ -100,9 +100,9 @@ def run_arm(arm: str, cfg: dict, work: Path, attack: str, measures: int) -> tupl
     folder = work / arm
     config = validate_config({**cfg, **settings, "attack": "none"})  # the curve attacks; the trial's end needs not
     prepare(arm, folder, work, config)
-    curve = Curve(arm, folder, config, attack)
+    curve = Curve(arm, folder, config, attack, measures)
     print(f"arm {arm}", flush=True)
-    result = Trial(config, folder, dense=dense, measure=curve, measures_per_epoch=measures).run()
+    result = Trial(config, folder, dense=dense, observer=curve).run()
     return curve, result
 
 

@@ -3,9 +3,9 @@
 Independent of Ray: `report(metrics, checkpoint_folder_or_None)` is called at every convergence
 check, at the end of the search, after each fine-tune epoch and at the end.  The work folder holds
 the checkpoint; a trial given a folder with a checkpoint resumes at its last phase boundary.
-`measure(epoch, model, cost)`, when given, runs `measures_per_epoch` times an epoch of fine-tuning
-(the time-to-robustness benchmark attacks the model along the way); it must leave the model and the
-RNG as it found them.  A resumed trial measures again from its last epoch boundary.
+An `Observer` (the time-to-robustness benchmark's curve) sees the model `per_epoch` times an epoch of
+fine-tuning; it must leave the model and the RNG as it found them.  A resumed trial shows it the model
+again from its last epoch boundary.
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import math
 import shutil
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Protocol
 
 from trainables import adversarial
 from trainables.attacks.robustness import evaluate_robustness
@@ -40,14 +40,22 @@ FT_WEIGHTS = "finetuned.safetensors"
 FINAL = "final"
 
 
+class Observer(Protocol):
+    """What watches a trial's fine-tuning from outside the method: `observe(epoch, model, cost)` runs
+    `per_epoch` times an epoch (at even fractions of it, outside the timed training)."""
+    per_epoch: int
+
+    def observe(self, epoch: float, model, cost: CostMeter) -> None: ...
+
+
 class Trial:
     def __init__(self, config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False,
-                 recordings=None, measure: Callable | None = None, measures_per_epoch: int = 1):
+                 recordings=None, observer: Observer | None = None):
         self.cfg = validate_config(config)
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
         self.dense = dense
-        self.measure, self.measures_per_epoch = measure, measures_per_epoch
+        self.observer = observer
         # shared recorded searches (`get(key, record) -> (snapshots, recorded_here)`), or None: search alone
         self.recordings = recordings if recordings is not None and shareable(self.cfg) else None
         self.progress = Progress(self.cfg)
@@ -155,7 +163,7 @@ class Trial:
         adversary = None if cfg["ft_mode"] == "ce" else adversarial.from_config(cfg, cfg["ft_mode"])
         reference = adversarial.make_adversary("freelb", cfg["dense_ref_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
         eval_loader = self.loader(self.eval, False)
-        mark = None if self.measure is None else (lambda epoch: self.measure(epoch, model, self.cost))
+        mark = None if self.observer is None else (lambda epoch: self.observer.observe(epoch, model, self.cost))
 
         def on_epoch(epoch, optimizer, loss):
             if mark is not None:  # before the checkpoint: a trial stopped while measuring measures again
@@ -170,7 +178,8 @@ class Trial:
                          "speedup_vs_dense": self.cost.speedup_vs_dense}, self.dir)
         finetune(model, train_loader, cfg["ft_epochs"], cfg["ft_lr"],
                  cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference),
-                 on_epoch, start, opt_state, on_mark=mark, marks_per_epoch=self.measures_per_epoch)
+                 on_epoch, start, opt_state, on_mark=mark,
+                 marks_per_epoch=self.observer.per_epoch if self.observer is not None else 1)
         if cfg["ft_epochs"] == 0:
             self.state["eval_acc"] = evaluate_accuracy(model, eval_loader, self.dev)
         return model
