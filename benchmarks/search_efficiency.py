@@ -55,6 +55,7 @@ SCALES = {
                 ft_epochs=1, adv_steps=2, search_epochs=1.5, check_interval=0.1, conv_window=3, conv_eps=0.2, attack_n=30),
     "tiny": dict(model="tiny-bert", train_size=128, eval_size=32, max_length=32, batch_size=32, lr=1e-3, ft_lr=1e-3,
                  ft_epochs=1, adv_steps=1, search_epochs=2.0, check_interval=0.25, conv_window=2, conv_eps=0.3, attack_n=4,
+                 attack="deepwordbug",  # no sentence encoder: the tiny run measures the bookkeeping, not the attack
                  l1_head=1e-3, l1_ffn=1e-3),
 }
 COMMON = dict(dataset="sst2", seed=42, adv_method="freelb", attack="textfooler", ft_mode="ce", ft_init="pretrained")
