@@ -3,6 +3,7 @@
 pytest imports the standard-library `platform` before it reads this file, so `platform.sweep`
 would not resolve.  Swap in the repository's package, which re-exports the standard module whole.
 """
+
 import pathlib
 import sys
 

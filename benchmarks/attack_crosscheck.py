@@ -9,6 +9,7 @@ same candidates and constraints (`assembled`); random edits are drawn from the s
 on both sides, so the outcomes agree example by example.  What each side runs, and why TextAttack is
 imported with a `flair` stub: docs/robustness.md ("Checked against TextAttack").
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,11 +40,15 @@ from trainables.data.models import load_model, load_tokenizer
 from trainables.earlyrobust.cost import CostMeter
 from trainables.earlyrobust.finetune import finetune
 
-SCALES = {"full": {"model": "minilm", "train": 9600, "epochs": 1, "lr": 1e-4, "n": 200, "max_length": 64},
-          "tiny": {"model": "tiny-bert", "train": 3000, "epochs": 4, "lr": 2e-3, "n": 40, "max_length": 48}}
-FLAIR_STUB = {"__init__.py": "from . import data, models\n",
-              "data.py": "class Sentence:\n    pass\n\n\nclass Tokenizer:\n    pass\n",
-              "models.py": "class SequenceTagger:\n    pass\n\n\nclass TextClassifier:\n    pass\n"}
+SCALES = {
+    "full": {"model": "minilm", "train": 9600, "epochs": 1, "lr": 1e-4, "n": 200, "max_length": 64},
+    "tiny": {"model": "tiny-bert", "train": 3000, "epochs": 4, "lr": 2e-3, "n": 40, "max_length": 48},
+}
+FLAIR_STUB = {
+    "__init__.py": "from . import data, models\n",
+    "data.py": "class Sentence:\n    pass\n\n\nclass Tokenizer:\n    pass\n",
+    "models.py": "class SequenceTagger:\n    pass\n\n\nclass TextClassifier:\n    pass\n",
+}
 TOLERANCE = 0.03
 RANDOM = ("deepwordbug", "textbugger")  # recipes with random edits, drawn as TextAttack draws them
 
@@ -79,6 +84,7 @@ def homoglyph_swap(cls):
         if str(path).endswith("intentional_homoglyphs.txt") and not Path(path).exists():
             return io.StringIO("")
         return real_open(path, *args, **kwargs)
+
     with mock.patch("builtins.open", no_file):
         return cls()
 
@@ -110,7 +116,7 @@ def assembled(wrapper, device: str) -> dict:
             self.max_candidates = max_candidates
 
         def _get_replacement_words(self, word):
-            return [recover_word_case(w, word) for w in table.get(word.lower(), [])[:self.max_candidates]]
+            return [recover_word_case(w, word) for w in table.get(word.lower(), [])[: self.max_candidates]]
 
     class WordNetPartOfSpeech(Constraint):
         def _check_constraint(self, transformed_text, reference_text):
@@ -122,24 +128,55 @@ def assembled(wrapper, device: str) -> dict:
             return sentence_encoder(device).encode(sentences)
 
     def build(transformation, constraints):
-        return Attack(UntargetedClassification(wrapper), [RepeatModification(), *constraints], transformation,
-                      GreedyWordSwapWIR(wir_method="delete"))
-    bugs = CompositeTransformation([
-        WordSwapRandomCharacterInsertion(random_one=True, letters_to_insert=" ", skip_first_char=True,
-                                         skip_last_char=True),
-        WordSwapRandomCharacterDeletion(random_one=True, skip_first_char=True, skip_last_char=True),
-        WordSwapNeighboringCharacterSwap(random_one=True, skip_first_char=True, skip_last_char=True),
-        homoglyph_swap(WordSwapHomoglyphSwap), CounterFitted(5)])
+        return Attack(
+            UntargetedClassification(wrapper),
+            [RepeatModification(), *constraints],
+            transformation,
+            GreedyWordSwapWIR(wir_method="delete"),
+        )
+
+    bugs = CompositeTransformation(
+        [
+            WordSwapRandomCharacterInsertion(
+                random_one=True, letters_to_insert=" ", skip_first_char=True, skip_last_char=True
+            ),
+            WordSwapRandomCharacterDeletion(random_one=True, skip_first_char=True, skip_last_char=True),
+            WordSwapNeighboringCharacterSwap(random_one=True, skip_first_char=True, skip_last_char=True),
+            homoglyph_swap(WordSwapHomoglyphSwap),
+            CounterFitted(5),
+        ]
+    )
     return {
-        "textfooler": build(CounterFitted(50), [
-            StopwordModification(stopwords=TEXTFOOLER), WordNetPartOfSpeech(compare_against_original=True),
-            MiniLM(threshold=THRESHOLD, metric="angular", compare_against_original=False, window_size=WINDOW,
-                   skip_text_shorter_than_window=True)]),
+        "textfooler": build(
+            CounterFitted(50),
+            [
+                StopwordModification(stopwords=TEXTFOOLER),
+                WordNetPartOfSpeech(compare_against_original=True),
+                MiniLM(
+                    threshold=THRESHOLD,
+                    metric="angular",
+                    compare_against_original=False,
+                    window_size=WINDOW,
+                    skip_text_shorter_than_window=True,
+                ),
+            ],
+        ),
         "textbugger": build(bugs, [StopwordModification(), MiniLM(threshold=0.8, metric="angular")]),
-        "bertattack": build(CounterFitted(50), [
-            StopwordModification(), WordNetPartOfSpeech(compare_against_original=True),
-            MiniLM(threshold=0.2, metric="cosine", compare_against_original=True, window_size=WINDOW,
-                   skip_text_shorter_than_window=False)])}
+        "bertattack": build(
+            CounterFitted(50),
+            [
+                StopwordModification(),
+                WordNetPartOfSpeech(compare_against_original=True),
+                MiniLM(
+                    threshold=0.2,
+                    metric="cosine",
+                    compare_against_original=True,
+                    window_size=WINDOW,
+                    skip_text_shorter_than_window=False,
+                ),
+            ],
+        ),
+    }
 
 
 def run_textattack(attack, texts, labels, indices) -> list[dict]:
@@ -152,8 +189,13 @@ def run_textattack(attack, texts, labels, indices) -> list[dict]:
         random.seed(index)
         np.random.seed(index)
         r = attack.attack(text, int(label))
-        status = ("skipped" if isinstance(r, SkippedAttackResult) else
-                  "failed" if isinstance(r, FailedAttackResult) else "succeeded")
+        status = (
+            "skipped"
+            if isinstance(r, SkippedAttackResult)
+            else "failed"
+            if isinstance(r, FailedAttackResult)
+            else "succeeded"
+        )
         rows.append({"status": status, "queries": r.perturbed_result.num_queries})
     return rows
 
@@ -164,8 +206,15 @@ def train_victim(scale: dict):
     torch.manual_seed(0)
     model = load_model(scale["model"], 2, seed=0)
     train = subset(load_split("sst2", "train"), scale["train"], 0)
-    finetune(model, make_loader(train, tok, 32, scale["max_length"], True, seed=0), scale["epochs"], scale["lr"],
-             0.0, CostMeter(), dev)
+    finetune(
+        model,
+        make_loader(train, tok, 32, scale["max_length"], True, seed=0),
+        scale["epochs"],
+        scale["lr"],
+        0.0,
+        CostMeter(),
+        dev,
+    )
     return model.eval(), tok
 
 
@@ -187,7 +236,7 @@ def main(argv=None) -> list[dict]:
     split = load_split("sst2", "validation")
     picked = choose_examples(list(split["label"]), scale["n"], seed=0)
     texts, labels = [split["text"][i] for i in picked], [split["label"][i] for i in picked]
-    padded = load_tokenizer(scale["model"])   # TextAttack pads every query to model_max_length
+    padded = load_tokenizer(scale["model"])  # TextAttack pads every query to model_max_length
     padded.model_max_length = scale["max_length"]
     wrapper = HuggingFaceModelWrapper(model, padded)
     theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), **assembled(wrapper, "cpu")}
@@ -205,22 +254,42 @@ def main(argv=None) -> list[dict]:
         assert [r["index"] for r in ours] == picked
         for side, results, seconds in (("textattack 0.3.11", ta, ta_seconds), ("this project", ours, our_seconds)):
             s = summarize([r["status"] for r in results], [r["queries"] for r in results])
-            rows.append({"attack": name, "implementation": side, "n": s["n"], "skipped": s["skipped"],
-                         "clean_acc": s["clean_acc"], "aua": s["aua"], "aua_ci_low": s["aua_ci_low"],
-                         "aua_ci_high": s["aua_ci_high"], "suc": s["suc"], "avg_queries": s["avg_queries"],
-                         "seconds": seconds, "sentences_per_s": s["n"] / seconds})
+            rows.append(
+                {
+                    "attack": name,
+                    "implementation": side,
+                    "n": s["n"],
+                    "skipped": s["skipped"],
+                    "clean_acc": s["clean_acc"],
+                    "aua": s["aua"],
+                    "aua_ci_low": s["aua_ci_low"],
+                    "aua_ci_high": s["aua_ci_high"],
+                    "suc": s["suc"],
+                    "avg_queries": s["avg_queries"],
+                    "seconds": seconds,
+                    "sentences_per_s": s["n"] / seconds,
+                }
+            )
         same_skips = [r["status"] == "skipped" for r in ta] == [r["status"] == "skipped" for r in ours]
         rows[-1]["same_skipped_set"] = rows[-2]["same_skipped_set"] = same_skips
         same = sum(a["status"] == b["status"] for a, b in zip(ta, ours)) / len(ours)
         rows[-1]["same_outcome_share"] = rows[-2]["same_outcome_share"] = same
         rows[-1]["aua_difference"] = rows[-2]["aua_difference"] = rows[-1]["aua"] - rows[-2]["aua"]
         print(rows[-2], rows[-1], sep="\n", flush=True)
-    notes = (f"Model: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases ({scale['epochs']} epoch(s)); "
-             f"{scale['n']} label-stratified SST-2 dev sentences (seed 0), max length {scale['max_length']}. "
-             f"Agreement asked for: |Aua difference| <= {TOLERANCE} and identical skipped sets. "
-             "Aua intervals: 95% Wilson.")
-    md = write_results(rows, args.out, f"attack_crosscheck_{args.scale}" + (f"_n{args.n}" if args.n else ""), "Attack recipes vs TextAttack 0.3.11",
-                       machine(torch.device("cpu")), notes)
+    notes = (
+        f"Model: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases ({scale['epochs']} epoch(s)); "
+        f"{scale['n']} label-stratified SST-2 dev sentences (seed 0), max length {scale['max_length']}. "
+        f"Agreement asked for: |Aua difference| <= {TOLERANCE} and identical skipped sets. "
+        "Aua intervals: 95% Wilson."
+    )
+    md = write_results(
+        rows,
+        args.out,
+        f"attack_crosscheck_{args.scale}" + (f"_n{args.n}" if args.n else ""),
+        "Attack recipes vs TextAttack 0.3.11",
+        machine(torch.device("cpu")),
+        notes,
+    )
     print(md.read_text())
     return rows
 

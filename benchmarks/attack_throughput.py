@@ -14,6 +14,7 @@ steps, 200 label-stratified SST-2 dev sentences at `full`).  Per recipe:
 Goals (issue 30): >= 3x TextAttack's sentences/s with identical outcomes, >= 70% of the time in model
 and encoder calls, queries/s >= 50% of the ceiling.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -55,9 +56,15 @@ def ours(name: str, model, tok, split, n: int, max_length: int, width: int, out:
     start = time.perf_counter()
     s = run_attack(attack, victim, list(split["text"]), list(split["label"]), n, out, seed=0, width=width)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "sentences_per_s": n / seconds, "queries": victim.queries,
-            "queries_per_s": victim.queries / seconds, "in_model_calls": (s["model_seconds"] + s["encoder_seconds"]) / seconds,
-            "aua": s["aua"], "rows": [json.loads(line) for line in out.read_text().splitlines()]}
+    return {
+        "seconds": seconds,
+        "sentences_per_s": n / seconds,
+        "queries": victim.queries,
+        "queries_per_s": victim.queries / seconds,
+        "in_model_calls": (s["model_seconds"] + s["encoder_seconds"]) / seconds,
+        "aua": s["aua"],
+        "rows": [json.loads(line) for line in out.read_text().splitlines()],
+    }
 
 
 def main(argv=None) -> list[dict]:
@@ -72,7 +79,9 @@ def main(argv=None) -> list[dict]:
     args.work.mkdir(parents=True, exist_ok=True)
     textattack = None if args.no_textattack else import_textattack(args.work)
     if not args.no_textattack and textattack is None:
-        sys.exit("attack_throughput: TextAttack is not installed: run `bash scripts/setup.sh --test` or --no-textattack")
+        sys.exit(
+            "attack_throughput: TextAttack is not installed: run `bash scripts/setup.sh --test` or --no-textattack"
+        )
     model, tok = train_victim(scale)
     split = load_split("sst2", "validation")
     picked = choose_examples(list(split["label"]), scale["n"], seed=0)
@@ -90,30 +99,50 @@ def main(argv=None) -> list[dict]:
         theirs = {"deepwordbug": DeepWordBugGao2018.build(wrapper), **assembled(wrapper, "cpu")}
     rows = []
     for name in ATTACKS:
-        lock = ours(name, model, tok, split, scale["n"], scale["max_length"], WIDTH, args.work / f"{name}_w{WIDTH}.jsonl")
+        lock = ours(
+            name, model, tok, split, scale["n"], scale["max_length"], WIDTH, args.work / f"{name}_w{WIDTH}.jsonl"
+        )
         single = ours(name, model, tok, split, scale["n"], scale["max_length"], 1, args.work / f"{name}_w1.jsonl")
-        row = {"attack": name, "n": scale["n"], "ceiling_qps": limit, "lockstep_sentences_per_s": lock["sentences_per_s"],
-               "lockstep_queries_per_s": lock["queries_per_s"], "lockstep_share_of_ceiling": lock["queries_per_s"] / limit,
-               "lockstep_time_in_model_calls": lock["in_model_calls"],
-               "one_at_a_time_sentences_per_s": single["sentences_per_s"],
-               "lockstep_speedup_over_one_at_a_time": lock["sentences_per_s"] / single["sentences_per_s"],
-               "rows_identical": lock["rows"] == single["rows"], "aua": lock["aua"]}
+        row = {
+            "attack": name,
+            "n": scale["n"],
+            "ceiling_qps": limit,
+            "lockstep_sentences_per_s": lock["sentences_per_s"],
+            "lockstep_queries_per_s": lock["queries_per_s"],
+            "lockstep_share_of_ceiling": lock["queries_per_s"] / limit,
+            "lockstep_time_in_model_calls": lock["in_model_calls"],
+            "one_at_a_time_sentences_per_s": single["sentences_per_s"],
+            "lockstep_speedup_over_one_at_a_time": lock["sentences_per_s"] / single["sentences_per_s"],
+            "rows_identical": lock["rows"] == single["rows"],
+            "aua": lock["aua"],
+        }
         if name in theirs:
             start = time.perf_counter()
             ta = run_textattack(theirs[name], texts, labels, picked)
             ta_rate = scale["n"] / (time.perf_counter() - start)
             same = sum(a["status"] == b["status"] for a, b in zip(ta, lock["rows"])) / scale["n"]
-            row.update(textattack_sentences_per_s=ta_rate, speedup_over_textattack=lock["sentences_per_s"] / ta_rate,
-                       same_outcome_as_textattack=same)
+            row.update(
+                textattack_sentences_per_s=ta_rate,
+                speedup_over_textattack=lock["sentences_per_s"] / ta_rate,
+                same_outcome_as_textattack=same,
+            )
         rows.append(row)
         print(row, flush=True)
-    notes = (f"Victim: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases; {scale['n']} label-stratified "
-             f"SST-2 dev sentences (seed 0), max length {scale['max_length']}; one run, all columns measured in it. "
-             f"Lockstep: {WIDTH} examples in flight. `lockstep_time_in_model_calls`: the share of the attack's wall "
-             "time spent in victim and sentence-encoder calls (tokenising included). `same_outcome_as_textattack`: "
-             "the share of sentences whose outcome (skipped, succeeded, failed) is TextAttack's.")
-    md = write_results(rows, args.out, f"attack_throughput_{args.scale}", "Attack throughput against the machine's limit "
-                       "and TextAttack", machine(torch.device("cpu")), notes)
+    notes = (
+        f"Victim: {scale['model']} fine-tuned on {scale['train']} SST-2 phrases; {scale['n']} label-stratified "
+        f"SST-2 dev sentences (seed 0), max length {scale['max_length']}; one run, all columns measured in it. "
+        f"Lockstep: {WIDTH} examples in flight. `lockstep_time_in_model_calls`: the share of the attack's wall "
+        "time spent in victim and sentence-encoder calls (tokenising included). `same_outcome_as_textattack`: "
+        "the share of sentences whose outcome (skipped, succeeded, failed) is TextAttack's."
+    )
+    md = write_results(
+        rows,
+        args.out,
+        f"attack_throughput_{args.scale}",
+        "Attack throughput against the machine's limit and TextAttack",
+        machine(torch.device("cpu")),
+        notes,
+    )
     print(md.read_text())
     return rows
 

@@ -1,4 +1,5 @@
 """Shared helpers for the benchmark scripts: models by shape, machine description, result files."""
+
 from __future__ import annotations
 
 import csv
@@ -19,11 +20,23 @@ def _base_configs() -> dict:
     """The published base shapes of each encoder family (transformers' defaults, DeBERTa-v3's settings)."""
     from transformers import BertConfig, DebertaV2Config, DistilBertConfig, ModernBertConfig
 
-    return {"bert-base": BertConfig, "distilbert-base": DistilBertConfig, "modernbert-base": ModernBertConfig,
-            "deberta-v3-base": lambda **kw: DebertaV2Config(
-                vocab_size=128100, relative_attention=True, pos_att_type=["p2c", "c2p"], position_buckets=256,
-                max_relative_positions=-1, share_att_key=True, norm_rel_ebd="layer_norm",
-                position_biased_input=False, type_vocab_size=0, **kw)}
+    return {
+        "bert-base": BertConfig,
+        "distilbert-base": DistilBertConfig,
+        "modernbert-base": ModernBertConfig,
+        "deberta-v3-base": lambda **kw: DebertaV2Config(
+            vocab_size=128100,
+            relative_attention=True,
+            pos_att_type=["p2c", "c2p"],
+            position_buckets=256,
+            max_relative_positions=-1,
+            share_att_key=True,
+            norm_rel_ebd="layer_norm",
+            position_biased_input=False,
+            type_vocab_size=0,
+            **kw,
+        ),
+    }
 
 
 def build_model(name: str, num_labels: int = 2):

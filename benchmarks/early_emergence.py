@@ -12,6 +12,7 @@ ticket and the epoch at which the online search stops.  For each ticket, `dist_t
 distance to the mask drawn at the end of the recording: how settled the early pattern really was.
 Writes a markdown + CSV table and the mask-distance curves (PNG).  Paper: 0.15-0.3 epoch.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,15 +36,49 @@ from trainables.tune.mask_plot import plot_distances
 
 SCALES = {
     # a FreeLB K=5 step of MiniLM takes ~5 s on 2 CPU cores (0.3 epoch of SST-2: ~55 min); K=1 takes ~2.6 s
-    "cpu": dict(model="minilm", train_size=0, max_length=64, batch_size=32, lr=2e-5, adv_steps=1,
-                search_epochs=0.4, check_interval=0.025),
-    "paper": dict(model="bert-base-uncased", train_size=0, max_length=128, batch_size=32, lr=2e-5, adv_steps=5,
-                  search_epochs=0.6, check_interval=0.025),
-    "tiny": dict(model="tiny-bert", train_size=512, max_length=32, batch_size=32, lr=1e-3, adv_steps=1,
-                 search_epochs=1.0, check_interval=0.0625, l1_head=1e-3, l1_ffn=1e-3),
+    "cpu": dict(
+        model="minilm",
+        train_size=0,
+        max_length=64,
+        batch_size=32,
+        lr=2e-5,
+        adv_steps=1,
+        search_epochs=0.4,
+        check_interval=0.025,
+    ),
+    "paper": dict(
+        model="bert-base-uncased",
+        train_size=0,
+        max_length=128,
+        batch_size=32,
+        lr=2e-5,
+        adv_steps=5,
+        search_epochs=0.6,
+        check_interval=0.025,
+    ),
+    "tiny": dict(
+        model="tiny-bert",
+        train_size=512,
+        max_length=32,
+        batch_size=32,
+        lr=1e-3,
+        adv_steps=1,
+        search_epochs=1.0,
+        check_interval=0.0625,
+        l1_head=1e-3,
+        l1_ffn=1e-3,
+    ),
 }
-COMMON = dict(dataset="sst2", seed=42, head_ratio=1 / 6, ffn_ratio=0.4, adv_method="freelb", adv_lr=0.01,
-              adv_init_mag=0.05, conv_window=5)
+COMMON = dict(
+    dataset="sst2",
+    seed=42,
+    head_ratio=1 / 6,
+    ffn_ratio=0.4,
+    adv_method="freelb",
+    adv_lr=0.01,
+    adv_init_mag=0.05,
+    conv_window=5,
+)
 EPSILONS = (0.05, 0.1, 0.15, 0.2)
 
 
@@ -59,11 +94,24 @@ def record(cfg: dict, folder: Path) -> list:
     def progress(check: dict) -> None:
         if check["epoch"] - last[0] >= 0.05 - 1e-9:
             last[0] = check["epoch"]
-            print(f"  epoch {check['epoch']:.3f}  mask distance vs previous check: heads {check['head_prev']:.3f}, "
-                  f"FFN {check['ffn_prev']:.3f}", flush=True)
-    run_search(trial.fresh_model(), trial.loader(trial.train, True), SearchSettings.from_config(cfg),
-               adversarial.from_config(cfg), make_rule("earlyrobust", 1e-12, cfg["conv_window"]), CostMeter(),
-               trial.dev, progress, recording=snaps, stop_on_convergence=False)
+            print(
+                f"  epoch {check['epoch']:.3f}  mask distance vs previous check: heads {check['head_prev']:.3f}, "
+                f"FFN {check['ffn_prev']:.3f}",
+                flush=True,
+            )
+
+    run_search(
+        trial.fresh_model(),
+        trial.loader(trial.train, True),
+        SearchSettings.from_config(cfg),
+        adversarial.from_config(cfg),
+        make_rule("earlyrobust", 1e-12, cfg["conv_window"]),
+        CostMeter(),
+        trial.dev,
+        progress,
+        recording=snaps,
+        stop_on_convergence=False,
+    )
     save_recording(snaps, path)
     return snaps
 
@@ -89,6 +137,7 @@ def main(argv=None) -> None:
 
     def draw(snap):
         return draw_ticket(snap.heads, snap.ffn, cfg["head_ratio"], cfg["ffn_ratio"], step=snap.step, epoch=snap.epoch)
+
     final = draw(end)
     rows, curves = [], {}
     base = cfg["check_interval"]
@@ -100,12 +149,19 @@ def main(argv=None) -> None:
         for eps in EPSILONS:
             r = replay(checks, cfg["head_ratio"], cfg["ffn_ratio"], make_rule("earlyrobust", eps, window))
             t = r.ticket
-            rows.append({"check_interval": interval, "window": window, "eps": eps,
-                         "converged": t.converged, "ticket_epoch": t.epoch if t.converged else np.nan,
-                         "stop_epoch": r.stop_epoch if t.converged else np.nan,
-                         "search_flops_share": r.flops / end.flops,
-                         "head_dist_to_end": mask_distance(t.head_mask(), final.head_mask()),
-                         "ffn_dist_to_end": mask_distance(t.ffn_mask(), final.ffn_mask())})
+            rows.append(
+                {
+                    "check_interval": interval,
+                    "window": window,
+                    "eps": eps,
+                    "converged": t.converged,
+                    "ticket_epoch": t.epoch if t.converged else np.nan,
+                    "stop_epoch": r.stop_epoch if t.converged else np.nan,
+                    "search_flops_share": r.flops / end.flops,
+                    "head_dist_to_end": mask_distance(t.head_mask(), final.head_mask()),
+                    "ffn_dist_to_end": mask_distance(t.ffn_mask(), final.ffn_mask()),
+                }
+            )
             print(rows[-1], flush=True)
         rule = make_rule("earlyrobust", 1.0, window)  # distances at every check, whatever fires
         curves[(interval, window)] = [rule.update(draw(s)) for s in checks if s.check]
@@ -113,17 +169,28 @@ def main(argv=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     stem = f"early_emergence_{args.scale}"
     shown = settings[0]
-    marks = {f"ticket, ε={r['eps']:g}": r["ticket_epoch"] for r in rows
-             if (r["check_interval"], r["window"]) == shown and r["converged"]}
-    png = plot_distances(curves[shown], out / f"{stem}.png", eps=None, marks=marks, anchor_shift=shown[0] * shown[1],
-                         title=f"{cfg['model']}, SST-2: checks every {shown[0]:g} epoch, window {shown[1]}")
-    notes = (f"Search: {cfg['model']}, FreeLB K={cfg['adv_steps']}, lr {cfg['lr']}, batch {cfg['batch_size']}, "
-             f"{cfg['train_size'] or 'all'} training examples ({end.step} steps = {end.epoch:.2f} epoch recorded, "
-             f"{end.seconds:.0f} s), L1 heads {cfg['l1_head']} / FFN {cfg['l1_ffn']}. Ticket: {cfg['head_ratio']:.3f} of "
-             f"heads, {cfg['ffn_ratio']} of FFN neurons pruned (global). Rule: the oldest of window+1 masks within ε "
-             f"of each newer one, heads and FFN. ticket_epoch = where the drawn mask was taken; stop_epoch = where "
-             f"the online search stops (ticket + window x interval); converged False = not within the recording. "
-             f"Curves: `{png.name}`.")
+    marks = {
+        f"ticket, ε={r['eps']:g}": r["ticket_epoch"]
+        for r in rows
+        if (r["check_interval"], r["window"]) == shown and r["converged"]
+    }
+    png = plot_distances(
+        curves[shown],
+        out / f"{stem}.png",
+        eps=None,
+        marks=marks,
+        anchor_shift=shown[0] * shown[1],
+        title=f"{cfg['model']}, SST-2: checks every {shown[0]:g} epoch, window {shown[1]}",
+    )
+    notes = (
+        f"Search: {cfg['model']}, FreeLB K={cfg['adv_steps']}, lr {cfg['lr']}, batch {cfg['batch_size']}, "
+        f"{cfg['train_size'] or 'all'} training examples ({end.step} steps = {end.epoch:.2f} epoch recorded, "
+        f"{end.seconds:.0f} s), L1 heads {cfg['l1_head']} / FFN {cfg['l1_ffn']}. Ticket: {cfg['head_ratio']:.3f} of "
+        f"heads, {cfg['ffn_ratio']} of FFN neurons pruned (global). Rule: the oldest of window+1 masks within ε "
+        f"of each newer one, heads and FFN. ticket_epoch = where the drawn mask was taken; stop_epoch = where "
+        f"the online search stops (ticket + window x interval); converged False = not within the recording. "
+        f"Curves: `{png.name}`."
+    )
     md = write_results(rows, out, stem, "Early emergence of the robust ticket on SST-2", machine(device()), notes)
     print(md.read_text())
 

@@ -6,6 +6,7 @@ then, within `--time-to-robustness-s` seconds, `time_to_robustness.py --scale gp
 
     python benchmarks/gpu_check.py --out results/   # on a machine with a GPU
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,14 @@ def synthetic_batches(n, batch, seq, dev, seed=0):
     for _ in range(n):
         ids = torch.randint(1000, 3000, (batch, seq), generator=g)
         labels = (ids[:, 1] > 2000).long()  # learnable from one token
-        out.append({"input_ids": ids.to(dev), "attention_mask": torch.ones_like(ids).to(dev),
-                    "token_type_ids": torch.zeros_like(ids).to(dev), "labels": labels.to(dev)})
+        out.append(
+            {
+                "input_ids": ids.to(dev),
+                "attention_mask": torch.ones_like(ids).to(dev),
+                "token_type_ids": torch.zeros_like(ids).to(dev),
+                "labels": labels.to(dev),
+            }
+        )
     return out
 
 
@@ -49,10 +56,12 @@ def step_fn(model, batch, dev, adversary=None, coefs=None):
             if adversary is not None:
                 adversary.train_backward(model, batch, (lambda: coefs.l1_penalty(1e-5, 2e-4)) if coefs else None)
             else:
-                F.cross_entropy(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
-                                batch["labels"]).backward()
+                F.cross_entropy(
+                    model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits, batch["labels"]
+                ).backward()
         opt.step()
         opt.zero_grad(set_to_none=True)
+
     return step
 
 
@@ -65,8 +74,12 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=10)
     p.add_argument("--model", default="bert-base", help="tiny-bert + --device cpu for a dry run")
     p.add_argument("--device", default="cuda")
-    p.add_argument("--time-to-robustness-s", type=float, default=360,
-                   help="start no time-to-robustness arm after this many seconds (0: skip that stage)")
+    p.add_argument(
+        "--time-to-robustness-s",
+        type=float,
+        default=360,
+        help="start no time-to-robustness arm after this many seconds (0: skip that stage)",
+    )
     args = p.parse_args(argv)
     dev = torch.device(args.device)
     out = Path(args.out)
@@ -79,47 +92,99 @@ def main(argv=None):
     coefs = SlimmingCoefficients(searching)
     batch = synthetic_batches(1, args.batch, args.seq_len, dev)[0]
     freelb = make_adversary("freelb", 5, 0.01, 0.05)
-    steps = {"search (FreeLB K=5 + coefficients)": (step_fn(searching, batch, dev, freelb, coefs), searching, freelb),
-             "dense FreeLB K=5": (step_fn(dense, batch, dev, freelb), dense, freelb),
-             "dense CE": (step_fn(dense, batch, dev), dense, None),
-             "ticket CE (1/6 heads, 40% FFN)": (step_fn(pruned, batch, dev), pruned, None)}
+    steps = {
+        "search (FreeLB K=5 + coefficients)": (step_fn(searching, batch, dev, freelb, coefs), searching, freelb),
+        "dense FreeLB K=5": (step_fn(dense, batch, dev, freelb), dense, freelb),
+        "dense CE": (step_fn(dense, batch, dev), dense, None),
+        "ticket CE (1/6 heads, 40% FFN)": (step_fn(pruned, batch, dev), pruned, None),
+    }
     times = interleaved_medians({k: v[0] for k, v in steps.items()}, dev, args.repeats, warmup=3)
     tokens = args.batch * args.seq_len
     rows = []
     for name, (_, model, adversary) in steps.items():
         cost = ModelCost.of(model)
-        flops = (adversary.step_flops(cost, tokens, args.seq_len) if adversary is not None
-                 else cost.train_flops(tokens, args.seq_len))
-        rows.append({"step": name, "ms": 1e3 * times[name], "tflops_per_s": flops / times[name] / 1e12,
-                     "mfu": flops / times[name] / peak_flops(dev)})
+        flops = (
+            adversary.step_flops(cost, tokens, args.seq_len)
+            if adversary is not None
+            else cost.train_flops(tokens, args.seq_len)
+        )
+        rows.append(
+            {
+                "step": name,
+                "ms": 1e3 * times[name],
+                "tflops_per_s": flops / times[name] / 1e12,
+                "mfu": flops / times[name] / peak_flops(dev),
+            }
+        )
         print(rows[-1], flush=True)
-    write_results(rows, out, "gpu_train_steps", f"Training steps, BERT-base, bf16, batch {args.batch} x {args.seq_len}",
-                  machine(dev))
+    write_results(
+        rows,
+        out,
+        "gpu_train_steps",
+        f"Training steps, BERT-base, bf16, batch {args.batch} x {args.seq_len}",
+        machine(dev),
+    )
     # paper schedule: search stops at 0.2 epoch + a 5-check window of 0.05 epoch = 0.45 epoch searched,
     # then 10 epochs of ticket CE; dense FreeLB K=5 runs the same 10 epochs.
     t = {k: times[k] for k in times}
     er = 0.45 * t["search (FreeLB K=5 + coefficients)"] + 10 * t["ticket CE (1/6 heads, 40% FFN)"]
     dense_freelb = 10 * t["dense FreeLB K=5"]
-    implied = {"earlyrobust_epoch_step_units": er, "dense_freelb_epoch_step_units": dense_freelb,
-               "wall_clock_speedup": dense_freelb / er}
+    implied = {
+        "earlyrobust_epoch_step_units": er,
+        "dense_freelb_epoch_step_units": dense_freelb,
+        "wall_clock_speedup": dense_freelb / er,
+    }
     print("implied speed-up at the paper's schedule:", implied, flush=True)
     # a short real search on CUDA: hooks, bf16 autocast, convergence checks, early stop
     model = build_model(args.model).to(dev)
     loader = synthetic_batches(200, 32, 64, dev, seed=1)
     cost, checks = CostMeter(), []
-    result = run_search(model, loader, SearchSettings.with_defaults(lr=1e-4, epochs=1.0, check_interval=0.05, l1_head=1e-4, l1_ffn=1e-3),
-                        make_adversary("freelb", 3, 0.01, 0.05), make_rule("earlyrobust", 0.1, 3), cost, dev, checks.append)
-    search = {"steps": result.steps, "epochs": result.epochs, "converged": result.ticket.converged,
-              "ticket_epoch": result.ticket.epoch, "seconds": cost.seconds["search"],
-              "last_distances": checks[-1] if checks else None}
+    result = run_search(
+        model,
+        loader,
+        SearchSettings.with_defaults(lr=1e-4, epochs=1.0, check_interval=0.05, l1_head=1e-4, l1_ffn=1e-3),
+        make_adversary("freelb", 3, 0.01, 0.05),
+        make_rule("earlyrobust", 0.1, 3),
+        cost,
+        dev,
+        checks.append,
+    )
+    search = {
+        "steps": result.steps,
+        "epochs": result.epochs,
+        "converged": result.ticket.converged,
+        "ticket_epoch": result.ticket.epoch,
+        "seconds": cost.seconds["search"],
+        "last_distances": checks[-1] if checks else None,
+    }
     print("search on CUDA:", search, flush=True)
-    (out / "gpu_check.json").write_text(json.dumps({"machine": machine(dev), "steps": rows, "implied": implied,
-                                                   "search": search}, indent=1, default=str))
+    (out / "gpu_check.json").write_text(
+        json.dumps(
+            {"machine": machine(dev), "steps": rows, "implied": implied, "search": search}, indent=1, default=str
+        )
+    )
     from ticket_latency import main as latency
 
-    latency(["--model", args.model, "--device", args.device, "--dtype", "bf16" if dev.type == "cuda" else "fp32",
-             "--repeats", str(args.repeats * 2), "--ffn-multiple", str(args.ffn_multiple),
-             "--batches", "1", "32", str(args.batch), "--out", str(out)])
+    latency(
+        [
+            "--model",
+            args.model,
+            "--device",
+            args.device,
+            "--dtype",
+            "bf16" if dev.type == "cuda" else "fp32",
+            "--repeats",
+            str(args.repeats * 2),
+            "--ffn-multiple",
+            str(args.ffn_multiple),
+            "--batches",
+            "1",
+            "32",
+            str(args.batch),
+            "--out",
+            str(out),
+        ]
+    )
     if args.time_to_robustness_s > 0:
         time_to_robustness(out, args.time_to_robustness_s)
 
@@ -132,8 +197,11 @@ def time_to_robustness(out: Path, budget_s: float) -> None:
 
         ttr(["--scale", "gpu", "--budget-s", str(budget_s), "--out", str(out)])
     except (ImportError, OSError) as e:  # a package, the weights or the data not on this machine
-        print(f"time to robustness skipped: {e} (carry what scripts/setup.sh --test installs, the MiniLM "
-              "weights and ../shared/data)", flush=True)
+        print(
+            f"time to robustness skipped: {e} (carry what scripts/setup.sh --test installs, the MiniLM "
+            "weights and ../shared/data)",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ finish a trial; its robustness numbers mean nothing.
 IMDB and AG News have no offline training set here: where `data_dir` lacks one, a stand-in of the
 same format is written (short synthetic texts; the results say so).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,24 +47,60 @@ def data_folder(folder: Path) -> tuple[Path, list[str]]:
         (out / name).mkdir(exist_ok=True)
     if not (out / "ag_news" / "train.csv").exists():  # the original format: class, title, description
         with open(out / "ag_news" / "train.csv", "w", newline="") as f:
-            csv.writer(f).writerows([(1 + k % 4, f"title {k}", f"story number {k} of the day") for k in range(STAND_IN_ROWS)])
+            csv.writer(f).writerows(
+                [(1 + k % 4, f"title {k}", f"story number {k} of the day") for k in range(STAND_IN_ROWS)]
+            )
         stand_ins.append("ag_news train")
     for split in ("train", "test"):
         if not (out / "imdb" / f"{split}.csv").exists():
             with open(out / "imdb" / f"{split}.csv", "w", newline="") as f:
-                csv.writer(f).writerows([("text", "label")] + [(f"review {k} of a film that was {'good' if k % 2 else 'bad'}", k % 2)
-                                                               for k in range(STAND_IN_ROWS)])
+                csv.writer(f).writerows(
+                    [("text", "label")]
+                    + [
+                        (f"review {k} of a film that was {'good' if k % 2 else 'bad'}", k % 2)
+                        for k in range(STAND_IN_ROWS)
+                    ]
+                )
             stand_ins.append(f"imdb {split}")
     return out, stand_ins
 
 
 def rehearse(space: str, scale: dict, folder: Path, data: Path, model: str = "random-bert-base") -> dict:
-    sets = {"model": model, "data_dir": str(data), "train_size": scale["steps"] * BATCH[space],
-            "eval_size": 16, "search_epochs": 1.0, "ft_epochs": 1, "attack_n": scale["attack_n"]}
-    cmd = [sys.executable, "-m", "platform.sweep", "--space", space, "--name", space, "--num-samples", "1",
-           "--max-concurrent", "1", "--cpus-per-trial", "2", "--gpus-per-trial", "0", "--seed", "0",
-           "--storage-path", str(folder / "s"), "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}",
-           "--register-as", f"rehearsal-{space}", *[a for k, v in sets.items() for a in ("--set", f"{k}={v}")]]
+    sets = {
+        "model": model,
+        "data_dir": str(data),
+        "train_size": scale["steps"] * BATCH[space],
+        "eval_size": 16,
+        "search_epochs": 1.0,
+        "ft_epochs": 1,
+        "attack_n": scale["attack_n"],
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--space",
+        space,
+        "--name",
+        space,
+        "--num-samples",
+        "1",
+        "--max-concurrent",
+        "1",
+        "--cpus-per-trial",
+        "2",
+        "--gpus-per-trial",
+        "0",
+        "--seed",
+        "0",
+        "--storage-path",
+        str(folder / "s"),
+        "--mlflow-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--register-as",
+        f"rehearsal-{space}",
+        *[a for k, v in sets.items() for a in ("--set", f"{k}={v}")],
+    ]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=folder, capture_output=True, text=True, env=_env())
     wall = time.perf_counter() - start
@@ -75,11 +112,21 @@ def rehearse(space: str, scale: dict, folder: Path, data: Path, model: str = "ra
     m, p = run.data.metrics, run.data.params
     version = client.get_model_version_by_alias(f"rehearsal-{space}", "champion")
     fixed = load_space(space).fixed
-    return {"space": space, "status": run.info.status, "max_length": fixed["max_length"], "batch": BATCH[space],
-            "adv_steps": int(p["adv_steps"]), "train_examples": int(p["train_size"]),
-            "search_stop_epoch": m["search_stop_epoch"], "train_s": m["train_seconds"],
-            "attacked": int(m["attack_n"]), "report_attacked": int(m.get("report_attack_n", 0)),
-            "param_sparsity": m["param_sparsity"], "registered": f"v{version.version}", "wall_s": wall}
+    return {
+        "space": space,
+        "status": run.info.status,
+        "max_length": fixed["max_length"],
+        "batch": BATCH[space],
+        "adv_steps": int(p["adv_steps"]),
+        "train_examples": int(p["train_size"]),
+        "search_stop_epoch": m["search_stop_epoch"],
+        "train_s": m["train_seconds"],
+        "attacked": int(m["attack_n"]),
+        "report_attacked": int(m.get("report_attack_n", 0)),
+        "param_sparsity": m["param_sparsity"],
+        "registered": f"v{version.version}",
+        "wall_s": wall,
+    }
 
 
 def _env() -> dict:
@@ -92,8 +139,12 @@ def main(argv=None) -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--scale", choices=sorted(SCALES), default="cpu")
     p.add_argument("--spaces", nargs="+", default=list(SPACES), choices=SPACES)
-    p.add_argument("--model", default="random-bert-base", choices=("random-bert-base", "random-bert-base-1layer"),
-                   help="bert-base shapes, or one layer of them (the suite's rehearsal)")
+    p.add_argument(
+        "--model",
+        default="random-bert-base",
+        choices=("random-bert-base", "random-bert-base-1layer"),
+        help="bert-base shapes, or one layer of them (the suite's rehearsal)",
+    )
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
     args = p.parse_args(argv)
     folder = Path(tempfile.mkdtemp(prefix="pr", dir="/tmp"))  # short: Ray's socket paths
@@ -105,14 +156,17 @@ def main(argv=None) -> None:
             rows.append(rehearse(space, SCALES[args.scale], folder, data, args.model))
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # bert-base checkpoints and models: ~1 GB a space
-    notes = (f"`{args.scale}` scale: one trial a space on `{args.model}` (bert-base shapes, random weights), "
-             f"{SCALES[args.scale]['steps']} step(s) of each phase, {SCALES[args.scale]['attack_n']} sentences attacked "
-             "on the selection split and again on the report split, by the space's own attack; every other setting "
-             "the space's. Stand-in training data (synthetic texts of the real format): "
-             f"{', '.join(stand_ins) or 'none'}. The numbers say that each paper space finishes a trial, not how "
-             "robust anything is.")
-    md = write_results(rows, Path(args.out), f"paper_rehearsal_{args.scale}", "Paper-scale rehearsal",
-                       machine(device()), notes)
+    notes = (
+        f"`{args.scale}` scale: one trial a space on `{args.model}` (bert-base shapes, random weights), "
+        f"{SCALES[args.scale]['steps']} step(s) of each phase, {SCALES[args.scale]['attack_n']} sentences attacked "
+        "on the selection split and again on the report split, by the space's own attack; every other setting "
+        "the space's. Stand-in training data (synthetic texts of the real format): "
+        f"{', '.join(stand_ins) or 'none'}. The numbers say that each paper space finishes a trial, not how "
+        "robust anything is."
+    )
+    md = write_results(
+        rows, Path(args.out), f"paper_rehearsal_{args.scale}", "Paper-scale rehearsal", machine(device()), notes
+    )
     print(md.read_text())
 
 

@@ -1,5 +1,6 @@
 """An arm's robustness along its training (`Curve`, the measurement a trial runs every part of an
 epoch) and the plot of every arm's curve against its training cost."""
+
 from __future__ import annotations
 
 import json
@@ -37,18 +38,32 @@ class Curve:
         with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):  # training goes on as if unmeasured
             was = model.training
             model.eval()
-            r = evaluate_robustness(model, self.tokenizer, {**self.cfg, "attack": self.attack}, self.cfg["attack_split"],
-                                    self.folder / "curve" / key / "attack.jsonl", dev)
+            r = evaluate_robustness(
+                model,
+                self.tokenizer,
+                {**self.cfg, "attack": self.attack},
+                self.cfg["attack_split"],
+                self.folder / "curve" / key / "attack.jsonl",
+                dev,
+            )
             model.train(was)
         random.setstate(state[0])
         np.random.set_state(state[1])
-        point = {"key": key, "ft_epoch": epoch, "train_flops": cost.train_flops, "train_s": cost.train_seconds,
-                 **{k: r[k] for k in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n")}}
+        point = {
+            "key": key,
+            "ft_epoch": epoch,
+            "train_flops": cost.train_flops,
+            "train_s": cost.train_seconds,
+            **{k: r[k] for k in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n")},
+        }
         self.points.append(point)
         ckpt.write_json_atomic(self.path, self.points)
-        print(f"  [{self.arm}] epoch {epoch:.2f}: Aua {r['aua']:.3f} [{r['aua_ci_low']:.3f}, {r['aua_ci_high']:.3f}]"
-              f" (n={r['attack_n']}), clean {r['clean_acc']:.3f}, {cost.train_flops:.3g} FLOPs, "
-              f"{cost.train_seconds:.0f} s training", flush=True)
+        print(
+            f"  [{self.arm}] epoch {epoch:.2f}: Aua {r['aua']:.3f} [{r['aua_ci_low']:.3f}, {r['aua_ci_high']:.3f}]"
+            f" (n={r['attack_n']}), clean {r['clean_acc']:.3f}, {cost.train_flops:.3g} FLOPs, "
+            f"{cost.train_seconds:.0f} s training",
+            flush=True,
+        )
 
     def outcomes(self) -> list[np.ndarray]:
         """Per point, two rows in the sample's order: robust (every attack failed) and correct (not skipped)."""
@@ -60,15 +75,23 @@ class Curve:
         return out
 
 
-
 def plot(curves: dict[str, Curve], info: dict, out: Path, title: str) -> Path:
     fig, axes = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
     for ax, (kind, label) in zip(axes, (("train_flops", "training FLOPs"), ("train_s", "training seconds"))):
         for i, (arm, c) in enumerate(curves.items()):
             x, y = [p[kind] for p in c.points], [p["aua"] for p in c.points]
             err = [[p["aua"] - p["aua_ci_low"] for p in c.points], [p["aua_ci_high"] - p["aua"] for p in c.points]]
-            ax.errorbar(x, y, yerr=err, marker="o", ms=4, capsize=2, label=arm, color=f"C{i}",
-                        linestyle="--" if arm.startswith("dense") else "-")
+            ax.errorbar(
+                x,
+                y,
+                yerr=err,
+                marker="o",
+                ms=4,
+                capsize=2,
+                label=arm,
+                color=f"C{i}",
+                linestyle="--" if arm.startswith("dense") else "-",
+            )
             low = [(xi, yi) for xi, yi, ok in zip(x, y, info["accurate"][arm]) if not ok]
             if low:  # hollow: less accurate than the target (the paired interval lies below)
                 ax.scatter(*zip(*low), s=16, facecolors="white", edgecolors=f"C{i}", zorder=3)

@@ -10,6 +10,7 @@ trial's ticket (the kept heads and neurons), stop epoch, accuracy, Aua and train
 both arms, and reports both sweeps' wall clock (launch to exit) and their ratio, and the sweep's
 training FLOPs with each shared search counted once.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,19 +33,53 @@ from trainables.search_sharing.search_keys import sweep_flops
 from trainables.compute import device
 
 ROOT = Path(__file__).resolve().parents[1]
-SCALES = {"cpu": {"num_samples": 6, "set": ["attack_n=100", "ft_epochs=1"]},
-          "tiny": {"num_samples": 4, "set": ["model=tiny-bert", "max_length=32", "lr=1e-3", "ft_lr=2e-3",
-                                              "l1_head=1e-3", "l1_ffn=1e-3", "ft_epochs=1", "attack=deepwordbug",
-                                              "attack_n=16", "eval_size=128"]}}
+SCALES = {
+    "cpu": {"num_samples": 6, "set": ["attack_n=100", "ft_epochs=1"]},
+    "tiny": {
+        "num_samples": 4,
+        "set": [
+            "model=tiny-bert",
+            "max_length=32",
+            "lr=1e-3",
+            "ft_lr=2e-3",
+            "l1_head=1e-3",
+            "l1_ffn=1e-3",
+            "ft_epochs=1",
+            "attack=deepwordbug",
+            "attack_n=16",
+            "eval_size=128",
+        ],
+    },
+}
 PARAMS = ("adv_steps", "head_ratio", "ffn_ratio", "conv_eps")
 COMPARED = ("search_stop_epoch", "eval_acc", "clean_acc", "aua", "train_flops", "param_sparsity")
 
 
 def run_arm(share: str, scale: dict, folder: Path, seed: int) -> tuple[float, list[dict]]:
-    cmd = [sys.executable, "-m", "platform.sweep", "--space", "ticket-sizes", "--name", share, "--seed", str(seed),
-           "--num-samples", str(scale["num_samples"]), "--max-concurrent", "1", "--share-searches", share,
-           "--storage-path", str(folder / "s"), "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}",
-           "--experiment", f"shared-{share}", *[a for kv in scale["set"] for a in ("--set", kv)]]
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--space",
+        "ticket-sizes",
+        "--name",
+        share,
+        "--seed",
+        str(seed),
+        "--num-samples",
+        str(scale["num_samples"]),
+        "--max-concurrent",
+        "1",
+        "--share-searches",
+        share,
+        "--storage-path",
+        str(folder / "s"),
+        "--mlflow-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        "--experiment",
+        f"shared-{share}",
+        *[a for kv in scale["set"] for a in ("--set", kv)],
+    ]
     start = time.perf_counter()
     done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
     wall = time.perf_counter() - start
@@ -55,10 +90,20 @@ def run_arm(share: str, scale: dict, folder: Path, seed: int) -> tuple[float, li
     exp = client.get_run(parent).info.experiment_id
     rows = []
     for run in client.search_runs([exp], f"tags.mlflow.parentRunId = '{parent}'"):
-        ticket = json.loads(Path(mlflow.artifacts.download_artifacts(
-            run_id=run.info.run_id, artifact_path="ticket.json", tracking_uri=client.tracking_uri)).read_text())
-        rows.append({"params": tuple(round(float(run.data.params[k]), 9) for k in PARAMS),
-                     "ticket": (ticket["heads"], ticket["neurons"]), **run.data.metrics})
+        ticket = json.loads(
+            Path(
+                mlflow.artifacts.download_artifacts(
+                    run_id=run.info.run_id, artifact_path="ticket.json", tracking_uri=client.tracking_uri
+                )
+            ).read_text()
+        )
+        rows.append(
+            {
+                "params": tuple(round(float(run.data.params[k]), 9) for k in PARAMS),
+                "ticket": (ticket["heads"], ticket["neurons"]),
+                **run.data.metrics,
+            }
+        )
     return wall, rows
 
 
@@ -73,8 +118,11 @@ def compare(shared: list[dict], alone: list[dict]) -> list[str]:
             continue
         if row["ticket"] != other["ticket"]:
             problems.append(f"trial {row['params']}: different tickets")
-        problems += [f"trial {row['params']}: {k} {row[k]} vs {other[k]}" for k in COMPARED
-                     if not math.isclose(row.get(k, math.nan), other.get(k, math.nan), rel_tol=1e-9, abs_tol=1e-12)]
+        problems += [
+            f"trial {row['params']}: {k} {row[k]} vs {other[k]}"
+            for k in COMPARED
+            if not math.isclose(row.get(k, math.nan), other.get(k, math.nan), rel_tol=1e-9, abs_tol=1e-12)
+        ]
     return problems
 
 
@@ -86,7 +134,9 @@ def auto_decisions() -> str:
     for name in named_spaces():
         space = load_space(name)
         n, c = int(space.sweep.get("num_samples", 4)), int(space.sweep.get("max_concurrent", 1))
-        lines.append(f"- `{name}` ({n} trials, {c} at once): {decide(space, 'auto', space.sweep.get('trainable', 'ticket'), n, c)[1]}")
+        lines.append(
+            f"- `{name}` ({n} trials, {c} at once): {decide(space, 'auto', space.sweep.get('trainable', 'ticket'), n, c)[1]}"
+        )
     return "\n".join(lines)
 
 
@@ -107,22 +157,38 @@ def main(argv=None) -> None:
     problems = compare(rows["on"], rows["off"])
     real, own = sweep_flops(rows["on"])
     # recordings, plus the trials whose replay had not converged by a recording's end and searched alone
-    searches = sum(r.get("recorded_search_flops", 0) > 0 for r in rows["on"]) + sum(r.get("search_shared") == 0
-                                                                                     for r in rows["on"])
-    table = [{"arm": "shared searches", "trials": len(rows["on"]), "searches_run": searches, "wall_s": walls["on"],
-              "sweep_train_flops": real},
-             {"arm": "every trial searches", "trials": len(rows["off"]), "searches_run": len(rows["off"]),
-              "wall_s": walls["off"], "sweep_train_flops": sweep_flops(rows["off"])[0]}]
+    searches = sum(r.get("recorded_search_flops", 0) > 0 for r in rows["on"]) + sum(
+        r.get("search_shared") == 0 for r in rows["on"]
+    )
+    table = [
+        {
+            "arm": "shared searches",
+            "trials": len(rows["on"]),
+            "searches_run": searches,
+            "wall_s": walls["on"],
+            "sweep_train_flops": real,
+        },
+        {
+            "arm": "every trial searches",
+            "trials": len(rows["off"]),
+            "searches_run": len(rows["off"]),
+            "wall_s": walls["off"],
+            "sweep_train_flops": sweep_flops(rows["off"])[0],
+        },
+    ]
     verdict = "identical in both arms" if not problems else "DIFFERENT: " + "; ".join(problems[:5])
-    notes = (f"Space `ticket-sizes` ({args.scale} scale: {', '.join(scale['set']) or 'as written'}), "
-             f"{scale['num_samples']} trials an arm, one at a time, sampler seed {args.seed}. Wall clock speed-up of "
-             f"sharing: {walls['off'] / walls['on']:.2f}x (one run each on a shared machine). Trials' tickets, stop "
-             f"epochs, accuracies, Aua and training FLOPs: {verdict}. With sharing, each trial's own train_flops "
-             f"(its search up to its stop, as if alone) sum to {own:.3g}; the sweep really spent {real:.3g}.\n\n"
-             "What `--share-searches auto` decides for the named spaces at their own size "
-             "(trainables/search_sharing/sharing_policy.py):\n\n" + auto_decisions())
-    md = write_results(table, Path(args.out), f"shared_search_{args.scale}", "Shared recorded searches",
-                       machine(device()), notes)
+    notes = (
+        f"Space `ticket-sizes` ({args.scale} scale: {', '.join(scale['set']) or 'as written'}), "
+        f"{scale['num_samples']} trials an arm, one at a time, sampler seed {args.seed}. Wall clock speed-up of "
+        f"sharing: {walls['off'] / walls['on']:.2f}x (one run each on a shared machine). Trials' tickets, stop "
+        f"epochs, accuracies, Aua and training FLOPs: {verdict}. With sharing, each trial's own train_flops "
+        f"(its search up to its stop, as if alone) sum to {own:.3g}; the sweep really spent {real:.3g}.\n\n"
+        "What `--share-searches auto` decides for the named spaces at their own size "
+        "(trainables/search_sharing/sharing_policy.py):\n\n" + auto_decisions()
+    )
+    md = write_results(
+        table, Path(args.out), f"shared_search_{args.scale}", "Shared recorded searches", machine(device()), notes
+    )
     print(md.read_text())
     if problems:
         raise SystemExit(1)

@@ -7,6 +7,7 @@ Runs `python -m platform.sweep` with one trial on a local storage folder, measur
 (everything but Ray's temp files) every half second while it runs, and the MLflow artifact store at
 the end (the reported trial's model is logged there).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,10 +42,29 @@ def main(argv=None) -> list[dict]:
     args = p.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="er-foot-"))
     storage = work / "s"
-    cmd = [sys.executable, "-m", "platform.sweep", "--space", args.space, "--num-samples", "1", "--name", "foot",
-           "--storage-path", str(storage), "--mlflow-uri", f"sqlite:///{work / 'mlflow.db'}"]
-    driver = subprocess.Popen(cmd, cwd=work, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=subprocess.DEVNULL,
-                              stderr=subprocess.PIPE, text=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--space",
+        args.space,
+        "--num-samples",
+        "1",
+        "--name",
+        "foot",
+        "--storage-path",
+        str(storage),
+        "--mlflow-uri",
+        f"sqlite:///{work / 'mlflow.db'}",
+    ]
+    driver = subprocess.Popen(
+        cmd,
+        cwd=work,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     peak = 0
     while driver.poll() is None:
         if (storage / "foot").exists():
@@ -54,14 +74,27 @@ def main(argv=None) -> list[dict]:
         sys.exit(f"storage_footprint: the sweep failed:\n{driver.stderr.read()[-3000:]}")
     trials = [d for d in (storage / "foot").iterdir() if d.is_dir() and d.name != "searches"]
     final = sum(size(d) for d in trials)
-    rows = [{"space": args.space, "trials": len(trials), "bytes_per_finished_trial": final / len(trials),
-             "peak_bytes_while_running": peak, "mlflow_artifact_bytes": size(work / "mlartifacts"),
-             "files_left": len([f for d in trials for f in d.rglob("*") if f.is_file()])}]
+    rows = [
+        {
+            "space": args.space,
+            "trials": len(trials),
+            "bytes_per_finished_trial": final / len(trials),
+            "peak_bytes_while_running": peak,
+            "mlflow_artifact_bytes": size(work / "mlartifacts"),
+            "files_left": len([f for d in trials for f in d.rglob("*") if f.is_file()]),
+        }
+    ]
     print(rows[0], flush=True)
-    md = write_results(rows, Path(args.out), f"storage_footprint_{args.space}", "Storage per sweep trial",
-                       machine(torch.device("cpu")), "Peak: the sweep's folder (trials, checkpoints, sweep state) "
-                       "sampled every 0.5 s, Ray's temp files excluded. MLflow: the artifact store after the sweep "
-                       "(the reported trial's model, its plots and attack records).")
+    md = write_results(
+        rows,
+        Path(args.out),
+        f"storage_footprint_{args.space}",
+        "Storage per sweep trial",
+        machine(torch.device("cpu")),
+        "Peak: the sweep's folder (trials, checkpoints, sweep state) "
+        "sampled every 0.5 s, Ray's temp files excluded. MLflow: the artifact store after the sweep "
+        "(the reported trial's model, its plots and attack records).",
+    )
     print(md.read_text())
     return rows
 

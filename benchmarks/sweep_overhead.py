@@ -10,6 +10,7 @@ driver's checks before Ray (the same command with `--dry-run`: imports, space, d
 the trial's own start (its first report's `time_this_iter_s`: the worker's imports and data), and
 the rest (Ray, Tune, the MLflow parent run, placing the trial).
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,21 @@ def main() -> None:
     start = time.perf_counter()
     run_trial(config, work / "direct")
     direct = time.perf_counter() - start
-    cmd = [sys.executable, "-m", "platform.sweep", "--space", "quick", "--num-samples", "1", "--name", "overhead",
-           "--storage-path", str(work / "s"), "--mlflow-uri", f"sqlite:///{work / 'mlflow.db'}"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--space",
+        "quick",
+        "--num-samples",
+        "1",
+        "--name",
+        "overhead",
+        "--storage-path",
+        str(work / "s"),
+        "--mlflow-uri",
+        f"sqlite:///{work / 'mlflow.db'}",
+    ]
     cmd += [a for k, v in FIXED.items() for a in ("--set", f"{k}={v}")]
     start = time.perf_counter()
     subprocess.run(cmd + ["--dry-run"], cwd=ROOT, check=True, capture_output=True)
@@ -49,14 +63,28 @@ def main() -> None:
     in_tune = results[-1]["time_total_s"]
     first = results[0]["timestamp"] - launched
     trial_start = results[0]["time_this_iter_s"]
-    rows = [{"direct_trial_s": direct, "tune_trial_s": in_tune, "trial_overhead": in_tune / direct - 1,
-             "sweep_wall_s": sweep_wall, "sweep_overhead": sweep_wall / direct - 1,
-             "first_result_after_launch_s": first, "of_which_checks_before_ray_s": plan,
-             "of_which_trial_start_s": trial_start, "of_which_ray_tune_mlflow_s": first - plan - trial_start,
-             "reports": len(results)}]
+    rows = [
+        {
+            "direct_trial_s": direct,
+            "tune_trial_s": in_tune,
+            "trial_overhead": in_tune / direct - 1,
+            "sweep_wall_s": sweep_wall,
+            "sweep_overhead": sweep_wall / direct - 1,
+            "first_result_after_launch_s": first,
+            "of_which_checks_before_ray_s": plan,
+            "of_which_trial_start_s": trial_start,
+            "of_which_ray_tune_mlflow_s": first - plan - trial_start,
+            "reports": len(results),
+        }
+    ]
     print(rows[0])
-    md = write_results(rows, Path(__file__).parent / "results", "sweep_overhead",
-                       "Ray + MLflow + checkpointing overhead on one quick trial", machine(torch.device("cpu")))
+    md = write_results(
+        rows,
+        Path(__file__).parent / "results",
+        "sweep_overhead",
+        "Ray + MLflow + checkpointing overhead on one quick trial",
+        machine(torch.device("cpu")),
+    )
     print(md.read_text())
 
 

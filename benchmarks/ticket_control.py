@@ -9,6 +9,7 @@ drawn from random scores with several seeds.  Every ticket is pruned from the pr
 fine-tuned with cross-entropy on the same data (the paper's second stage) and attacked on the same
 sentences; Aua is reported with its binomial standard error.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,11 +29,27 @@ from trainables.search_sharing.replay import load_recording, replay
 
 SCALES = {
     "cpu": dict(model="minilm", train_size=1000, max_length=64, batch_size=32, ft_lr=1e-4, ft_epochs=2, attack_n=500),
-    "tiny": dict(model="tiny-bert", train_size=128, max_length=32, batch_size=32, ft_lr=1e-3, ft_epochs=1,
-                 attack_n=8, eval_size=32),
+    "tiny": dict(
+        model="tiny-bert",
+        train_size=128,
+        max_length=32,
+        batch_size=32,
+        ft_lr=1e-3,
+        ft_epochs=1,
+        attack_n=8,
+        eval_size=32,
+    ),
 }
-COMMON = dict(dataset="sst2", seed=42, head_ratio=1 / 6, ffn_ratio=0.4, ft_mode="ce", ft_init="pretrained",
-              attack="textfooler", conv_window=5)
+COMMON = dict(
+    dataset="sst2",
+    seed=42,
+    head_ratio=1 / 6,
+    ffn_ratio=0.4,
+    ft_mode="ce",
+    ft_init="pretrained",
+    attack="textfooler",
+    conv_window=5,
+)
 
 
 def main(argv=None) -> None:
@@ -52,13 +69,18 @@ def main(argv=None) -> None:
 
     recording = load_recording(args.recording)
     base = min(s.epoch for s in recording if s.check)
-    r = replay(every(recording, args.interval, base), cfg["head_ratio"], cfg["ffn_ratio"],
-               make_rule("earlyrobust", args.eps, cfg["conv_window"]))
+    r = replay(
+        every(recording, args.interval, base),
+        cfg["head_ratio"],
+        cfg["ffn_ratio"],
+        make_rule("earlyrobust", args.eps, cfg["conv_window"]),
+    )
     robust = r.ticket
     tickets = {"robust (searched)": robust}
     for seed in range(args.random_seeds):
-        tickets[f"random, seed {seed}"] = random_ticket(robust.num_heads, robust.ffn_sizes, cfg["head_ratio"],
-                                                        cfg["ffn_ratio"], seed=seed)
+        tickets[f"random, seed {seed}"] = random_ticket(
+            robust.num_heads, robust.ffn_sizes, cfg["head_ratio"], cfg["ffn_ratio"], seed=seed
+        )
     work = Path(args.work or tempfile.mkdtemp(prefix="er-control-"))
     rows = []
     for i, (name, ticket) in enumerate(tickets.items()):
@@ -66,27 +88,47 @@ def main(argv=None) -> None:
         preset_ticket(folder, ticket)
         print(f"{name}: fine-tuning and attacking", flush=True)
         res = Trial(cfg, folder).run()
-        rows.append({"ticket": name, "drawn_at_epoch": ticket.epoch if i == 0 else math.nan,
-                     "heads_pruned": ticket.head_sparsity, "ffn_pruned": ticket.ffn_sparsity,
-                     "params_pruned": res["param_sparsity"], "dev_acc": res["eval_acc"], "clean_acc": res["clean_acc"],
-                     "aua": res["aua"], "aua_ci_low": res["aua_ci_low"], "aua_ci_high": res["aua_ci_high"],
-                     "suc": res["suc"]})
+        rows.append(
+            {
+                "ticket": name,
+                "drawn_at_epoch": ticket.epoch if i == 0 else math.nan,
+                "heads_pruned": ticket.head_sparsity,
+                "ffn_pruned": ticket.ffn_sparsity,
+                "params_pruned": res["param_sparsity"],
+                "dev_acc": res["eval_acc"],
+                "clean_acc": res["clean_acc"],
+                "aua": res["aua"],
+                "aua_ci_low": res["aua_ci_low"],
+                "aua_ci_high": res["aua_ci_high"],
+                "suc": res["suc"],
+            }
+        )
         print(rows[-1], flush=True)
     statuses = [read_statuses(work / f"ticket{i}" / "attack.jsonl") for i in range(len(tickets))]
-    paired = "".join(f"\n- {verdict('robust ticket', name, paired_difference(statuses[0], statuses[i]))}"
-                     for i, name in enumerate(list(tickets)[1:], start=1))
+    paired = "".join(
+        f"\n- {verdict('robust ticket', name, paired_difference(statuses[0], statuses[i]))}"
+        for i, name in enumerate(list(tickets)[1:], start=1)
+    )
     randoms = [row["aua"] for row in rows[1:]]
     mean = sum(randoms) / len(randoms) if randoms else math.nan
     how = "drawn where the rule fired" if robust.converged else "the rule had not fired: drawn at the end"
-    notes = (f"Robust ticket: EarlyRobust rule (ε {args.eps}, checks every {args.interval} epoch, window "
-             f"{cfg['conv_window']}), {how}, epoch {robust.epoch:.3f} of the recorded search "
-             f"`{Path(args.recording).name}`. Aua robust {rows[0]['aua']:.3f} vs random mean {mean:.3f} "
-             f"({100 * (rows[0]['aua'] - mean):+.1f} points). Fine-tuning: {cfg['ft_epochs']} epochs CE on "
-             f"{cfg['train_size'] or 'all'} SST-2 phrases from the pre-trained weights; attack: {cfg['attack']} on "
-             f"{cfg['attack_n']} label-stratified dev sentences, the same for every ticket (intervals: 95% Wilson).\n\n"
-             f"Paired differences in Aua (same sentences, 95% CI):{paired}")
-    md = write_results(rows, Path(args.out), f"ticket_control_{args.scale}", "Robust vs random ticket, same sparsity",
-                       machine(device()), notes)
+    notes = (
+        f"Robust ticket: EarlyRobust rule (ε {args.eps}, checks every {args.interval} epoch, window "
+        f"{cfg['conv_window']}), {how}, epoch {robust.epoch:.3f} of the recorded search "
+        f"`{Path(args.recording).name}`. Aua robust {rows[0]['aua']:.3f} vs random mean {mean:.3f} "
+        f"({100 * (rows[0]['aua'] - mean):+.1f} points). Fine-tuning: {cfg['ft_epochs']} epochs CE on "
+        f"{cfg['train_size'] or 'all'} SST-2 phrases from the pre-trained weights; attack: {cfg['attack']} on "
+        f"{cfg['attack_n']} label-stratified dev sentences, the same for every ticket (intervals: 95% Wilson).\n\n"
+        f"Paired differences in Aua (same sentences, 95% CI):{paired}"
+    )
+    md = write_results(
+        rows,
+        Path(args.out),
+        f"ticket_control_{args.scale}",
+        "Robust vs random ticket, same sparsity",
+        machine(device()),
+        notes,
+    )
     print(md.read_text())
 
 

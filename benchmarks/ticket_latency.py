@@ -7,6 +7,7 @@ For each sparsity the ticket is drawn from random scores (latency depends on sha
 model is pruned physically, and dense and pruned forwards are timed in alternation (median).
 efficiency = measured speed-up / ideal FLOP ratio; the goal is >= 0.9 at the paper's ticket.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -41,7 +42,10 @@ def main(argv=None) -> None:
     heads, ffn = structure(dense)
     rows = []
     for head_ratio, ffn_ratio in SPARSITIES:
-        pruned = prune_model(copy.deepcopy(dense), random_ticket(heads, ffn, head_ratio, ffn_ratio, seed=0, ffn_multiple=args.ffn_multiple)).eval()
+        pruned = prune_model(
+            copy.deepcopy(dense),
+            random_ticket(heads, ffn, head_ratio, ffn_ratio, seed=0, ffn_multiple=args.ffn_multiple),
+        ).eval()
         for batch in args.batches:
             ids = torch.randint(1000, 2000, (batch, args.seq_len), device=dev)
             mask = torch.ones_like(ids)
@@ -49,18 +53,33 @@ def main(argv=None) -> None:
             def run(model, ids=ids, mask=mask):
                 with torch.inference_mode():
                     model(input_ids=ids, attention_mask=mask)
-            t = interleaved_medians({"dense": lambda: run(dense), "pruned": lambda pruned=pruned: run(pruned)}, dev,
-                                    args.repeats)
+
+            t = interleaved_medians(
+                {"dense": lambda: run(dense), "pruned": lambda pruned=pruned: run(pruned)}, dev, args.repeats
+            )
             tokens = batch * args.seq_len
-            ideal = ModelCost.of(dense).forward_flops(tokens, args.seq_len) / ModelCost.of(pruned).forward_flops(tokens, args.seq_len)
-            rows.append({"heads_pruned": round(head_ratio, 3), "ffn_pruned": ffn_ratio, "batch": batch,
-                         "dense_ms": 1e3 * t["dense"], "pruned_ms": 1e3 * t["pruned"],
-                         "speedup": t["dense"] / t["pruned"], "ideal_flop_ratio": ideal,
-                         "efficiency": t["dense"] / t["pruned"] / ideal})
+            ideal = ModelCost.of(dense).forward_flops(tokens, args.seq_len) / ModelCost.of(pruned).forward_flops(
+                tokens, args.seq_len
+            )
+            rows.append(
+                {
+                    "heads_pruned": round(head_ratio, 3),
+                    "ffn_pruned": ffn_ratio,
+                    "batch": batch,
+                    "dense_ms": 1e3 * t["dense"],
+                    "pruned_ms": 1e3 * t["pruned"],
+                    "speedup": t["dense"] / t["pruned"],
+                    "ideal_flop_ratio": ideal,
+                    "efficiency": t["dense"] / t["pruned"] / ideal,
+                }
+            )
             print(rows[-1], flush=True)
-    stem = f"ticket_latency_{args.model}_{dev.type}_{args.dtype}" + (f"_x{args.ffn_multiple}" if args.ffn_multiple > 1 else "")
-    md = write_results(rows, Path(args.out), stem, f"Ticket latency, {args.model}, seq {args.seq_len}, {args.dtype}",
-                       machine(dev))
+    stem = f"ticket_latency_{args.model}_{dev.type}_{args.dtype}" + (
+        f"_x{args.ffn_multiple}" if args.ffn_multiple > 1 else ""
+    )
+    md = write_results(
+        rows, Path(args.out), stem, f"Ticket latency, {args.model}, seq {args.seq_len}, {args.dtype}", machine(dev)
+    )
     print(md.read_text())
 
 

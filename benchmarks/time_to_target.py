@@ -11,6 +11,7 @@ cost to target divided by the arm's.  The interval of a speed-up comes from a pa
 the sample's examples (the same resampled examples for every arm and measurement), rule and all; a
 resample in which an arm never reaches the target counts as a speed-up of 0.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,9 @@ def cost_to_target(costs: list[float], curve: list[np.ndarray], target: np.ndarr
     return costs[k] if k >= 0 else None
 
 
-def speedups(curves: dict[str, tuple[list[float], list[np.ndarray]]], target_arm: str, resamples: int = 1000,
-             seed: int = 0) -> dict[str, dict]:
+def speedups(
+    curves: dict[str, tuple[list[float], list[np.ndarray]]], target_arm: str, resamples: int = 1000, seed: int = 0
+) -> dict[str, dict]:
     """Per arm: cost to target, speed-up vs the target arm (point estimate), its 95% bootstrap interval
     and the share of resamples in which the arm reached the target."""
     target = _rows(curves[target_arm][1][-1])
@@ -61,8 +63,11 @@ def speedups(curves: dict[str, tuple[list[float], list[np.ndarray]]], target_arm
         ratio = np.where(np.isfinite(cost), own / np.where(np.isfinite(cost), cost, 1.0), 0.0)
         low, high = np.percentile(ratio[1:], [2.5, 97.5])
         point = cost[0]
-        out[arm] = {"cost_to_target": float(point) if np.isfinite(point) else None,
-                    "speedup": float(ratio[0]) if np.isfinite(point) else None,
-                    "speedup_low": float(low), "speedup_high": float(high),
-                    "reached_share": float(np.isfinite(cost[1:]).mean())}
+        out[arm] = {
+            "cost_to_target": float(point) if np.isfinite(point) else None,
+            "speedup": float(ratio[0]) if np.isfinite(point) else None,
+            "speedup_low": float(low),
+            "speedup_high": float(high),
+            "reached_share": float(np.isfinite(cost[1:]).mean()),
+        }
     return out

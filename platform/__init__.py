@@ -5,6 +5,7 @@ repository root, so it first re-exports the standard `platform` module whole: co
 `import platform; platform.system()` keeps working.  Nothing a Ray worker imports may live
 here (workers always hold the standard module); worker code lives in `trainables/`.
 """
+
 import importlib.util as _ilu
 import os as _os
 import sysconfig as _sysconfig

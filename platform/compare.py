@@ -3,6 +3,7 @@ marked) and plots, logged to the sweep's parent run.
 
     python -m platform.compare [--experiment NAME] [--mlflow-uri URI] [--sweep NAME] [--sort aua]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,10 @@ def find_parent(client, exp_id: str, name: str | None):
     query = "tags.sweep != ''" + (f" and tags.sweep = '{name}'" if name else "")
     runs = client.search_runs([exp_id], query, order_by=["attributes.start_time DESC"], max_results=1)
     if not runs:
-        raise UsageError(f"no sweep {'named ' + repr(name) + ' ' if name else ''}in this experiment: run "
-                         "`python -m platform.sweep` first, or check --experiment and --sweep")
+        raise UsageError(
+            f"no sweep {'named ' + repr(name) + ' ' if name else ''}in this experiment: run "
+            "`python -m platform.sweep` first, or check --experiment and --sweep"
+        )
     return runs[0]
 
 
@@ -50,13 +53,19 @@ def load_rows(client, parent, out: Path) -> tuple[list[dict], list[str], dict]:
     for run in children:
         metrics, params = run.data.metrics, run.data.params
         status = run.data.tags.get("status") or ("done" if run.info.status == "FINISHED" else run.info.status.lower())
-        rows.append({"trial": run.data.tags.get("ray_trial_id", run.info.run_name), "status": status,
-                     "run_id": run.info.run_id if status == "done" else None,
-                     **{k: _num(params.get(k)) for k in varied},
-                     **{k: metrics.get(k, math.nan) for k in summary_columns()},
-                     **{k: metrics[k] for k in names(target=True) if k in metrics},
-                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": run.data.tags.get("robust_bits"),
-                     "clean_bits": run.data.tags.get("clean_bits")})
+        rows.append(
+            {
+                "trial": run.data.tags.get("ray_trial_id", run.info.run_name),
+                "status": status,
+                "run_id": run.info.run_id if status == "done" else None,
+                **{k: _num(params.get(k)) for k in varied},
+                **{k: metrics.get(k, math.nan) for k in summary_columns()},
+                **{k: metrics[k] for k in names(target=True) if k in metrics},
+                **{k: v for k, v in metrics.items() if per_attack(k)},
+                "robust_bits": run.data.tags.get("robust_bits"),
+                "clean_bits": run.data.tags.get("clean_bits"),
+            }
+        )
         path = _artifact(client, run.info.run_id, "distances.json", out / "artifacts" / run.info.run_id)
         if path is not None:
             curves[rows[-1]["trial"]] = (json.loads(path.read_text()), _num(params.get("conv_eps")))
@@ -82,9 +91,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         uri = args.mlflow_uri or sweep_tracking.default_uri(Path.cwd())
-        if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
-            raise UsageError(f"there is no MLflow store at {uri}: run `python -m platform.sweep` first, or give "
-                             "--mlflow-uri where it logged")
+        if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///") :]).is_file():
+            raise UsageError(
+                f"there is no MLflow store at {uri}: run `python -m platform.sweep` first, or give "
+                "--mlflow-uri where it logged"
+            )
         client = sweep_tracking.check_reachable(uri)
         exp = client.get_experiment_by_name(args.experiment)
         if exp is None:

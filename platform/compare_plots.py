@@ -1,4 +1,5 @@
 """`platform.compare`'s plots: every trial's mask distances, the Pareto front, the champion's ticket."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,18 +31,44 @@ def plot_pareto(rows: list[dict], front: list[bool], out: str | Path) -> Path:
     sparsity, the Pareto front circled."""
     fig, ax = plt.subplots(figsize=(6, 4))
     nan = float("nan")
-    pts = [(r["train_flops"], r["aua"], r.get("param_sparsity", nan), f, r.get("aua_ci_low", nan), r.get("aua_ci_high", nan))
-           for r, f in zip(rows, front) if r["train_flops"] == r["train_flops"] and r["aua"] == r["aua"]]
+    pts = [
+        (
+            r["train_flops"],
+            r["aua"],
+            r.get("param_sparsity", nan),
+            f,
+            r.get("aua_ci_low", nan),
+            r.get("aua_ci_high", nan),
+        )
+        for r, f in zip(rows, front)
+        if r["train_flops"] == r["train_flops"] and r["aua"] == r["aua"]
+    ]
     if pts:
         bars = [p for p in pts if p[4] == p[4] and p[5] == p[5]]
         if bars:
-            ax.errorbar([p[0] for p in bars], [p[1] for p in bars], fmt="none", ecolor="grey", elinewidth=1, capsize=3,
-                        yerr=[[p[1] - p[4] for p in bars], [p[5] - p[1] for p in bars]], label="95% interval", zorder=1)
+            ax.errorbar(
+                [p[0] for p in bars],
+                [p[1] for p in bars],
+                fmt="none",
+                ecolor="grey",
+                elinewidth=1,
+                capsize=3,
+                yerr=[[p[1] - p[4] for p in bars], [p[5] - p[1] for p in bars]],
+                label="95% interval",
+                zorder=1,
+            )
         sc = ax.scatter([p[0] for p in pts], [p[1] for p in pts], c=[p[2] for p in pts], cmap="viridis", s=50, zorder=2)
         fig.colorbar(sc, ax=ax, label="param_sparsity")
         on = sorted((p for p in pts if p[3]), key=lambda p: p[0])
-        ax.scatter([p[0] for p in on], [p[1] for p in on], facecolors="none", edgecolors="red", s=160, label="Pareto front",
-                   zorder=3)
+        ax.scatter(
+            [p[0] for p in on],
+            [p[1] for p in on],
+            facecolors="none",
+            edgecolors="red",
+            s=160,
+            label="Pareto front",
+            zorder=3,
+        )
         ax.legend(fontsize=8)
     ax.set_xlabel("training FLOPs")
     ax.set_ylabel("aua (accuracy under attack), selection split")
@@ -74,8 +101,10 @@ def plot_champion(ticket: dict, out: str | Path, trial: str = "", bins: int = 32
     b.set_title(f"kept FFN neurons (fraction per {bins} bins)")
     b.set_xlabel("neuron bin")
     fig.colorbar(im, ax=b)
-    fig.suptitle(f"Champion ticket {trial}: {1 - ticket_fraction(ticket['heads'], ticket['num_heads']):.0%} of heads, "
-                 f"{1 - ticket_fraction(ticket['neurons'], ticket['ffn_sizes']):.0%} of FFN neurons pruned")
+    fig.suptitle(
+        f"Champion ticket {trial}: {1 - ticket_fraction(ticket['heads'], ticket['num_heads']):.0%} of heads, "
+        f"{1 - ticket_fraction(ticket['neurons'], ticket['ffn_sizes']):.0%} of FFN neurons pruned"
+    )
     fig.tight_layout()
     fig.savefig(out, dpi=100)
     plt.close(fig)

@@ -1,4 +1,5 @@
 """Process environment for a sweep: no telemetry, nothing written outside the storage path."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,13 +10,32 @@ from pathlib import Path
 from platform.usage import UsageError
 from trainables.secrets import has_secret
 
-QUIET = {"RAY_USAGE_STATS_ENABLED": "0", "RAY_AUTH_MODE": "disabled", "MLFLOW_DISABLE_TELEMETRY": "true",
-         "TOKENIZERS_PARALLELISM": "false", "RAY_DEDUP_LOGS": "1", "RAY_AIR_NEW_OUTPUT": "0",  # our progress table
-         "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
-         "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",  # its run URLs would print a tracking URI's credentials
- "TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S": "0", "PYTHONWARNINGS": "ignore::UserWarning"}
-FORWARDED = ("MLFLOW_DISABLE_TELEMETRY", "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT", "PYTHONWARNINGS", "HF_HUB_OFFLINE", "EARLYROBUST_DATA_DIR", "TOKENIZERS_PARALLELISM",
-             "HF_HOME", "MLFLOW_TRACKING_USERNAME", "AWS_ENDPOINT_URL", "AWS_DEFAULT_REGION", "AWS_REGION")
+QUIET = {
+    "RAY_USAGE_STATS_ENABLED": "0",
+    "RAY_AUTH_MODE": "disabled",
+    "MLFLOW_DISABLE_TELEMETRY": "true",
+    "TOKENIZERS_PARALLELISM": "false",
+    "RAY_DEDUP_LOGS": "1",
+    "RAY_AIR_NEW_OUTPUT": "0",  # our progress table
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR": "false",
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT": "true",  # its run URLs would print a tracking URI's credentials
+    "TUNE_WARN_EXCESSIVE_EXPERIMENT_CHECKPOINT_SYNC_THRESHOLD_S": "0",
+    "PYTHONWARNINGS": "ignore::UserWarning",
+}
+FORWARDED = (
+    "MLFLOW_DISABLE_TELEMETRY",
+    "MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR",
+    "MLFLOW_SUPPRESS_PRINTING_URL_TO_STDOUT",
+    "PYTHONWARNINGS",
+    "HF_HUB_OFFLINE",
+    "EARLYROBUST_DATA_DIR",
+    "TOKENIZERS_PARALLELISM",
+    "HF_HOME",
+    "MLFLOW_TRACKING_USERNAME",
+    "AWS_ENDPOINT_URL",
+    "AWS_DEFAULT_REGION",
+    "AWS_REGION",
+)
 # handed over through Ray's object store, never in a runtime_env (Ray's runtime_env agent logs it to disk)
 SECRET = ("MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN")
 
@@ -56,8 +76,10 @@ def ray_temp_dir(local: Path, sweep: str, create: bool = False) -> Path:
     if link.is_symlink() and link.lstat().st_uid == os.getuid():
         link.unlink()  # ours, but stale: it points elsewhere
     elif os.path.lexists(link):
-        raise UsageError(f"{link} (the short path to this sweep's Ray folder {path}) exists and is not this user's "
-                         "link to it: remove it, or choose a shorter --storage-path")
+        raise UsageError(
+            f"{link} (the short path to this sweep's Ray folder {path}) exists and is not this user's "
+            "link to it: remove it, or choose a shorter --storage-path"
+        )
     link.symlink_to(path, target_is_directory=True)
     return link
 
@@ -90,8 +112,11 @@ def running_driver(local: Path, sweep: str) -> int | None:
     try:
         record = json.loads(_driver_file(local, sweep).read_text())
         proc = psutil.Process(record["pid"])
-        alive = proc.pid != os.getpid() and abs(proc.create_time() - record["started"]) < 1e-3 \
+        alive = (
+            proc.pid != os.getpid()
+            and abs(proc.create_time() - record["started"]) < 1e-3
             and proc.status() != psutil.STATUS_ZOMBIE
+        )
     except (OSError, ValueError, KeyError, psutil.Error):
         return None
     return proc.pid if alive else None
@@ -101,7 +126,7 @@ def _names(part: str, folder: str) -> bool:
     """Whether a command-line argument names `folder` itself or something inside it (not a sibling
     whose name starts the same)."""
     at = part.find(folder)
-    return at >= 0 and part[at + len(folder):at + len(folder) + 1] in ("", "/", " ", ",")
+    return at >= 0 and part[at + len(folder) : at + len(folder) + 1] in ("", "/", " ", ",")
 
 
 def kill_orphans(temp_dir: Path, ray_root: Path | None = None) -> int:
@@ -123,7 +148,12 @@ def kill_orphans(temp_dir: Path, ray_root: Path | None = None) -> int:
             program = [p for p in cmdline[:3] if p.startswith("/")]  # the executable, or python's script
             ours = proc.info["uids"] is not None and proc.info["uids"].real == os.getuid()
             is_ray = any(os.path.realpath(p).startswith(root) for p in program)
-            if proc.pid != os.getpid() and ours and is_ray and any(_names(part, m) for part in cmdline for m in markers):
+            if (
+                proc.pid != os.getpid()
+                and ours
+                and is_ray
+                and any(_names(part, m) for part in cmdline for m in markers)
+            ):
                 proc.kill()
                 killed += 1
         except (psutil.NoSuchProcess, psutil.AccessDenied):

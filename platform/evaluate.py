@@ -10,6 +10,7 @@ written to `<out>/attack*.jsonl` as it finishes (original and perturbed text, ou
 interrupted run resumes where it stopped when run again with the same settings.  The summary goes to
 `<out>/evaluation.md` and `.csv`, and to MLflow with `--mlflow-uri`.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,20 +30,34 @@ def parser() -> Parser:
     from trainables.config import PARAMS
 
     p = Parser(prog="python -m platform.evaluate", description=__doc__.splitlines()[0])
-    p.add_argument("--model", required=True, help="ticket folder, models:/name@alias, runs:/id/ticket, folder or hub id")
+    p.add_argument(
+        "--model", required=True, help="ticket folder, models:/name@alias, runs:/id/ticket, folder or hub id"
+    )
     p.add_argument("--dataset", default="sst2", help="sst2, ag_news, imdb, rte, ..., or a path to a folder or file")
     p.add_argument("--data-dir", default="", help="folder holding local copies of named datasets")
     p.add_argument("--split", default="test", choices=("train", "validation", "test"))
     p.add_argument("--attack", default="textfooler", help="one attack or a comma-separated list (worst case over them)")
-    p.add_argument("--n", default=str(PARAMS["attack_n"].default),
-                   help="examples attacked: a seeded, label-stratified sample ('all': every row; default the trials')")
+    p.add_argument(
+        "--n",
+        default=str(PARAMS["attack_n"].default),
+        help="examples attacked: a seeded, label-stratified sample ('all': every row; default the trials')",
+    )
     p.add_argument("--seed", type=int, default=PARAMS["seed"].default, help="the sample's seed (default the trials')")
-    p.add_argument("--max-length", type=int, help="tokens per input, longer ones truncated (default the model's own: "
-                                                   "a ticket's is its trial's)")
-    p.add_argument("--label-map", help="which data class each model class stands for, when they differ: "
-                                        "MODEL=DATA,... over every model class (ids or names)")
-    p.add_argument("--calibrate", action="store_true", help="attack with the logits temperature-scaled (T fitted on "
-                                                               "the validation split by NLL)")
+    p.add_argument(
+        "--max-length",
+        type=int,
+        help="tokens per input, longer ones truncated (default the model's own: a ticket's is its trial's)",
+    )
+    p.add_argument(
+        "--label-map",
+        help="which data class each model class stands for, when they differ: "
+        "MODEL=DATA,... over every model class (ids or names)",
+    )
+    p.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="attack with the logits temperature-scaled (T fitted on the validation split by NLL)",
+    )
     p.add_argument("--out", default="evaluation", help="folder for the per-example JSONL and the summary")
     p.add_argument("--mlflow-uri", help="also log the evaluation as an MLflow run there")
     p.add_argument("--experiment", default="earlyrobust-evaluations")
@@ -53,8 +68,14 @@ def settings(args, max_length: int | None = None) -> dict:
     """The trial config the evaluation runs by (validated as a trial's)."""
     from trainables.config import validate_config
 
-    given = {"dataset": args.dataset, "data_dir": args.data_dir, "attack": args.attack, "attack_n": args.n,
-             "seed": args.seed, "attack_calibration": args.calibrate}
+    given = {
+        "dataset": args.dataset,
+        "data_dir": args.data_dir,
+        "attack": args.attack,
+        "attack_n": args.n,
+        "seed": args.seed,
+        "attack_calibration": args.calibrate,
+    }
     try:
         cfg = validate_config({**given, **({"max_length": max_length} if max_length is not None else {})})
     except ValueError as exc:
@@ -70,9 +91,11 @@ def model_store(args) -> str | None:
     if not args.model.startswith(("models:/", "runs:/")):
         return args.mlflow_uri
     uri = args.mlflow_uri or os.environ.get("MLFLOW_TRACKING_URI") or sweep_tracking.default_uri(Path.cwd())
-    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
-        raise UsageError(f"--model {args.model}: there is no MLflow store at {uri}: give --mlflow-uri (or set "
-                         "MLFLOW_TRACKING_URI) where the sweep logged")
+    if uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///") :]).is_file():
+        raise UsageError(
+            f"--model {args.model}: there is no MLflow store at {uri}: give --mlflow-uri (or set "
+            "MLFLOW_TRACKING_URI) where the sweep logged"
+        )
     return uri
 
 
@@ -92,21 +115,28 @@ def model_max_length(classifier, given: int | None) -> int:
 
 def label_map(spec: str | None, model_names: list[str], data_names: list[str]) -> list[int] | None:
     """For each model class, the data class it stands for (`--label-map MODEL=DATA,...`); None: the same classes."""
+
     def index(side: str, value: str, names: list[str]) -> int:
         if value in names:
             return names.index(value)
         if value.isdigit() and int(value) < len(names):
             return int(value)
-        raise UsageError(f"--label-map: {side} class {value!r} is not one of {', '.join(names)} "
-                         f"(or an id 0..{len(names) - 1})")
+        raise UsageError(
+            f"--label-map: {side} class {value!r} is not one of {', '.join(names)} (or an id 0..{len(names) - 1})"
+        )
+
     if not spec:
         if len(model_names) != len(data_names):
-            raise UsageError(f"--model has {len(model_names)} classes and the data {len(data_names)}: evaluate it on "
-                             "data with its own classes, or map them (--label-map MODEL=DATA,... over every model class)")
+            raise UsageError(
+                f"--model has {len(model_names)} classes and the data {len(data_names)}: evaluate it on "
+                "data with its own classes, or map them (--label-map MODEL=DATA,... over every model class)"
+            )
         named = not all(n == f"LABEL_{k}" for k, n in enumerate(model_names))
         if named and not all(n.isdigit() for n in data_names) and model_names != data_names:
-            raise UsageError(f"--model names its classes {model_names}, the data {data_names}: they must match in "
-                             "order, or map them (--label-map MODEL=DATA,...)")
+            raise UsageError(
+                f"--model names its classes {model_names}, the data {data_names}: they must match in "
+                "order, or map them (--label-map MODEL=DATA,...)"
+            )
         return None
     pairs = [item.partition("=") for item in spec.split(",")]
     if any(not sep or not m.strip() or not d.strip() for m, sep, d in pairs):
@@ -114,7 +144,9 @@ def label_map(spec: str | None, model_names: list[str], data_names: list[str]) -
     mapped = {index("model", m.strip(), model_names): index("data", d.strip(), data_names) for m, _, d in pairs}
     missing = [model_names[k] for k in range(len(model_names)) if k not in mapped]
     if missing:
-        raise UsageError(f"--label-map leaves model class {missing[0]!r} unmapped: map every model class to a data class")
+        raise UsageError(
+            f"--label-map leaves model class {missing[0]!r} unmapped: map every model class to a data class"
+        )
     return [mapped[k] for k in range(len(model_names))]
 
 
@@ -124,12 +156,23 @@ def class_names(config) -> list[str]:
 
 def rows(result: dict, attacks: list[str]) -> list[dict]:
     """One row per attack and, for a list, the worst case."""
+
     def row(name, suffix, kind):
         get = (lambda k: result.get(f"{k}_{name}", math.nan)) if suffix else result.get
-        return {"attack": name, "kind": kind, "n": result.get("attack_n"), "clean_acc": result.get("clean_acc"),
-                "clean_acc_ci_low": result.get("clean_acc_ci_low"), "clean_acc_ci_high": result.get("clean_acc_ci_high"),
-                "aua": get("aua"), "aua_ci_low": get("aua_ci_low"), "aua_ci_high": get("aua_ci_high"),
-                "suc": get("suc"), "avg_queries": get("avg_queries")}
+        return {
+            "attack": name,
+            "kind": kind,
+            "n": result.get("attack_n"),
+            "clean_acc": result.get("clean_acc"),
+            "clean_acc_ci_low": result.get("clean_acc_ci_low"),
+            "clean_acc_ci_high": result.get("clean_acc_ci_high"),
+            "aua": get("aua"),
+            "aua_ci_low": get("aua_ci_low"),
+            "aua_ci_high": get("aua_ci_high"),
+            "suc": get("suc"),
+            "avg_queries": get("avg_queries"),
+        }
+
     if len(attacks) == 1:
         return [row(attacks[0], False, "attack")]
     return [row(a, True, "attack") for a in attacks] + [row(",".join(attacks), False, "worst case")]
@@ -140,12 +183,14 @@ def render(table: list[dict]) -> str:
         if not isinstance(v, (int, float)) or not math.isfinite(v):
             return "–"
         return f"{v:.3f} [{lo:.3f}, {hi:.3f}]" if lo is not None and math.isfinite(lo) else f"{v:.3g}"
+
     head = "| attack | n | clean [95% CI] | aua [95% CI] | suc | queries/example |\n|---|---|---|---|---|---|\n"
     return head + "".join(
         f"| {r['attack']}{' (worst case)' if r['kind'] == 'worst case' else ''} | {r['n']} | "
         f"{cell(r['clean_acc'], r['clean_acc_ci_low'], r['clean_acc_ci_high'])} | "
         f"{cell(r['aua'], r['aua_ci_low'], r['aua_ci_high'])} | {cell(r['suc'])} | {cell(r['avg_queries'])} |\n"
-        for r in table)
+        for r in table
+    )
 
 
 def run(args) -> dict:
@@ -180,17 +225,27 @@ def run(args) -> dict:
     mapping = label_map(args.label_map, class_names(classifier.model.config), data_names)
     if mapping is not None and args.calibrate:
         raise UsageError("--calibrate fits T on the model's own classes: leave it out with --label-map")
-    wanted = {"model": args.model, "dataset": args.dataset, "data_dir": args.data_dir, "split": args.split,
-              **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length", "attack_calibration")},
-              "label_map": mapping, "resolved_model": classifier.identity}
+    wanted = {
+        "model": args.model,
+        "dataset": args.dataset,
+        "data_dir": args.data_dir,
+        "split": args.split,
+        **{k: cfg[k] for k in ("attack", "attack_n", "seed", "max_length", "attack_calibration")},
+        "label_map": mapping,
+        "resolved_model": classifier.identity,
+    }
     if saved.is_file():
         before = json.loads(saved.read_text())
         if before.get("resolved_model") != wanted["resolved_model"]:
-            raise UsageError(f"--out {out} holds an evaluation of another model ({_identity(before.get('resolved_model'))};"
-                             f" --model {args.model} is now {_identity(wanted['resolved_model'])}): give another --out")
+            raise UsageError(
+                f"--out {out} holds an evaluation of another model ({_identity(before.get('resolved_model'))};"
+                f" --model {args.model} is now {_identity(wanted['resolved_model'])}): give another --out"
+            )
         if before != wanted:
-            raise UsageError(f"--out {out} holds an evaluation with other settings ({saved}): give another --out, "
-                             "or delete that folder to start again")
+            raise UsageError(
+                f"--out {out} holds an evaluation with other settings ({saved}): give another --out, "
+                "or delete that folder to start again"
+            )
     out.mkdir(parents=True, exist_ok=True)
     saved.write_text(json.dumps(wanted, indent=1))
     dev = device()
@@ -201,18 +256,36 @@ def run(args) -> dict:
             last[0] = time.monotonic()
             rate = (time.monotonic() - started) / max(done, 1)
             print(f"  attacked {done}/{total} ({(total - done) * rate:.0f} s left at this pace)", flush=True)
-    print(f"evaluate: {classifier.what} on {args.dataset}/{args.split}, attack {cfg['attack']}, n {cfg['attack_n']}, "
-          f"seed {cfg['seed']}, max_length {cfg['max_length']}; results in {out}", flush=True)
-    result = evaluate_robustness(classifier.model.to(dev).eval(), classifier.tokenizer, cfg, args.split,
-                                 out / "attack.jsonl", dev, progress, class_map=mapping)
+
+    print(
+        f"evaluate: {classifier.what} on {args.dataset}/{args.split}, attack {cfg['attack']}, n {cfg['attack_n']}, "
+        f"seed {cfg['seed']}, max_length {cfg['max_length']}; results in {out}",
+        flush=True,
+    )
+    result = evaluate_robustness(
+        classifier.model.to(dev).eval(),
+        classifier.tokenizer,
+        cfg,
+        args.split,
+        out / "attack.jsonl",
+        dev,
+        progress,
+        class_map=mapping,
+    )
     table = rows(result, cfg["attack"].split(","))
     md = render(table)
     scaled = f"; logits / T, T = {result['temperature']:.3f} (fitted on validation)" if "temperature" in result else ""
-    (out / "evaluation.md").write_text(f"# Robustness of {args.model}\n\n{args.dataset}/{args.split}, seed {cfg['seed']}, "
-                                       f"max_length {cfg['max_length']}{scaled}; model {_identity(classifier.identity)}; "
-                                       f"intervals: 95% Wilson.\n\n{md}")
+    (out / "evaluation.md").write_text(
+        f"# Robustness of {args.model}\n\n{args.dataset}/{args.split}, seed {cfg['seed']}, "
+        f"max_length {cfg['max_length']}{scaled}; model {_identity(classifier.identity)}; "
+        f"intervals: 95% Wilson.\n\n{md}"
+    )
     pd.DataFrame(table).to_csv(out / "evaluation.csv", index=False)
-    print("\n" + md + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl, {out / 'attack.html'} (the attacked examples)")
+    print(
+        "\n"
+        + md
+        + f"\nwritten: {out / 'evaluation.md'}, {out / 'evaluation.csv'}, {out}/attack*.jsonl, {out / 'attack.html'} (the attacked examples)"
+    )
     if args.mlflow_uri:
         log_to_mlflow(args, wanted, result, out)
     return result
@@ -237,8 +310,11 @@ def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
         mlflow.log_params({k: v for k, v in wanted.items() if k != "resolved_model"})
         mlflow.set_tags({f"model_{k}": str(v) for k, v in wanted["resolved_model"].items()})
         mlflow.log_metrics({k: float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)})
-        for path in sorted(out.glob("attack*.jsonl")) + sorted(out.glob("attack.html")) + [out / "evaluation.md",
-                                                                                            out / "evaluation.csv"]:
+        for path in (
+            sorted(out.glob("attack*.jsonl"))
+            + sorted(out.glob("attack.html"))
+            + [out / "evaluation.md", out / "evaluation.csv"]
+        ):
             client.log_artifact(run.info.run_id, str(path))
     print(f"logged to MLflow: experiment {args.experiment}, run {run.info.run_id}")
 

@@ -4,6 +4,7 @@ bf16, batch 256 x 128 tokens).  An estimate, and said to be one: every example i
 max_length (dynamic padding makes real batches shorter), the search at its whole budget (the online
 stop usually ends it earlier), other models scaled by their FLOPs per token, and the attacks not
 included (no GPU attack timing has been measured)."""
+
 from __future__ import annotations
 
 import csv
@@ -52,12 +53,17 @@ def estimate(plan) -> str:
     steps = max(plan.space.extremes("adv_steps"))
     scale = _flops_per_token(check_model(cfg["model"]), seq) / _flops_per_token(BertConfig(), MEASURED_SEQ)
     tokens = rows * seq
-    search = 0.0 if plan.trainable == "dense" else \
-        max(plan.space.extremes("search_epochs")) * tokens * per_token["search"] * scale * steps / MEASURED_K
+    search = (
+        0.0
+        if plan.trainable == "dense"
+        else max(plan.space.extremes("search_epochs")) * tokens * per_token["search"] * scale * steps / MEASURED_K
+    )
     finetune = cfg["ft_epochs"] * tokens * per_token["ticket"] * scale * (1 if cfg["ft_mode"] == "ce" else steps + 1)
     waves = math.ceil(plan.num_samples / plan.max_concurrent)
-    return (f"ESTIMATE from {machine} bf16 step times at batch 256 (benchmarks/results/h100; smaller batches run slower), "
-            f"{rows:,} examples x {seq} tokens, "
-            f"K <= {steps}, a GPU per trial: each trial <= {duration(search)} search (whole budget) + "
-            f"{duration(finetune)} fine-tuning + its attacks (not estimated); the sweep <= "
-            f"{duration(waves * (search + finetune))} on {plan.max_concurrent} GPUs ({waves} waves) + attacks")
+    return (
+        f"ESTIMATE from {machine} bf16 step times at batch 256 (benchmarks/results/h100; smaller batches run slower), "
+        f"{rows:,} examples x {seq} tokens, "
+        f"K <= {steps}, a GPU per trial: each trial <= {duration(search)} search (whole budget) + "
+        f"{duration(finetune)} fine-tuning + its attacks (not estimated); the sweep <= "
+        f"{duration(waves * (search + finetune))} on {plan.max_concurrent} GPUs ({waves} waves) + attacks"
+    )

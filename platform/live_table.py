@@ -2,6 +2,7 @@
 short id, the searched parameters (short names, 3 significant digits), and what the trial shows of its
 progress (`trainables/trial_progress.py`).  Tune's own table adds the node address and long
 headers and runs to ~250 columns; this one drops what says nothing on one node.  Used by the driver."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -11,8 +12,18 @@ from ray.tune import CLIReporter
 from trainables.trial_progress import Progress
 
 WIDTH = 120
-SHORT = {"head_ratio": "heads", "ffn_ratio": "ffn", "conv_eps": "eps", "conv_window": "window", "adv_lr": "adv_lr",
-         "adv_steps": "K", "adv_max_norm": "norm", "adv_init_mag": "init", "lr": "lr", "ft_lr": "ft_lr"}
+SHORT = {
+    "head_ratio": "heads",
+    "ffn_ratio": "ffn",
+    "conv_eps": "eps",
+    "conv_window": "window",
+    "adv_lr": "adv_lr",
+    "adv_steps": "K",
+    "adv_max_norm": "norm",
+    "adv_init_mag": "init",
+    "lr": "lr",
+    "ft_lr": "ft_lr",
+}
 STATUS = {"PENDING": "pending", "RUNNING": "started", "PAUSED": "paused", "TERMINATED": "done", "ERROR": "error"}
 
 
@@ -31,8 +42,11 @@ def fit(header: list[str], rows: list[list[str]], width: int = WIDTH) -> str:
         widths[widths.index(max(widths))] -= 1
 
     def cut(text: str, w: int) -> str:
-        return text if len(text) <= w else text[:w - 1] + "…"
-    lines = [(" " * gap).join(cut(c[k], w).ljust(w) for c, w in zip(cols, widths)).rstrip() for k in range(len(rows) + 1)]
+        return text if len(text) <= w else text[: w - 1] + "…"
+
+    lines = [
+        (" " * gap).join(cut(c[k], w).ljust(w) for c, w in zip(cols, widths)).rstrip() for k in range(len(rows) + 1)
+    ]
     return "\n".join([lines[0], "-" * len(lines[0]), *lines[1:]])
 
 
@@ -59,5 +73,10 @@ class LiveReporter(CLIReporter):
     def report(self, trials, done: bool, *sys_info) -> None:
         counts = Counter(STATUS.get(t.status, t.status.lower()) for t in trials)
         rows = [{"id": t.trial_id, "status": t.status, "config": t.config, "result": t.last_result} for t in trials]
-        print(f"\n{len(trials)} trials (" + ", ".join(f"{n} {s}" for s, n in counts.items()) + ")\n"
-              + render_live(rows, self.varied), flush=True)
+        print(
+            f"\n{len(trials)} trials ("
+            + ", ".join(f"{n} {s}" for s, n in counts.items())
+            + ")\n"
+            + render_live(rows, self.varied),
+            flush=True,
+        )

@@ -5,6 +5,7 @@ Ray's OptunaSearch passes the last result's objective to `study.tell(..., COMPLE
 that diverged or was stopped early that value is NaN, Optuna refuses it, and the trial stays
 RUNNING in the study forever.  Here a diverged trial is told FAIL and a stopped one PRUNED.
 """
+
 from __future__ import annotations
 
 import optuna

@@ -7,6 +7,7 @@ the node types the autoscaler can launch, read from its config: $EARLYROBUST_AUT
 submit` runs the driver), or `~/ray_bootstrap_config.yaml`.  Only what no node type can ever hold is
 refused; otherwise the trials wait, and Ray's autoscaler adds the nodes they ask for.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,9 @@ def autoscaler_config(gcs_address: str) -> dict | None:
     port = gcs_address.rsplit(":", 1)[-1]
     for proc in psutil.process_iter(["cmdline"]):
         args = proc.info["cmdline"] or []
-        if any(MONITOR in a for a in args) and any(a.startswith("--gcs-address=") and a.endswith(f":{port}") for a in args):
+        if any(MONITOR in a for a in args) and any(
+            a.startswith("--gcs-address=") and a.endswith(f":{port}") for a in args
+        ):
             candidates += [a.split("=", 1)[1] for a in args if a.startswith("--autoscaling-config=")]
     candidates.append(str(Path.home() / "ray_bootstrap_config.yaml"))
     for path in filter(None, candidates):
@@ -41,8 +44,11 @@ def autoscaler_config(gcs_address: str) -> dict | None:
 def node_types(config: dict) -> dict[str, dict]:
     """Node types the autoscaler can run trials on: name -> resources (the head's own type included)."""
     head = config.get("head_node_type")
-    return {name: spec.get("resources", {}) for name, spec in config.get("available_node_types", {}).items()
-            if name == head or spec.get("max_workers", config.get("max_workers", 0)) > 0}
+    return {
+        name: spec.get("resources", {})
+        for name, spec in config.get("available_node_types", {}).items()
+        if name == head or spec.get("max_workers", config.get("max_workers", 0)) > 0
+    }
 
 
 def _fits(resources: dict, need: dict) -> bool:
@@ -64,16 +70,21 @@ def check_resources(plan) -> None:
     config = autoscaler_config(ray._private.worker.global_worker.node.gcs_address) if plan.args.ray_address else None
     if config is None:
         biggest = max(alive, key=lambda r: (r.get("GPU", 0), r.get("CPU", 0)), default={})
-        raise UsageError(f"{asked} but no node of the Ray cluster has that much (the largest has {_shown(biggest)}) "
-                         "and it has no autoscaler: ask for less, or add nodes")
+        raise UsageError(
+            f"{asked} but no node of the Ray cluster has that much (the largest has {_shown(biggest)}) "
+            "and it has no autoscaler: ask for less, or add nodes"
+        )
     types = node_types(config)
     launchable = [name for name, resources in types.items() if _fits(resources, need)]
     if not launchable:
         listed = ", ".join(f"{name} {_shown(r)}" for name, r in types.items())
-        raise UsageError(f"{asked} but no node type of this cluster's autoscaler can hold a trial ({listed}): "
-                         "ask for less, or add a node type to the cluster config")
-    print(f"no node can run a trial yet: waiting for the autoscaler to start one ({' or '.join(launchable)})",
-          flush=True)
+        raise UsageError(
+            f"{asked} but no node type of this cluster's autoscaler can hold a trial ({listed}): "
+            "ask for less, or add a node type to the cluster config"
+        )
+    print(
+        f"no node can run a trial yet: waiting for the autoscaler to start one ({' or '.join(launchable)})", flush=True
+    )
 
 
 def trials_stay_here(need: dict) -> bool:
@@ -91,6 +102,8 @@ def trials_stay_here(need: dict) -> bool:
 def check_storage(plan) -> None:
     if plan.storage.shared or trials_stay_here({"CPU": plan.cpus, "GPU": plan.gpus}):
         return
-    raise UsageError(f"--storage-path {plan.storage.location} is a folder on this machine, but trials run on other "
-                     "nodes of this Ray cluster: give a location every node reaches, s3://bucket/prefix (gs://..., "
-                     "or file:///mnt/shared/path for a network filesystem mounted on every node)")
+    raise UsageError(
+        f"--storage-path {plan.storage.location} is a folder on this machine, but trials run on other "
+        "nodes of this Ray cluster: give a location every node reaches, s3://bucket/prefix (gs://..., "
+        "or file:///mnt/shared/path for a network filesystem mounted on every node)"
+    )

@@ -10,6 +10,7 @@ sentences both were attacked on when the target's per-example outcomes are known
 interval against the target's number.  `target_margin` (<= 0: reached) is what Optuna's constraint
 sees; `--objective cost` minimises training FLOPs subject to it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -22,7 +23,7 @@ from trainables.attacks.attack_stats import paired_bits
 from trainables.config import validate_config
 
 ARMS = {"dense_pgd": {"ft_mode": "pgd"}, "dense_freelb": {"ft_mode": "freelb"}}
-PGD_RADIUS = 0.1   # the l2 radius a dense PGD reference uses when the space fixes none (time_to_robustness's)
+PGD_RADIUS = 0.1  # the l2 radius a dense PGD reference uses when the space fixes none (time_to_robustness's)
 SAME_SAMPLE = ("dataset", "data_dir", "attack", "attack_n", "seed", "attack_split")
 
 
@@ -30,10 +31,10 @@ SAME_SAMPLE = ("dataset", "data_dir", "attack", "attack_n", "seed", "attack_spli
 class Target:
     aua: float
     clean_acc: float
-    source: str                       # in words: where the numbers come from
+    source: str  # in words: where the numbers come from
     robust_bits: str | None = None
     clean_bits: str | None = None
-    report: dict = field(default_factory=dict)   # the target's own report_* numbers, when known
+    report: dict = field(default_factory=dict)  # the target's own report_* numbers, when known
 
     def gaps(self, row: dict) -> dict:
         """How far a finished trial is from the target: point differences, the upper 95% bounds of the
@@ -71,8 +72,10 @@ def parse(spec: str | None, space, client=None):
     except ValueError:
         values = {}
     if set(values) != {"aua", "clean_acc"} or not all(0 <= v <= 1 for v in values.values()):
-        raise UsageError(f"--target {spec!r} is not a target: give aua=A,clean_acc=C (proportions), runs:/RUN_ID, "
-                         f"models:/NAME@ALIAS, or a reference to train first: {', '.join(ARMS)}")
+        raise UsageError(
+            f"--target {spec!r} is not a target: give aua=A,clean_acc=C (proportions), runs:/RUN_ID, "
+            f"models:/NAME@ALIAS, or a reference to train first: {', '.join(ARMS)}"
+        )
     return Target(values["aua"], values["clean_acc"], "given as numbers")
 
 
@@ -82,24 +85,34 @@ def from_mlflow(spec: str, space, client) -> Target:
 
     try:
         if spec.startswith("runs:/"):
-            run_id = spec[len("runs:/"):].split("/", 1)[0]
+            run_id = spec[len("runs:/") :].split("/", 1)[0]
         else:
             name, version = get_model_name_and_version(client, spec)
             run_id = client.get_model_version(name, str(version)).run_id
         run = client.get_run(run_id)
     except Exception as exc:  # noqa: BLE001  (no such run, model or alias)
-        raise UsageError(f"--target {spec}: MLflow cannot provide it ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0][:120]}): check the run id, the name and the alias") from None
+        raise UsageError(
+            f"--target {spec}: MLflow cannot provide it ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:120]}): check the run id, the name and the alias"
+        ) from None
     metrics, params = run.data.metrics, run.data.params
     if "aua" not in metrics or "clean_acc" not in metrics:
         raise UsageError(f"--target {spec}: run {run_id} has no aua and clean_acc: give a trial that was attacked")
     differ = [k for k in SAME_SAMPLE if k in params and [validate_config({k: params[k]})[k]] != space.candidates(k)]
     if differ:
-        raise UsageError(f"--target {spec}: run {run_id} was attacked on another sample ({differ[0]} = "
-                         f"{params[differ[0]]!r}, the space's {space.candidates(differ[0])}): fix the space's "
-                         f"{', '.join(differ)} to the run's, or give the target as numbers")
-    return Target(metrics["aua"], metrics["clean_acc"], f"run {run_id}", run.data.tags.get("robust_bits"),
-                  run.data.tags.get("clean_bits"), {k: v for k, v in metrics.items() if k.startswith("report_")})
+        raise UsageError(
+            f"--target {spec}: run {run_id} was attacked on another sample ({differ[0]} = "
+            f"{params[differ[0]]!r}, the space's {space.candidates(differ[0])}): fix the space's "
+            f"{', '.join(differ)} to the run's, or give the target as numbers"
+        )
+    return Target(
+        metrics["aua"],
+        metrics["clean_acc"],
+        f"run {run_id}",
+        run.data.tags.get("robust_bits"),
+        run.data.tags.get("clean_bits"),
+        {k: v for k, v in metrics.items() if k.startswith("report_")},
+    )
 
 
 def reference_config(space, arm: str) -> dict:
@@ -117,6 +130,11 @@ def reference_key(cfg: dict) -> str:
 
 
 def from_reference(row: dict, arm: str) -> Target:
-    return Target(row["aua"], row["clean_acc"], f"{arm}, trained on this space's data and sample",
-                  row.get("robust_bits"), row.get("clean_bits"),
-                  {k: v for k, v in row.items() if k.startswith("report_") and isinstance(v, float)})
+    return Target(
+        row["aua"],
+        row["clean_acc"],
+        f"{arm}, trained on this space's data and sample",
+        row.get("robust_bits"),
+        row.get("clean_bits"),
+        {k: v for k, v in row.items() if k.startswith("report_") and isinstance(v, float)},
+    )

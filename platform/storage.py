@@ -10,6 +10,7 @@
 Ray Tune writes trials and checkpoints there itself (`RunConfig(storage_path=...)`); the driver
 writes `sweep.json` and the summary there through the same pyarrow filesystem.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -25,15 +26,19 @@ class Storage:
         self.location = location
         self.shared = "://" in location
         if redact(location) != location:  # Tune writes the path into its own files, and hands it to every worker
-            raise ValueError(f"--storage-path {redact(location)} holds credentials: give them the provider's way "
-                             "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance profile, GOOGLE_APPLICATION_CREDENTIALS), "
-                             "never in the path")
+            raise ValueError(
+                f"--storage-path {redact(location)} holds credentials: give them the provider's way "
+                "(AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance profile, GOOGLE_APPLICATION_CREDENTIALS), "
+                "never in the path"
+            )
         if self.shared:
             try:
                 self.fs, self.root = pafs.FileSystem.from_uri(location)
             except (ValueError, OSError) as exc:
-                raise ValueError(f"--storage-path {redact(location)!r} cannot be opened ({str(exc).splitlines()[0][:160]}): "
-                                 "use s3://bucket/prefix, gs://..., file:///shared/path or a local folder") from None
+                raise ValueError(
+                    f"--storage-path {redact(location)!r} cannot be opened ({str(exc).splitlines()[0][:160]}): "
+                    "use s3://bucket/prefix, gs://..., file:///shared/path or a local folder"
+                ) from None
             self.uri = location.rstrip("/")
         else:
             self.fs, self.root = pafs.LocalFileSystem(), str(Path(location).resolve())
@@ -58,8 +63,10 @@ class Storage:
             self.fs.delete_file(probe)
         except OSError as exc:
             reason = str(exc).splitlines()[0][:160]
-            raise ValueError(f"--storage-path {self.location} cannot be written ({reason}): choose a writable "
-                             "folder or bucket (and check credentials, AWS_ENDPOINT_URL)") from None
+            raise ValueError(
+                f"--storage-path {self.location} cannot be written ({reason}): choose a writable "
+                "folder or bucket (and check credentials, AWS_ENDPOINT_URL)"
+            ) from None
 
     def exists(self, *parts: str) -> bool:
         return self.fs.get_file_info(self.path(*parts)).type != pafs.FileType.NotFound
@@ -82,8 +89,11 @@ class Storage:
             found = self.fs.get_file_info(pafs.FileSelector(self.root, allow_not_found=True, recursive=False))
         except OSError:
             return []
-        states = [self.fs.get_file_info(self.path(Path(info.path).name, marker)) for info in found
-                  if info.type == pafs.FileType.Directory]
+        states = [
+            self.fs.get_file_info(self.path(Path(info.path).name, marker))
+            for info in found
+            if info.type == pafs.FileType.Directory
+        ]
         states = [s for s in states if s.type == pafs.FileType.File]
         return [Path(s.path).parent.name for s in sorted(states, key=lambda s: s.mtime_ns or 0)]
 

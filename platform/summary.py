@@ -5,6 +5,7 @@ saw) and report numbers (`report_*`: the held-out report split, measured once at
 Pareto front and the champion) are separate columns.  The text and markdown tables show each
 accuracy with its 95% interval; the CSV keeps the bounds in their own columns.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,13 +17,17 @@ from trainables.attacks.attack_stats import paired_bits
 from trainables.metric_registry import names, objectives, summary_columns
 from trainables.tune.tune_reports import attack_columns, per_attack
 
-COST_RULE = ("the cheapest finished trial (fewest training FLOPs; then the sparsest) that reached the target: the "
-             "95% intervals of its Aua and clean-accuracy differences to the target, paired on the same sentences "
-             "when the target's outcomes are known, include 0 or lie above")
-CHAMPION_RULE = ("the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
-                 "that ties with the best front trial on the selection split: the paired 95% interval of their "
-                 "aua difference, over the sentences both were attacked on, includes 0 (trials without a common "
-                 "sample, and a sweep that attacks nothing, which compares clean_acc: their 95% intervals overlap)")
+COST_RULE = (
+    "the cheapest finished trial (fewest training FLOPs; then the sparsest) that reached the target: the "
+    "95% intervals of its Aua and clean-accuracy differences to the target, paired on the same sentences "
+    "when the target's outcomes are known, include 0 or lie above"
+)
+CHAMPION_RULE = (
+    "the sparsest finished trial (most parameters pruned; then higher aua, then fewer training FLOPs) "
+    "that ties with the best front trial on the selection split: the paired 95% interval of their "
+    "aua difference, over the sentences both were attacked on, includes 0 (trials without a common "
+    "sample, and a sweep that attacks nothing, which compares clean_acc: their 95% intervals overlap)"
+)
 
 
 def build_table(rows: list[dict], varied: list[str], objective: str, key: str = "aua") -> pd.DataFrame:
@@ -36,8 +41,17 @@ def build_table(rows: list[dict], varied: list[str], objective: str, key: str = 
     columns = summary_columns() + tuple(attack_columns(rows))  # each attack of a list: aua_<attack>, ...
     if objective == "cost" or any("reached_target" in r for r in rows):
         columns += names(target=True)
-    table = pd.DataFrame([{"trial": r["trial"], "status": r["status"], **{k: r.get(k) for k in varied},
-                           **{k: r.get(k, math.nan) for k in columns}} for r in rows])
+    table = pd.DataFrame(
+        [
+            {
+                "trial": r["trial"],
+                "status": r["status"],
+                **{k: r.get(k) for k in varied},
+                **{k: r.get(k, math.nan) for k in columns},
+            }
+            for r in rows
+        ]
+    )
     table.insert(0, "pareto", ["*" if f else "" for f in front])
     return table
 
@@ -59,6 +73,7 @@ def champion(rows: list[dict], table: pd.DataFrame, key: str = "aua", objective:
 
     def sparsity(r):
         return r["param_sparsity"] if finite(r.get("param_sparsity")) else -1.0
+
     return max(tied, key=lambda r: (sparsity(r), r[key], -r["train_flops"]))
 
 
@@ -67,7 +82,7 @@ def ties(row: dict, best: dict, key: str = "aua") -> bool:
     per-example outcomes on the same sample, by overlapping intervals otherwise."""
     paired = paired_bits(row.get("robust_bits"), best.get("robust_bits")) if key == "aua" else None
     if paired is not None:
-        return paired["high"] >= 0   # a trial against itself: difference 0, interval [0, 0]
+        return paired["high"] >= 0  # a trial against itself: difference 0, interval [0, 0]
     floor = best.get(f"{key}_ci_low", best[key])
     floor = floor if finite(floor) else best[key]
     return (row.get(f"{key}_ci_high") if finite(row.get(f"{key}_ci_high")) else row[key]) >= floor
@@ -108,10 +123,19 @@ def _interval(value, low, high) -> str:
 
 
 # the terminal's table (160 columns): the rest is in summary.md / summary.csv
-TERMINAL = {"pareto": "", "trial": "trial", "status": "status", "eval_acc": "dev acc", "clean_acc [95% CI]":
-            "clean [95% CI]", "aua [95% CI]": "aua [95% CI]", "report_aua [95% CI]": "report aua [95% CI]",
-            "param_sparsity": "pruned", "converged": "conv.", "search_stop_epoch": "stop ep", "speedup_vs_dense":
-            "speed-up"}
+TERMINAL = {
+    "pareto": "",
+    "trial": "trial",
+    "status": "status",
+    "eval_acc": "dev acc",
+    "clean_acc [95% CI]": "clean [95% CI]",
+    "aua [95% CI]": "aua [95% CI]",
+    "report_aua [95% CI]": "report aua [95% CI]",
+    "param_sparsity": "pruned",
+    "converged": "conv.",
+    "search_stop_epoch": "stop ep",
+    "speedup_vs_dense": "speed-up",
+}
 
 
 def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tuple = ()) -> str:
@@ -120,14 +144,18 @@ def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tupl
     if terminal:
         from platform.live_table import SHORT
 
-        keep = {**{k: v for k, v in TERMINAL.items() if k in ("pareto", "trial", "status")},
-                **{k: SHORT.get(k, k) for k in varied}, **{k: v for k, v in TERMINAL.items() if k not in varied}}
+        keep = {
+            **{k: v for k, v in TERMINAL.items() if k in ("pareto", "trial", "status")},
+            **{k: SHORT.get(k, k) for k in varied},
+            **{k: v for k, v in TERMINAL.items() if k not in varied},
+        }
         table = table[[k for k in keep if k in table.columns]].rename(columns=keep)
 
     def fmt(v):
         if isinstance(v, float):
             return "–" if math.isnan(v) else (f"{v:.3g}" if abs(v) >= 1e4 or terminal else f"{v:.3f}")
         return str(v)
+
     cells = [list(map(str, table.columns))] + [[fmt(v) for v in row] for row in table.itertuples(index=False)]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
     lines = ["  ".join(c.rjust(w) for c, w in zip(r, widths)) for r in cells]
@@ -137,9 +165,11 @@ def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tupl
 def write(table: pd.DataFrame, folder: Path, stem: str = "summary", rule: str = CHAMPION_RULE) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     md, csv = folder / f"{stem}.md", folder / f"{stem}.csv"
-    md.write_text("Pareto-optimal trials are marked *. `aua` and its 95% Wilson interval are on the selection "
-                  "split (what every decision used); `report_aua` on the held-out report split, measured once at "
-                  f"the end. Champion: {rule}.\n\n```\n" + render(table) + "\n```\n")
+    md.write_text(
+        "Pareto-optimal trials are marked *. `aua` and its 95% Wilson interval are on the selection "
+        "split (what every decision used); `report_aua` on the held-out report split, measured once at "
+        f"the end. Champion: {rule}.\n\n```\n" + render(table) + "\n```\n"
+    )
     table.to_csv(csv, index=False)
     return [md, csv]
 
@@ -150,15 +180,22 @@ def finite(value) -> bool:
 
 def pareto_front(rows: list[dict], objectives: dict[str, str]) -> list[bool]:
     """True for rows no other row dominates (rows with a NaN objective are never on the front)."""
+
     def better_or_equal(a, b, key):
         return a[key] >= b[key] if objectives[key] == "max" else a[key] <= b[key]
 
     def strictly(a, b, key):
         return a[key] > b[key] if objectives[key] == "max" else a[key] < b[key]
+
     valid = [all(finite(r.get(k)) for k in objectives) for r in rows]
     front = []
     for i, r in enumerate(rows):
-        dominated = any(valid[j] and all(better_or_equal(o, r, k) for k in objectives) and
-                        any(strictly(o, r, k) for k in objectives) for j, o in enumerate(rows) if j != i)
+        dominated = any(
+            valid[j]
+            and all(better_or_equal(o, r, k) for k in objectives)
+            and any(strictly(o, r, k) for k in objectives)
+            for j, o in enumerate(rows)
+            if j != i
+        )
         front.append(valid[i] and not dominated)
     return front

@@ -4,6 +4,7 @@ With no flags: the `quick` space (packaged MiniLM, SST-2 from local data) on a n
 MLflow in ./mlflow.db, results under ./sweeps.  Run as a script (`ray submit` copies this file
 alone and runs `python ~/sweep.py`), it finds the repository and re-runs itself as the module.
 """
+
 from __future__ import annotations
 
 import os
@@ -11,8 +12,12 @@ import sys
 
 if __name__ == "__main__" and not __package__:  # run as a script: become `python -m platform.sweep`
     here = os.path.dirname(os.path.abspath(__file__))
-    candidates = [os.environ.get("EARLYROBUST_REPO", ""), os.path.dirname(here), os.getcwd(),
-                  os.path.expanduser("~/earlyrobust")]
+    candidates = [
+        os.environ.get("EARLYROBUST_REPO", ""),
+        os.path.dirname(here),
+        os.getcwd(),
+        os.path.expanduser("~/earlyrobust"),
+    ]
     repo = next((c for c in candidates if c and os.path.isfile(os.path.join(c, "platform", "sweep.py"))), None)
     if repo is None:
         sys.stderr.write("sweep: error: cannot find the repository (set EARLYROBUST_REPO to its folder)\n")
@@ -47,33 +52,57 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--num-samples", type=int, help="trials to run (default: the space's)")
     p.add_argument("--max-concurrent", type=int, help="trials at once (default: the space's)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="fix a parameter (repeatable)")
-    p.add_argument("--objective", choices=OBJECTIVES, help="aua (single); multi: aua, train_flops, param_sparsity; "
-                   "cost: the fewest training FLOPs that reach --target")
-    p.add_argument("--target", help="the robustness to reach: aua=A,clean_acc=C, runs:/RUN_ID, models:/NAME@ALIAS, "
-                   "or dense_pgd / dense_freelb (trained first on the same data and sample, or reused from MLflow)")
+    p.add_argument(
+        "--objective",
+        choices=OBJECTIVES,
+        help="aua (single); multi: aua, train_flops, param_sparsity; "
+        "cost: the fewest training FLOPs that reach --target",
+    )
+    p.add_argument(
+        "--target",
+        help="the robustness to reach: aua=A,clean_acc=C, runs:/RUN_ID, models:/NAME@ALIAS, "
+        "or dense_pgd / dense_freelb (trained first on the same data and sample, or reused from MLflow)",
+    )
     p.add_argument("--scheduler", choices=SCHEDULERS, help="asha stops weak trials early on eval_acc (default none)")
     p.add_argument("--cpus-per-trial", type=float)
     p.add_argument("--gpus-per-trial", type=float, help="fractions allowed, e.g. 0.5")
     p.add_argument("--mlflow-uri", help="default sqlite:///$PWD/mlflow.db")
     p.add_argument("--experiment", default="earlyrobust")
-    p.add_argument("--storage-path", default="sweeps",
-                   help="results and checkpoints: a local folder, or s3://bucket/prefix (gs://, file:///shared/path) "
-                        "that every node of a cluster reaches")
+    p.add_argument(
+        "--storage-path",
+        default="sweeps",
+        help="results and checkpoints: a local folder, or s3://bucket/prefix (gs://, file:///shared/path) "
+        "that every node of a cluster reaches",
+    )
     p.add_argument("--name", help="sweep name (default SPACE-TIMESTAMP)")
     p.add_argument("--resume", action="store_true", help="finish the sweep --name (default: the latest one)")
     p.add_argument("--ray-address", help="existing Ray cluster ('auto' on a cluster); default a new local Ray")
-    p.add_argument("--optuna-storage", help="database URL for the Optuna study (postgresql://...; default in memory, "
-                   "saved with the sweep). Never SQLite on a network filesystem")
+    p.add_argument(
+        "--optuna-storage",
+        help="database URL for the Optuna study (postgresql://...; default in memory, "
+        "saved with the sweep). Never SQLite on a network filesystem",
+    )
     p.add_argument("--time-budget-s", type=float, help="stop the whole sweep after this many seconds")
     p.add_argument("--seed", type=int, default=0, help="Optuna sampler seed")
     p.add_argument("--register-as", default="earlyrobust-ticket", help="model registry name for the champion")
-    p.add_argument("--share-searches", choices=("auto", "on", "off"), default="auto",
-                   help="trials with equal search settings share one recorded search (auto: when the expected "
-                        "saving is positive; trainables/search_sharing/sharing_policy.py)")
-    p.add_argument("--list-params", action="store_true", help="print every parameter a space or --set may fix: "
-                   "default, allowed values, help; then exit")
-    p.add_argument("--dry-run", action="store_true", help="check the space, the --sets and the sources, print what "
-                   "would run, and exit 0 without starting Ray or touching MLflow")
+    p.add_argument(
+        "--share-searches",
+        choices=("auto", "on", "off"),
+        default="auto",
+        help="trials with equal search settings share one recorded search (auto: when the expected "
+        "saving is positive; trainables/search_sharing/sharing_policy.py)",
+    )
+    p.add_argument(
+        "--list-params",
+        action="store_true",
+        help="print every parameter a space or --set may fix: default, allowed values, help; then exit",
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check the space, the --sets and the sources, print what "
+        "would run, and exit 0 without starting Ray or touching MLflow",
+    )
     return p
 
 
@@ -142,23 +171,29 @@ def plan_from(args: argparse.Namespace) -> Plan:
             raise UsageError(f"--resume: no sweep named {args.name!r} in {storage}")
         alive = environment.running_driver(storage.local_dir(), args.name)
         if alive is not None:
-            raise UsageError(f"--resume: sweep {args.name!r} is still running (its driver is process {alive}): "
-                             f"wait for it, or stop it first (kill {alive})")
+            raise UsageError(
+                f"--resume: sweep {args.name!r} is still running (its driver is process {alive}): "
+                f"wait for it, or stop it first (kill {alive})"
+            )
         saved = json.loads(storage.read_text(args.name, STATE_FILE))["args"]
         for key, env in SECRET_ARGS.items():  # saved redacted: the whole value comes again from the user
             if saved.get(key) and "***" in saved[key]:
                 whole = getattr(args, key) or os.environ.get(env, "")
                 if redact(whole) != saved[key]:
                     flag = "--" + key.replace("_", "-")
-                    raise UsageError(f"--resume: sweep {args.name!r} was run with {flag} {saved[key]}, whose password "
-                                     f"is never saved: give {flag} again with it (or set {env})")
+                    raise UsageError(
+                        f"--resume: sweep {args.name!r} was run with {flag} {saved[key]}, whose password "
+                        f"is never saved: give {flag} again with it (or set {env})"
+                    )
                 saved[key] = whole
                 given.pop(key, None)
         changed = [k for k, v in given.items() if saved.get(k) != v]
         if changed:
             flag = "--" + changed[0].replace("_", "-")
-            raise UsageError(f"--resume keeps the sweep's own settings, so {flag} cannot change: only "
-                             "--max-concurrent, --time-budget-s and --ray-address may change on resume")
+            raise UsageError(
+                f"--resume keeps the sweep's own settings, so {flag} cannot change: only "
+                "--max-concurrent, --time-budget-s and --ray-address may change on resume"
+            )
         for key, value in saved.items():  # the resumed sweep keeps its own settings
             if key not in RESUMABLE or (key in ("max_concurrent", "time_budget_s") and getattr(args, key) is None):
                 setattr(args, key, value)
@@ -170,13 +205,17 @@ def plan_from(args: argparse.Namespace) -> Plan:
         raise UsageError(f"objective {objective!r} is unknown: use one of {', '.join(OBJECTIVES)}")
     target_spec = args.target or sweep.get("target")
     if objective == "cost" and not target_spec:
-        raise UsageError("--objective cost minimises training FLOPs subject to reaching a target: give --target "
-                         "(aua=A,clean_acc=C, runs:/ID, models:/NAME@ALIAS, dense_pgd or dense_freelb)")
+        raise UsageError(
+            "--objective cost minimises training FLOPs subject to reaching a target: give --target "
+            "(aua=A,clean_acc=C, runs:/ID, models:/NAME@ALIAS, dense_pgd or dense_freelb)"
+        )
     if target_spec and space.candidates("attack") == ["none"]:
         raise UsageError("--target is a robustness to reach, and the space attacks nothing: set an attack")
     if scheduler == "asha" and objective == "multi":
-        raise UsageError("--scheduler asha needs one scalar metric, and a multi-objective run has none: "
-                         "use --objective aua or --scheduler none")
+        raise UsageError(
+            "--scheduler asha needs one scalar metric, and a multi-objective run has none: "
+            "use --objective aua or --scheduler none"
+        )
     num = args.num_samples if args.num_samples is not None else int(sweep.get("num_samples", 4))
     conc = args.max_concurrent if args.max_concurrent is not None else int(sweep.get("max_concurrent", 1))
     cpus = args.cpus_per_trial if args.cpus_per_trial is not None else float(sweep.get("cpus_per_trial", 1))
@@ -187,8 +226,10 @@ def plan_from(args: argparse.Namespace) -> Plan:
         import torch
 
         if gpus > torch.cuda.device_count():
-            raise UsageError(f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
-                             "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs")
+            raise UsageError(
+                f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
+                "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs"
+            )
     from platform.preflight import check_sources
     from platform.robustness_target import parse
 
@@ -196,7 +237,7 @@ def plan_from(args: argparse.Namespace) -> Plan:
     target = target_spec if in_mlflow else parse(target_spec, space)
     inputs = check_sources(space)
     uri = args.mlflow_uri or sweep_tracking.default_uri(Path.cwd())
-    if in_mlflow and uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///"):]).is_file():
+    if in_mlflow and uri.startswith("sqlite:///") and not Path(uri[len("sqlite:///") :]).is_file():
         raise UsageError(f"--target {target_spec}: there is no MLflow store at {uri} to find it in: give --mlflow-uri")
     client = None if args.dry_run else sweep_tracking.check_reachable(uri)
     if in_mlflow and client is not None:
@@ -207,8 +248,24 @@ def plan_from(args: argparse.Namespace) -> Plan:
     trainable = sweep.get("trainable", "ticket")
     from trainables.search_sharing import decide
 
-    return Plan(args, space, storage, name, objective, scheduler, num, conc, cpus, gpus, trainable, uri, client, inputs,
-                target, *decide(space, args.share_searches, trainable, num, conc))
+    return Plan(
+        args,
+        space,
+        storage,
+        name,
+        objective,
+        scheduler,
+        num,
+        conc,
+        cpus,
+        gpus,
+        trainable,
+        uri,
+        client,
+        inputs,
+        target,
+        *decide(space, args.share_searches, trainable, num, conc),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

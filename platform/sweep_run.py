@@ -1,4 +1,5 @@
 """Run a validated sweep plan: Ray, Optuna, Tune, MLflow parent run, summary, champion."""
+
 from __future__ import annotations
 
 import json
@@ -33,10 +34,14 @@ def _searcher(plan):
     goals = objectives(plan.objective, plan.metric)
     metric, mode = (list(goals), list(goals.values())) if plan.objective in ("multi", "cost") else (plan.metric, "max")
     cost = plan.objective == "cost"  # the fewest FLOPs subject to reaching the target: Optuna's constraint
-    search = OutcomeAwareOptunaSearch(metric=metric[0] if cost else metric, mode=mode[0] if cost else mode,
-                                      sampler=make_sampler(plan.args.seed, plan.num_samples, constrained=cost),
-                                      storage=storage, study_name=plan.name if storage is not None else None,
-                                      target=plan.target)
+    search = OutcomeAwareOptunaSearch(
+        metric=metric[0] if cost else metric,
+        mode=mode[0] if cost else mode,
+        sampler=make_sampler(plan.args.seed, plan.num_samples, constrained=cost),
+        storage=storage,
+        study_name=plan.name if storage is not None else None,
+        target=plan.target,
+    )
     return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
 
 
@@ -58,11 +63,17 @@ def _with_resources(plan, info):
     if plan.share_searches:
         from trainables.search_sharing import replay_grid
 
-        searches = {"storage": plan.storage.uri, "sweep": plan.name, "claims": plan.claims,
-                    "grid": replay_grid(plan.space)}
+        searches = {
+            "storage": plan.storage.uri,
+            "sweep": plan.name,
+            "claims": plan.claims,
+            "grid": replay_grid(plan.space),
+        }
     # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
-    return tune.with_resources(tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs,
-                                                    searches=searches), {"cpu": plan.cpus, "gpu": plan.gpus})
+    return tune.with_resources(
+        tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs, searches=searches),
+        {"cpu": plan.cpus, "gpu": plan.gpus},
+    )
 
 
 def _tuner(plan, info):
@@ -77,11 +88,13 @@ def _tuner(plan, info):
 
         plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
     trainable = _with_resources(plan, info)
-    callbacks = [CloseMlflowRuns(info)] + ([ReleaseSearchClaims(f"earlyrobust-searches-{plan.name}")]
-                                           if plan.share_searches else [])
+    callbacks = [CloseMlflowRuns(info)] + (
+        [ReleaseSearchClaims(f"earlyrobust-searches-{plan.name}")] if plan.share_searches else []
+    )
     if plan.args.resume and tune.Tuner.can_restore(path):
-        tuner = tune.Tuner.restore(path, trainable=trainable, param_space=plan.space.tune_space(),
-                                   resume_unfinished=True, resume_errored=True)
+        tuner = tune.Tuner.restore(
+            path, trainable=trainable, param_space=plan.space.tune_space(), resume_unfinished=True, resume_errored=True
+        )
         # what may change on resume (platform/sweep.py RESUMABLE): Tune restores its pickled TuneConfig,
         # so the new concurrency and time budget are set on it (no public API for this in Ray 2.60)
         config = tuner._local_tuner._tune_config
@@ -92,13 +105,21 @@ def _tuner(plan, info):
     # one checkpoint a trial: Tune deletes the older one once the newer is stored, so resume stays
     # exact while a trial runs, and a finished trial keeps only its last (ticket + results) one
     run_config = tune.RunConfig(
-        name=plan.name, storage_path=plan.storage.uri, callbacks=callbacks, verbose=1,
+        name=plan.name,
+        storage_path=plan.storage.uri,
+        callbacks=callbacks,
+        verbose=1,
         # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
         progress_reporter=LiveReporter(plan.space.varied(), max_report_frequency=15, print_intermediate_tables=True),
         checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
-        failure_config=tune.FailureConfig(max_failures=1))
-    tune_config = tune.TuneConfig(search_alg=_searcher(plan), scheduler=_scheduler(plan), num_samples=plan.num_samples,
-                                  time_budget_s=plan.args.time_budget_s)
+        failure_config=tune.FailureConfig(max_failures=1),
+    )
+    tune_config = tune.TuneConfig(
+        search_alg=_searcher(plan),
+        scheduler=_scheduler(plan),
+        num_samples=plan.num_samples,
+        time_budget_s=plan.args.time_budget_s,
+    )
     return tune.Tuner(trainable, param_space=plan.space.tune_space(), tune_config=tune_config, run_config=run_config)
 
 
@@ -110,11 +131,13 @@ def _start_tracking(plan):
         return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
     artifacts = None if plan.mlflow_uri.startswith("http") else Path.cwd() / "mlartifacts"
     exp = sweep_tracking.experiment_id(plan.client, plan.args.experiment, artifacts)
-    parent = sweep_tracking.create_parent(plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as,
-                                    plan.metric)
+    parent = sweep_tracking.create_parent(
+        plan.client, exp, plan.name, plan.space, plan.objective, plan.args.register_as, plan.metric
+    )
     saved = {k: redact(v) if k in SECRET_ARGS and v else v for k, v in vars(plan.args).items()}  # no password at rest
-    plan.storage.write_text(json.dumps({"args": saved, "experiment_id": exp, "parent_run_id": parent},
-                                       indent=1), plan.name, "sweep.json")
+    plan.storage.write_text(
+        json.dumps({"args": saved, "experiment_id": exp, "parent_run_id": parent}, indent=1), plan.name, "sweep.json"
+    )
     return TrackingInfo(plan.mlflow_uri, exp, parent)
 
 
@@ -137,11 +160,20 @@ def _rows(results, plan, info) -> list[dict]:
         config = result.config or {}
         phase = metrics.get("phase", "?")
         status = "error" if result.error else phase if phase in ("done", "diverged") else "stopped"
-        rows.append({"trial": trial_id, "status": status, "run_id": run.info.run_id if run and status == "done" else None,
-                     "config": config, "checkpoint": result.checkpoint, **{k: config.get(k) for k in plan.space.varied()},
-                     **{k: metrics.get(k, math.nan) for k in summary_columns() + names(sweep_cost=True)},
-                     **{k: v for k, v in metrics.items() if per_attack(k)}, "robust_bits": metrics.get("robust_bits"),
-                     "clean_bits": metrics.get("clean_bits")})
+        rows.append(
+            {
+                "trial": trial_id,
+                "status": status,
+                "run_id": run.info.run_id if run and status == "done" else None,
+                "config": config,
+                "checkpoint": result.checkpoint,
+                **{k: config.get(k) for k in plan.space.varied()},
+                **{k: metrics.get(k, math.nan) for k in summary_columns() + names(sweep_cost=True)},
+                **{k: v for k, v in metrics.items() if per_attack(k)},
+                "robust_bits": metrics.get("robust_bits"),
+                "clean_bits": metrics.get("clean_bits"),
+            }
+        )
     return rows
 
 
@@ -159,31 +191,48 @@ def _reference(plan, info, arm: str) -> tuple:
 
     cfg = reference_config(plan.space, arm)
     key = reference_key(cfg)
-    found = plan.client.search_runs([info.experiment_id], f"tags.reference_key = '{key}' and "
-                                    "attributes.status = 'FINISHED'", max_results=1)
+    found = plan.client.search_runs(
+        [info.experiment_id], f"tags.reference_key = '{key}' and attributes.status = 'FINISHED'", max_results=1
+    )
     if found and "aua" in found[0].data.metrics:
         run = found[0]
         print(f"target: {arm}, reused from MLflow run {run.info.run_id} (the same config)", flush=True)
         row = {**run.data.metrics, **{k: run.data.tags.get(k) for k in ("robust_bits", "clean_bits")}}
         return from_reference(row, arm), None
     print(f"target: training the reference {arm} first (the space's data, seed and sample)", flush=True)
-    trainable = tune.with_resources(tune.with_parameters(TRAINABLES["dense"], tracking=info, inputs=plan.inputs),
-                                    {"cpu": plan.cpus, "gpu": plan.gpus})
-    run_config = tune.RunConfig(name=f"{plan.name}-reference", storage_path=plan.storage.uri, verbose=1,
-                                callbacks=[CloseMlflowRuns(info)], checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
-                                progress_reporter=LiveReporter([], max_report_frequency=15),
-                                failure_config=tune.FailureConfig(max_failures=1))
-    result = tune.Tuner(trainable, param_space=cfg, tune_config=tune.TuneConfig(num_samples=1),
-                        run_config=run_config).fit()[0]
+    trainable = tune.with_resources(
+        tune.with_parameters(TRAINABLES["dense"], tracking=info, inputs=plan.inputs),
+        {"cpu": plan.cpus, "gpu": plan.gpus},
+    )
+    run_config = tune.RunConfig(
+        name=f"{plan.name}-reference",
+        storage_path=plan.storage.uri,
+        verbose=1,
+        callbacks=[CloseMlflowRuns(info)],
+        checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
+        progress_reporter=LiveReporter([], max_report_frequency=15),
+        failure_config=tune.FailureConfig(max_failures=1),
+    )
+    result = tune.Tuner(
+        trainable, param_space=cfg, tune_config=tune.TuneConfig(num_samples=1), run_config=run_config
+    ).fit()[0]
     metrics = result.metrics or {}
     if result.error or metrics.get("phase") != "done":
-        raise RuntimeError(f"--target {arm}: the reference did not finish ({metrics.get('phase') or result.error}); "
-                           "give the target as numbers or a run")
+        raise RuntimeError(
+            f"--target {arm}: the reference did not finish ({metrics.get('phase') or result.error}); "
+            "give the target as numbers or a run"
+        )
     run = find_trial_run(plan.client, info, metrics["trial_id"])
     plan.client.set_tag(run.info.run_id, "reference_key", key)
     plan.client.set_tag(run.info.run_id, "role", f"target ({arm})")
-    row = {"trial": metrics["trial_id"], "status": "done", "run_id": run.info.run_id, "config": result.config,
-           "checkpoint": result.checkpoint, **{k: v for k, v in metrics.items() if isinstance(v, (int, float, str))}}
+    row = {
+        "trial": metrics["trial_id"],
+        "status": "done",
+        "run_id": run.info.run_id,
+        "config": result.config,
+        "checkpoint": result.checkpoint,
+        **{k: v for k, v in metrics.items() if isinstance(v, (int, float, str))},
+    }
     return from_reference(row, arm), row
 
 
@@ -194,9 +243,14 @@ def _apply_target(plan, rows: list[dict]) -> None:
             continue
         gaps = plan.target.gaps(row)
         row.update(gaps)
-        plan.client.log_batch(row["run_id"], metrics=[
-            Metric(k, float(v), int(time.time() * 1000), 0) for k, v in gaps.items()
-            if k in names(target=True) and math.isfinite(v)])
+        plan.client.log_batch(
+            row["run_id"],
+            metrics=[
+                Metric(k, float(v), int(time.time() * 1000), 0)
+                for k, v in gaps.items()
+                if k in names(target=True) and math.isfinite(v)
+            ],
+        )
 
 
 def _close_lost_runs(plan, info, rows: list[dict]) -> None:
@@ -215,8 +269,10 @@ def _read_back(plan, row: dict) -> bool:
     run = plan.client.get_run(row["run_id"])
     if "ticket_model_uri" not in run.data.tags or "report_split" not in run.data.tags:
         return False
-    row.update({k: v for k, v in run.data.metrics.items() if k.startswith("report_")},
-               ticket_model_uri=run.data.tags["ticket_model_uri"])
+    row.update(
+        {k: v for k, v in run.data.metrics.items() if k.startswith("report_")},
+        ticket_model_uri=run.data.tags["ticket_model_uri"],
+    )
     return True
 
 
@@ -231,12 +287,17 @@ def _report(plan, chosen: list[dict]) -> None:
     if not chosen:
         return
     split = chosen[0]["config"].get("report_split", "test")
-    print(f"\nreport: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
-          "which no decision used", flush=True)
+    print(
+        f"\nreport: attacking {len(chosen)} ticket(s) (Pareto front and champion) on the held-out '{split}' split, "
+        "which no decision used",
+        flush=True,
+    )
     task = ray.remote(report_ticket).options(num_cpus=plan.cpus, num_gpus=plan.gpus, max_retries=1)
     inputs, board = ray.put(plan.inputs), ReportBoard.remote()
-    refs = [task.remote(r["run_id"], r["config"], redact(plan.mlflow_uri), r["checkpoint"], inputs, board, r["trial"])
-            for r in chosen]
+    refs = [
+        task.remote(r["run_id"], r["config"], redact(plan.mlflow_uri), r["checkpoint"], inputs, board, r["trial"])
+        for r in chosen
+    ]
     pending = list(refs)
     while pending:  # one line of progress every 15 s until every report is in
         _, pending = ray.wait(pending, num_returns=len(pending), timeout=15)
@@ -246,8 +307,11 @@ def _report(plan, chosen: list[dict]) -> None:
         try:
             row.update(ray.get(ref))
         except Exception as exc:  # a failed report leaves the selection numbers; it is said, not hidden
-            print(f"report: trial {row['trial']} could not be attacked on '{split}' ({type(exc).__name__}: "
-                  f"{str(exc).splitlines()[0][:200]})", file=sys.stderr)
+            print(
+                f"report: trial {row['trial']} could not be attacked on '{split}' ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0][:200]})",
+                file=sys.stderr,
+            )
 
 
 def run_sweep(plan) -> int:
@@ -264,12 +328,19 @@ def run_sweep(plan) -> int:
     if plan.args.optuna_storage:
         os.environ[OPTUNA_ENV] = plan.args.optuna_storage
     try:
-        ray.init(address=plan.args.ray_address, _temp_dir=None if plan.args.ray_address else
-                 str(environment.ray_temp_dir(local, plan.name, create=True)), include_dashboard=False,
-                 log_to_driver=True, logging_level=logging.WARNING, runtime_env={"env_vars": plain_env})
+        ray.init(
+            address=plan.args.ray_address,
+            _temp_dir=None if plan.args.ray_address else str(environment.ray_temp_dir(local, plan.name, create=True)),
+            include_dashboard=False,
+            log_to_driver=True,
+            logging_level=logging.WARNING,
+            runtime_env={"env_vars": plain_env},
+        )
     except ConnectionError as exc:  # --ray-address auto with no cluster running here
-        raise UsageError(f"--ray-address {plan.args.ray_address}: no Ray cluster found "
-                         f"({str(exc).splitlines()[0][:120]}): start one (ray start --head) or omit the flag") from None
+        raise UsageError(
+            f"--ray-address {plan.args.ray_address}: no Ray cluster found "
+            f"({str(exc).splitlines()[0][:120]}): start one (ray start --head) or omit the flag"
+        ) from None
     try:
         check_resources(plan)  # before any MLflow run or sweep folder exists
         check_storage(plan)
@@ -284,10 +355,13 @@ def run_sweep(plan) -> int:
                 return 1
         if plan.target is not None:
             _log_target(plan, info)
-        print(f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
-              f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}\n"
-              f"searches shared between trials: {plan.share_reason}"
-              + (f"\ntarget: {plan.target.describe()}" if plan.target is not None else ""), flush=True)
+        print(
+            f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
+            f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}\n"
+            f"searches shared between trials: {plan.share_reason}"
+            + (f"\ntarget: {plan.target.describe()}" if plan.target is not None else ""),
+            flush=True,
+        )
         results = _tuner(plan, info).fit()
         rows = _rows(results, plan, info)
         _close_lost_runs(plan, info, rows)
@@ -296,11 +370,16 @@ def run_sweep(plan) -> int:
         table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
         best = summary.champion(rows, table, plan.metric, plan.objective)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]
-        _report(plan, chosen + ([best] if best is not None and best not in chosen else [])
-                + ([reference] if reference is not None else []))
+        _report(
+            plan,
+            chosen
+            + ([best] if best is not None and best not in chosen else [])
+            + ([reference] if reference is not None else []),
+        )
         if reference is not None:  # the target's own numbers on the held-out split, beside the champion's
-            plan.target.report = {k: v for k, v in reference.items() if k.startswith("report_") and
-                                  isinstance(v, float)}
+            plan.target.report = {
+                k: v for k, v in reference.items() if k.startswith("report_") and isinstance(v, float)
+            }
     finally:
         ray.shutdown()
     table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
@@ -310,42 +389,68 @@ def run_sweep(plan) -> int:
         plan.client.log_artifact(info.parent_run_id, str(path))
         if plan.storage.shared:
             plan.storage.upload(path, plan.name, path.name)
-    print("\n" + summary.render(table, terminal=True, varied=plan.space.varied())
-          + f"\n(every column: {files[0]}, {files[1]})")
+    print(
+        "\n"
+        + summary.render(table, terminal=True, varied=plan.space.varied())
+        + f"\n(every column: {files[0]}, {files[1]})"
+    )
     if plan.share_searches:
         from trainables.search_sharing import sweep_flops
 
         real, own = sweep_flops(rows)
-        print(f"\ntraining FLOPs of the sweep: {real:.3g} with each shared search counted once "
-              f"({sum(r.get('recorded_search_flops', 0) > 0 for r in rows)} recorded); {own:.3g} if every trial had "
-              "searched alone (each trial's train_flops counts its own search up to its stop)")
+        print(
+            f"\ntraining FLOPs of the sweep: {real:.3g} with each shared search counted once "
+            f"({sum(r.get('recorded_search_flops', 0) > 0 for r in rows)} recorded); {own:.3g} if every trial had "
+            "searched alone (each trial's train_flops counts its own search up to its stop)"
+        )
     if best is not None and not best.get("ticket_model_uri"):
-        print(f"\nthe champion's model (trial {best['trial']}) could not be logged: nothing registered", file=sys.stderr)
+        print(
+            f"\nthe champion's model (trial {best['trial']}) could not be logged: nothing registered", file=sys.stderr
+        )
         best = None
     if best is not None:
         version = sweep_tracking.register_champion(plan.client, best, plan.args.register_as)
-        for key, value in ((f"champion_{plan.metric}", best[plan.metric]),
-                           (f"champion_report_{plan.metric}", best.get(f"report_{plan.metric}", math.nan))):
+        for key, value in (
+            (f"champion_{plan.metric}", best[plan.metric]),
+            (f"champion_report_{plan.metric}", best.get(f"report_{plan.metric}", math.nan)),
+        ):
             if math.isfinite(value):
                 plan.client.log_metric(info.parent_run_id, key, value)
         plan.client.set_tag(info.parent_run_id, "champion_run_id", best["run_id"])
-        print(f"\nchampion: trial {best['trial']}, {sweep_tracking.describe(best)}; registered as "
-              f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {rule})")
+        print(
+            f"\nchampion: trial {best['trial']}, {sweep_tracking.describe(best)}; registered as "
+            f"{plan.args.register_as} version {version}, alias 'champion'\n  (rule: {rule})"
+        )
         if plan.target is not None:
-            print(f"  target: {plan.target.describe()}" + "".join(
-                f"; target {k} {v:.3f}" for k, v in plan.target.report.items() if k in ("report_aua", "report_clean_acc")))
+            print(
+                f"  target: {plan.target.describe()}"
+                + "".join(
+                    f"; target {k} {v:.3f}"
+                    for k, v in plan.target.report.items()
+                    if k in ("report_aua", "report_clean_acc")
+                )
+            )
     elif plan.objective == "cost" and any(r["status"] == "done" for r in rows):
-        print(f"\nno trial reached the target ({plan.target.describe()}): nothing registered. How close each came "
-              "(differences to the target, the upper end of their 95% intervals in brackets):\n" + "\n".join(
-                  f"  trial {r['trial']}: aua {r['target_aua_diff']:+.3f} [{r['target_aua_high']:+.3f}], "
-                  f"clean_acc {r['target_clean_diff']:+.3f} [{r['target_clean_high']:+.3f}], "
-                  f"train_flops {r['train_flops']:.3g}" for r in rows if "target_margin" in r), file=sys.stderr)
+        print(
+            f"\nno trial reached the target ({plan.target.describe()}): nothing registered. How close each came "
+            "(differences to the target, the upper end of their 95% intervals in brackets):\n"
+            + "\n".join(
+                f"  trial {r['trial']}: aua {r['target_aua_diff']:+.3f} [{r['target_aua_high']:+.3f}], "
+                f"clean_acc {r['target_clean_diff']:+.3f} [{r['target_clean_high']:+.3f}], "
+                f"train_flops {r['train_flops']:.3g}"
+                for r in rows
+                if "target_margin" in r
+            ),
+            file=sys.stderr,
+        )
     else:
         print("\nno trial finished with a model: nothing registered", file=sys.stderr)
     # a trial that diverged or was stopped (ASHA, time budget) ended normally; only an error fails the sweep
     errored = sum(r["status"] == "error" for r in rows)
     plan.client.set_terminated(info.parent_run_id, "FAILED" if errored else "FINISHED")
     ui = redact(plan.mlflow_uri)
-    print(f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
-          f"  then {sweep_tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id, plan.metric)}")
+    print(
+        f"\nOpen the MLflow UI on these runs:\n  mlflow ui --backend-store-uri {ui} --host 127.0.0.1 --port 5000\n"
+        f"  then {sweep_tracking.runs_url('http://127.0.0.1:5000', info.experiment_id, info.parent_run_id, plan.metric)}"
+    )
     return 0 if best is not None else 1

@@ -1,4 +1,5 @@
 """Driver-side MLflow: check the address, the experiment, the parent run, the champion."""
+
 from __future__ import annotations
 
 import os
@@ -22,7 +23,7 @@ Compare children in the runs table; the best ticket is registered as `{model}@ch
 Objective: {objective}."""
 
 
-ANSWER_TIMEOUT_S = 15   # for a tracking server's or database's first answer
+ANSWER_TIMEOUT_S = 15  # for a tracking server's or database's first answer
 
 
 def default_uri(cwd: Path) -> str:
@@ -31,7 +32,7 @@ def default_uri(cwd: Path) -> str:
 
 def check_reachable(uri: str) -> MlflowClient:
     if uri.startswith("sqlite:///"):
-        folder = Path(uri[len("sqlite:///"):]).parent
+        folder = Path(uri[len("sqlite:///") :]).parent
         if not folder.is_dir() or not os.access(folder, os.W_OK):
             raise ConfigError(f"--mlflow-uri {uri}: folder {folder} does not exist or cannot be written")
     elif uri.startswith(("http://", "https://")):
@@ -40,8 +41,10 @@ def check_reachable(uri: str) -> MlflowClient:
     elif uri.startswith(("postgresql", "mysql")):  # a database that does not answer: seconds, not minutes
         check_listening(uri, "--mlflow-uri", 3306 if uri.startswith("mysql") else 5432)
     elif not uri.startswith("databricks"):
-        raise ConfigError(f"--mlflow-uri {redact(uri)!r} is not supported: use sqlite:///path, http(s)://host:port "
-                          "or a database URI (postgresql://...)")
+        raise ConfigError(
+            f"--mlflow-uri {redact(uri)!r} is not supported: use sqlite:///path, http(s)://host:port "
+            "or a database URI (postgresql://...)"
+        )
     import mlflow
 
     mlflow.set_tracking_uri(uri)  # the fluent API (model registration) must use the same store
@@ -56,14 +59,16 @@ def check_reachable(uri: str) -> MlflowClient:
             failure.append(exc)
         else:
             failure.append(None)
+
     # a server that accepts the connection but never answers would hold a client for minutes
     thread = threading.Thread(target=probe, daemon=True)
     thread.start()
     thread.join(None if uri.startswith("sqlite") else ANSWER_TIMEOUT_S)  # a local file: however long it migrates
     if not failure or failure[0] is not None:
         reason = type(failure[0]).__name__ if failure else f"no answer within {ANSWER_TIMEOUT_S} s"
-        raise ConfigError(f"--mlflow-uri {redact(uri)}: MLflow is not reachable ({reason}); "
-                          "start the server or fix the address")
+        raise ConfigError(
+            f"--mlflow-uri {redact(uri)}: MLflow is not reachable ({reason}); start the server or fix the address"
+        )
     return clients[0]
 
 
@@ -85,17 +90,35 @@ def experiment_id(client: MlflowClient, name: str, artifact_root: Path | None) -
 
 def runs_url(base: str, experiment: str, parent_run_id: str, metric: str = "aua") -> str:
     """The experiment's runs table showing this sweep's trials (flat, best `metric` first)."""
-    query = urlencode({"workflowType": "machine_learning", "searchFilter": f"tags.mlflow.parentRunId = '{parent_run_id}'",
-                       "orderByKey": f"metrics.`{metric}`", "orderByAsc": "false"}, quote_via=quote)
+    query = urlencode(
+        {
+            "workflowType": "machine_learning",
+            "searchFilter": f"tags.mlflow.parentRunId = '{parent_run_id}'",
+            "orderByKey": f"metrics.`{metric}`",
+            "orderByAsc": "false",
+        },
+        quote_via=quote,
+    )
     return f"{base}/#/experiments/{experiment}/runs?{query}"
 
 
-def create_parent(client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str,
-                  metric: str = "aua") -> str:
-    run = client.create_run(exp_id, run_name=name, tags={
-        "sweep": name, "space": space.name, "objective": objective, "selection_metric": metric,
-        "varied": ",".join(space.varied()),
-        "mlflow.note.content": PARENT_NOTE.format(name=name, space=space.name, objective=objective, model=model_name)})
+def create_parent(
+    client: MlflowClient, exp_id: str, name: str, space, objective: str, model_name: str, metric: str = "aua"
+) -> str:
+    run = client.create_run(
+        exp_id,
+        run_name=name,
+        tags={
+            "sweep": name,
+            "space": space.name,
+            "objective": objective,
+            "selection_metric": metric,
+            "varied": ",".join(space.varied()),
+            "mlflow.note.content": PARENT_NOTE.format(
+                name=name, space=space.name, objective=objective, model=model_name
+            ),
+        },
+    )
     for key, value in space.fixed.items():
         client.log_param(run.info.run_id, key, value)
     return run.info.run_id
@@ -115,8 +138,11 @@ def describe(row: dict) -> str:
         if not measured(prefix + key):
             return f"{name} aua not measured"
         low, high = row.get(f"{prefix}{key}_ci_low", float("nan")), row.get(f"{prefix}{key}_ci_high", float("nan"))
-        return (f"{name} {key} {row[prefix + key]:.3f} [{low:.2f}, {high:.2f}] "
-                f"on {split} (n={int(row.get(prefix + 'attack_n', 0))})")
+        return (
+            f"{name} {key} {row[prefix + key]:.3f} [{low:.2f}, {high:.2f}] "
+            f"on {split} (n={int(row.get(prefix + 'attack_n', 0))})"
+        )
+
     return f"{one('', config.get('attack_split', 'validation'))}; {one('report_', config.get('report_split', 'test'))}"
 
 
@@ -143,12 +169,15 @@ def version_tags(row: dict) -> dict:
     from trainables.tune.tune_reports import attack_columns
 
     config = row.get("config", {})
-    tags = {"selection_split": config.get("attack_split", "validation"), "report_split": config.get("report_split", "test")}
+    tags = {
+        "selection_split": config.get("attack_split", "validation"),
+        "report_split": config.get("report_split", "test"),
+    }
     tagged = names(tag=True)
     selection = [*names(tag=True, attack=True), *(k for k in attack_columns([row]) if not k.startswith("report_"))]
     report = [f"report_{k}" for k in selection]
     for key in dict.fromkeys([*tagged, *selection, *report]):
         value = row.get(key)
-        if isinstance(value, (int, float)) and value == value:   # attack numbers say which split they are on
+        if isinstance(value, (int, float)) and value == value:  # attack numbers say which split they are on
             tags[f"selection_{key}" if key in selection else key] = f"{value:.4g}"
     return tags

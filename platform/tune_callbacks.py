@@ -3,6 +3,7 @@
 A trial stopped by a scheduler or an error cannot close its own run (it dies inside
 `tune.report`), so the driver does it, with FINISHED, KILLED or FAILED.
 """
+
 from __future__ import annotations
 
 from mlflow.tracking import MlflowClient

@@ -1,5 +1,6 @@
 """Checks of the sweep's own flags, made first: before any data is read, any store is touched or Ray
 starts.  Each failure is one line (what is wrong, what is allowed) and exit code 2."""
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,15 @@ CONNECT_TIMEOUT_S = 5
 def check_args(args) -> None:
     for flag, value in (("--name", args.name), ("--register-as", args.register_as)):
         if value is not None and not PLAIN_NAME.fullmatch(value):
-            raise UsageError(f"{flag} {value!r} is not a plain name: use letters, digits, '.', '_' and '-' "
-                             "(starting with a letter or digit, at most 100 characters)")
+            raise UsageError(
+                f"{flag} {value!r} is not a plain name: use letters, digits, '.', '_' and '-' "
+                "(starting with a letter or digit, at most 100 characters)"
+            )
     if not args.experiment.strip():
         raise UsageError("--experiment is empty: give the MLflow experiment's name (default earlyrobust)")
     if args.time_budget_s is not None and not args.time_budget_s > 0:
         raise UsageError(f"--time-budget-s {args.time_budget_s:g} must be a positive number of seconds")
-    if not 0 <= args.seed < 2 ** 32:
+    if not 0 <= args.seed < 2**32:
         raise UsageError(f"--seed {args.seed} must be in [0, 2**32)")
     if args.optuna_storage:
         check_optuna_storage(args.optuna_storage)
@@ -37,15 +40,19 @@ def check_optuna_storage(url: str) -> None:
     SQLite, a server that answers for the others (no table is created here)."""
     scheme = url.split("://", 1)[0] if "://" in url else ""
     if scheme.split("+", 1)[0] not in OPTUNA_SCHEMES:
-        raise UsageError(f"--optuna-storage {redact(url)!r} is not a database URL Optuna can use: "
-                         "give postgresql://user:password@host/db, mysql://... or sqlite:///path/study.db")
+        raise UsageError(
+            f"--optuna-storage {redact(url)!r} is not a database URL Optuna can use: "
+            "give postgresql://user:password@host/db, mysql://... or sqlite:///path/study.db"
+        )
     from sqlalchemy.engine import make_url
 
     try:
         make_url(url).get_dialect()
     except Exception as exc:  # an unknown driver, or one not installed
-        raise UsageError(f"--optuna-storage {redact(url)!r} cannot be opened ({type(exc).__name__}: "
-                         f"{str(exc).splitlines()[0][:120]}): install its driver or use postgresql+psycopg://") from None
+        raise UsageError(
+            f"--optuna-storage {redact(url)!r} cannot be opened ({type(exc).__name__}: "
+            f"{str(exc).splitlines()[0][:120]}): install its driver or use postgresql+psycopg://"
+        ) from None
     if scheme.startswith("sqlite"):
         folder = Path(url.split(":///", 1)[-1]).parent
         if not folder.is_dir():
@@ -68,5 +75,7 @@ def check_listening(address: str, flag: str, default_port: int) -> None:
     try:
         socket.create_connection((host, port), timeout=CONNECT_TIMEOUT_S).close()
     except OSError as exc:
-        raise UsageError(f"{flag} {redact(address)}: nothing answers at {host}:{port} ({exc.strerror or type(exc).__name__}): "
-                         "start it, or fix the address") from None
+        raise UsageError(
+            f"{flag} {redact(address)}: nothing answers at {host}:{port} ({exc.strerror or type(exc).__name__}): "
+            "start it, or fix the address"
+        ) from None

@@ -9,6 +9,7 @@ see /usr/share/doc/wordnet-base/copyright.
 
     python scripts/build_wordnet_pos.py [--wordnet /usr/share/wordnet] [--synonyms FILE]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,16 +19,29 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FILES = {"n": "noun", "v": "verb", "a": "adj", "r": "adv"}
 # morphy(7WN) detachment rules: (suffix, ending) per part of speech
-RULES = {"n": [("s", ""), ("ses", "s"), ("xes", "x"), ("zes", "z"), ("ches", "ch"), ("shes", "sh"), ("men", "man"),
-               ("ies", "y")],
-         "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
-         "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
-         "r": []}
+RULES = {
+    "n": [
+        ("s", ""),
+        ("ses", "s"),
+        ("xes", "x"),
+        ("zes", "z"),
+        ("ches", "ch"),
+        ("shes", "sh"),
+        ("men", "man"),
+        ("ies", "y"),
+    ],
+    "v": [("s", ""), ("ies", "y"), ("es", "e"), ("es", ""), ("ed", "e"), ("ed", ""), ("ing", "e"), ("ing", "")],
+    "a": [("er", ""), ("est", ""), ("er", "e"), ("est", "e")],
+    "r": [],
+}
 
 
 def read_index(path: Path) -> set[str]:
-    return {line.split(" ", 1)[0] for line in path.read_text(encoding="latin-1").splitlines()
-            if line and not line.startswith(" ")}
+    return {
+        line.split(" ", 1)[0]
+        for line in path.read_text(encoding="latin-1").splitlines()
+        if line and not line.startswith(" ")
+    }
 
 
 def read_exceptions(path: Path) -> dict[str, list[str]]:
@@ -43,7 +57,7 @@ def parts_of_speech(word: str, index: dict, exceptions: dict) -> str:
     found = ""
     for pos in FILES:
         bases = [word, *exceptions[pos].get(word, [])]
-        bases += [word[:-len(s)] + e for s, e in RULES[pos] if word.endswith(s) and len(word) > len(s)]
+        bases += [word[: -len(s)] + e for s, e in RULES[pos] if word.endswith(s) and len(word) > len(s)]
         if any(b in index[pos] for b in bases):
             found += pos
     return found

@@ -8,6 +8,7 @@
 Add a named space: drop a `<name>.yaml` here.  Every key is validated against the trial parameters
 in `trainables.config.PARAMS`.
 """
+
 from search_spaces.spaces import SearchSpace, load_space, named_spaces
 
 __all__ = ["SearchSpace", "load_space", "named_spaces"]

@@ -1,4 +1,5 @@
 """Shared fixtures: real SST-2 from ../shared/data, tiny BERTs built from a config."""
+
 import os
 
 import pytest
@@ -37,8 +38,11 @@ def sst2_dev():
 
 @pytest.fixture()
 def batch(tokenizer):
-    enc = tokenizer(["a gripping , beautifully acted film", "dull and lifeless , a waste of time", "fine ."],
-                    padding=True, return_tensors="pt")
+    enc = tokenizer(
+        ["a gripping , beautifully acted film", "dull and lifeless , a waste of time", "fine ."],
+        padding=True,
+        return_tensors="pt",
+    )
     enc["labels"] = torch.tensor([1, 0, 1])
     return dict(enc)
 
@@ -63,5 +67,9 @@ def smoke_sweep():
     done = sweep(["--space", "smoke", "--name", "e2e", "--set", "attack=textfooler,textbugger,bertattack"], folder)
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-    return {"folder": folder, "stdout": done.stdout, "client": client,
-            "parent": sweep_state(folder, "e2e")["parent_run_id"]}
+    return {
+        "folder": folder,
+        "stdout": done.stdout,
+        "client": client,
+        "parent": sweep_state(folder, "e2e")["parent_run_id"],
+    }

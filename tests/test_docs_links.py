@@ -1,5 +1,6 @@
 """Every relative link in the README and docs/ resolves: the file exists and, for a `#anchor`, the
 target has a heading of that (GitHub-style) slug."""
+
 import re
 from pathlib import Path
 

@@ -1,5 +1,6 @@
 """The house's floors: every import (at the top of a module or inside a function) goes down the floors
 below, never up and never round in a circle, so a reader following one concept always walks down."""
+
 import ast
 from pathlib import Path
 
@@ -53,8 +54,12 @@ def imports(path: Path, known: dict) -> set[str]:
 def test_every_import_goes_down_and_nothing_goes_round():
     known = modules()
     graph = {name: imports(path, known) - {name} for name, path in known.items() if name != "trainables"}
-    up = [f"{a} -> {b}" for a, targets in graph.items() for b in targets
-          if room(a) != room(b) and floor_of(b) >= floor_of(a)]
+    up = [
+        f"{a} -> {b}"
+        for a, targets in graph.items()
+        for b in targets
+        if room(a) != room(b) and floor_of(b) >= floor_of(a)
+    ]
     assert not up, up
     seen, stack = {}, []
 
@@ -62,11 +67,12 @@ def test_every_import_goes_down_and_nothing_goes_round():
         seen[node] = "open"
         stack.append(node)
         for nxt in graph.get(node, ()):
-            assert seen.get(nxt) != "open", " -> ".join(stack[stack.index(nxt):] + [nxt])
+            assert seen.get(nxt) != "open", " -> ".join(stack[stack.index(nxt) :] + [nxt])
             if nxt not in seen:
                 visit(nxt)
         seen[node] = "done"
         stack.pop()
+
     for node in graph:
         if node not in seen:
             visit(node)
@@ -74,8 +80,13 @@ def test_every_import_goes_down_and_nothing_goes_round():
 
 def test_every_module_name_is_unique():
     names = {}
-    for path in [*ROOT.glob("trainables/**/*.py"), *ROOT.glob("platform/*.py"), *ROOT.glob("search_spaces/*.py"),
-                 *ROOT.glob("benchmarks/*.py"), *ROOT.glob("tests/**/*.py")]:
+    for path in [
+        *ROOT.glob("trainables/**/*.py"),
+        *ROOT.glob("platform/*.py"),
+        *ROOT.glob("search_spaces/*.py"),
+        *ROOT.glob("benchmarks/*.py"),
+        *ROOT.glob("tests/**/*.py"),
+    ]:
         if path.name not in ("__init__.py", "conftest.py"):
             names.setdefault(path.name, []).append(str(path.relative_to(ROOT)))
     assert not {n: p for n, p in names.items() if len(p) > 1}

@@ -1,4 +1,5 @@
 """ray_cluster.yaml passes Ray's own validator (offline) and the project's checks."""
+
 import copy
 import re
 from pathlib import Path
@@ -22,7 +23,9 @@ def test_ray_validates_the_prepared_config(config):
     assert prepared["head_node_type"] == "head"
     gpus = {name: t["resources"].get("GPU", 0) for name, t in prepared["available_node_types"].items()}
     assert gpus["gpu_1x"] == 1 and gpus["gpu_4x"] == 4 and gpus["head"] == 0
-    assert prepared["available_node_types"]["gpu_1x_spot"]["node_config"]["InstanceMarketOptions"]["MarketType"] == "spot"
+    assert (
+        prepared["available_node_types"]["gpu_1x_spot"]["node_config"]["InstanceMarketOptions"]["MarketType"] == "spot"
+    )
 
 
 def test_a_broken_config_is_refused_by_the_validator(config):
@@ -35,16 +38,21 @@ def test_a_broken_config_is_refused_by_the_validator(config):
 def test_project_checks(config):
     assert ":" not in config["cluster_name"], "a colon in the cluster name breaks file mounts (ray #45189)"
     assert all(k.startswith("~/") for k in config["file_mounts"]), "mount paths are ~-relative (ray #17594)"
-    commands = "\n".join(config["head_start_ray_commands"] + config["worker_start_ray_commands"]
-                         + config["setup_commands"] + config["head_setup_commands"])
+    commands = "\n".join(
+        config["head_start_ray_commands"]
+        + config["worker_start_ray_commands"]
+        + config["setup_commands"]
+        + config["head_setup_commands"]
+    )
     head_script = (ROOT / "scripts" / "cluster_head.sh").read_text()
     assert "0.0.0.0" not in commands + head_script, "nothing binds every interface"
     assert "--dashboard-host=127.0.0.1" in commands, "the dashboard stays on the head's loopback"
     assert re.search(r"mlflow server[\s\S]*--host \"\$PRIVATE_IP\"", head_script), "MLflow on the private address"
     assert "postgresql://" in head_script and "sqlite" not in head_script, "a real database backs MLflow and Optuna"
     node_configs = [t["node_config"] for t in config["available_node_types"].values()]
-    assert not any("SecurityGroupIds" in n or "NetworkInterfaces" in n for n in node_configs), \
+    assert not any("SecurityGroupIds" in n or "NetworkInterfaces" in n for n in node_configs), (
         "Ray's default security group opens only SSH"
+    )
     assert config["available_node_types"]["head"]["resources"] == {"CPU": 0}
     # the nodes share no disk: each reaches the S3 storage through an instance profile, not keys
     assert all("IamInstanceProfile" in n for n in node_configs)

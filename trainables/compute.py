@@ -1,5 +1,6 @@
 """Where and how models run: the device Ray (or the user) made visible, mixed precision on it, and a
 model's accuracy over a loader."""
+
 from __future__ import annotations
 
 from contextlib import nullcontext

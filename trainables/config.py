@@ -6,6 +6,7 @@ One table serves the trainables (which validate the config they are given), the 
 that name a registry (attacks, adversarial methods, convergence rules) are read from it, so adding one
 there is enough.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,7 +27,7 @@ class Param:
     high_open: bool = False
     help: str = ""
     aliases: tuple = ()  # (word, value) pairs a user may write instead of the value, e.g. ("all", 0)
-    many: bool = False   # a comma-separated list of choices ("textfooler,textbugger"), kept in its order
+    many: bool = False  # a comma-separated list of choices ("textfooler,textbugger"), kept in its order
     alone: Callable[[], tuple] = tuple  # the choices of a list that cannot be combined with others
 
     def options(self) -> tuple | None:
@@ -36,7 +37,9 @@ class Param:
         kind = {int: "an integer", float: "a float", str: "a string", bool: "true or false"}[self.kind]
         words = "".join(f" or '{word}'" for word, _ in self.aliases)
         if self.options():
-            return ("one or more (comma-separated) of " if self.many else "one of ") + ", ".join(map(str, self.options()))
+            return ("one or more (comma-separated) of " if self.many else "one of ") + ", ".join(
+                map(str, self.options())
+            )
         if self.low is None and self.high is None:
             return kind
         if self.high is None:
@@ -71,7 +74,6 @@ class Param:
         if self.high is not None and (value > self.high or (self.high_open and value == self.high)):
             raise bad
         return value
-
 
     def _check_list(self, name: str, value: str, bad: ConfigError) -> str:
         items = list(dict.fromkeys(v.strip() for v in value.split(",")))
@@ -117,15 +119,27 @@ def _rules() -> tuple:
 
 PARAMS: dict[str, Param] = {
     # data and model
-    "model": Param("minilm", str, help="packaged minilm, a tiny-* test model, a HF id or a local folder; "
-                                       "families: see trainables/earlyrobust/families"),
-    "dataset": Param("sst2", str, help="sst2, ag_news, imdb, rte (local), qnli, mnli, qqp (hub), or a path to a "
-                                       "folder or file (one text column, or a sentence pair)"),
+    "model": Param(
+        "minilm",
+        str,
+        help="packaged minilm, a tiny-* test model, a HF id or a local folder; "
+        "families: see trainables/earlyrobust/families",
+    ),
+    "dataset": Param(
+        "sst2",
+        str,
+        help="sst2, ag_news, imdb, rte (local), qnli, mnli, qqp (hub), or a path to a "
+        "folder or file (one text column, or a sentence pair)",
+    ),
     "data_dir": Param("", str, help="folder holding local copies of named datasets"),
     "train_size": Param(0, int, low=0, help="training examples used (0 = all)"),
     "eval_size": Param(0, int, low=0, help="evaluation examples for clean accuracy (0 = all)"),
-    "eval_split": Param("validation", str, choices=("validation", "test"),
-                        help="split of eval_acc after each fine-tune epoch (ASHA selects on it)"),
+    "eval_split": Param(
+        "validation",
+        str,
+        choices=("validation", "test"),
+        help="split of eval_acc after each fine-tune epoch (ASHA selects on it)",
+    ),
     "max_length": _positive(64, int, "tokens per example (longer ones are truncated)"),
     "batch_size": _positive(32, int, "examples per step"),
     "seed": Param(42, int, low=0, help="seeds the classifier head, data order and the attacked sample"),
@@ -145,7 +159,9 @@ PARAMS: dict[str, Param] = {
     # ticket
     "head_ratio": _ratio(1 / 6, "fraction of attention heads pruned"),
     "ffn_ratio": _ratio(0.4, "fraction of FFN neurons pruned"),
-    "prune_scope": Param("global", str, choices=("global", "layerwise"), help="rank units over all layers or per layer"),
+    "prune_scope": Param(
+        "global", str, choices=("global", "layerwise"), help="rank units over all layers or per layer"
+    ),
     "ffn_multiple": Param(1, int, low=1, help="round kept FFN neurons per layer to a multiple (64 suits GPUs)"),
     # convergence
     "conv_rule": Param("earlyrobust", str, choices=_rules, help="when the ticket has converged"),
@@ -156,26 +172,63 @@ PARAMS: dict[str, Param] = {
     "ft_epochs": Param(3, int, low=0, help="fine-tuning epochs of the ticket"),
     "ft_lr": _positive(2e-5, help="fine-tuning learning rate"),
     "ft_weight_decay": Param(0.0, float, low=0.0, help="fine-tuning weight decay"),
-    "ft_mode": Param("ce", str, choices=lambda: ("ce",) + _adversaries(), help="fine-tuning loss: plain CE or adversarial"),
-    "dense_ref_steps": _positive(5, int, "K of the dense FreeLB reference that speedup_vs_dense compares every trial with"),
-    "ft_init": Param("pretrained", str, choices=("pretrained", "searched"),
-                     help="ticket weights: the pre-trained ones (EarlyRobust) or those at the search's end"),
+    "ft_mode": Param(
+        "ce", str, choices=lambda: ("ce",) + _adversaries(), help="fine-tuning loss: plain CE or adversarial"
+    ),
+    "dense_ref_steps": _positive(
+        5, int, "K of the dense FreeLB reference that speedup_vs_dense compares every trial with"
+    ),
+    "ft_init": Param(
+        "pretrained",
+        str,
+        choices=("pretrained", "searched"),
+        help="ticket weights: the pre-trained ones (EarlyRobust) or those at the search's end",
+    ),
     # robustness evaluation
-    "attack": Param("textfooler", str, choices=_attacks, many=True, alone=_not_text_attacks,
-                    help="textfooler, textbugger, deepwordbug: the published recipes; bertattack: the EarlyRobust/"
-                         "RobustT code's rebuilt BAE, not Li et al. 2020's masked-LM BERT-Attack (see "
-                         "trainables/attacks); a list is attacked with each, aua = the worst case over them"),
-    "attack_n": Param(100, int, low=0, aliases=(("all", 0),),
-                      help="examples attacked per split: a seeded, label-stratified sample (0 or 'all': every row)"),
-    "attack_max_change": Param(1.0, float, low=0.0, high=1.0, low_open=True,
-                               help="fraction of words an attack may change (1 = no budget, as published)"),
+    "attack": Param(
+        "textfooler",
+        str,
+        choices=_attacks,
+        many=True,
+        alone=_not_text_attacks,
+        help="textfooler, textbugger, deepwordbug: the published recipes; bertattack: the EarlyRobust/"
+        "RobustT code's rebuilt BAE, not Li et al. 2020's masked-LM BERT-Attack (see "
+        "trainables/attacks); a list is attacked with each, aua = the worst case over them",
+    ),
+    "attack_n": Param(
+        100,
+        int,
+        low=0,
+        aliases=(("all", 0),),
+        help="examples attacked per split: a seeded, label-stratified sample (0 or 'all': every row)",
+    ),
+    "attack_max_change": Param(
+        1.0,
+        float,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        help="fraction of words an attack may change (1 = no budget, as published)",
+    ),
     "attack_query_budget": Param(0, int, low=0, help="model queries per example (0 = no budget, as published)"),
-    "attack_calibration": Param(False, bool, help="attack the victim with its logits temperature-scaled (T fitted "
-                                                  "on the selection split by NLL; see trainables/attacks/temperature.py)"),
-    "attack_split": Param("validation", str, choices=("validation", "test"),
-                          help="selection split: trials are attacked, compared and chosen on it"),
-    "report_split": Param("test", str, choices=("validation", "test"),
-                          help="held-out split the Pareto front is attacked on at the end (no decision uses it)"),
+    "attack_calibration": Param(
+        False,
+        bool,
+        help="attack the victim with its logits temperature-scaled (T fitted "
+        "on the selection split by NLL; see trainables/attacks/temperature.py)",
+    ),
+    "attack_split": Param(
+        "validation",
+        str,
+        choices=("validation", "test"),
+        help="selection split: trials are attacked, compared and chosen on it",
+    ),
+    "report_split": Param(
+        "test",
+        str,
+        choices=("validation", "test"),
+        help="held-out split the Pareto front is attacked on at the end (no decision uses it)",
+    ),
 }
 
 
@@ -186,8 +239,10 @@ def validate_config(config: dict) -> dict:
         raise ConfigError(f"unknown parameter '{unknown[0]}': allowed parameters are {', '.join(PARAMS)}")
     full = {name: p.check(name, config.get(name, p.default)) for name, p in PARAMS.items()}
     if full["report_split"] in (full["attack_split"], full["eval_split"]):
-        raise ConfigError(f"parameter 'report_split' = {full['report_split']!r} is also a selection split "
-                          "(attack_split or eval_split): report on a split that no decision uses")
+        raise ConfigError(
+            f"parameter 'report_split' = {full['report_split']!r} is also a selection split "
+            "(attack_split or eval_split): report on a split that no decision uses"
+        )
     bounded = [m for m in ("pgd", "fgsm", "free") if m in (full["adv_method"], full["ft_mode"])]
     if bounded and full["adv_max_norm"] <= 0:
         name = "PGD" if bounded[0] == "pgd" else bounded[0]

@@ -11,6 +11,7 @@ this table, so a new metric is one line here.  Flags:
 - `curve`: logged along the way (MLflow history) but not a final result;
 - `sweep_cost`: what the driver adds up into the sweep's own training cost.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,15 +21,15 @@ from dataclasses import dataclass
 class Metric:
     name: str
     meaning: str
-    better: str = ""            # "higher", "lower" or "" (neither: a count, a flag, a position)
+    better: str = ""  # "higher", "lower" or "" (neither: a count, a flag, a position)
     attack: bool = False
     interval: bool = False
     each_attack: bool = False
     summary: bool = False
     tag: bool = False
     curve: bool = False
-    sweep_cost: bool = False   # read by the driver to total a sweep's training cost
-    target: bool = False       # how far a trial is from the sweep's robustness target (`--target`)
+    sweep_cost: bool = False  # read by the driver to total a sweep's training cost
+    target: bool = False  # how far a trial is from the sweep's robustness target (`--target`)
 
     def names(self) -> tuple[str, ...]:
         """The metric and its interval bounds."""
@@ -36,15 +37,40 @@ class Metric:
 
 
 REGISTRY: list[Metric] = [
-    Metric("eval_acc", "clean accuracy on the eval split after each fine-tune epoch (ASHA's signal)", "higher",
-           summary=True),
-    Metric("clean_acc", "clean accuracy on the attacked sample", "higher", attack=True, interval=True, summary=True,
-           tag=True),
-    Metric("aua", "accuracy under attack on the attacked sample (the worst case over an attack list)", "higher",
-           attack=True, interval=True, each_attack=True, summary=True, tag=True),
+    Metric(
+        "eval_acc",
+        "clean accuracy on the eval split after each fine-tune epoch (ASHA's signal)",
+        "higher",
+        summary=True,
+    ),
+    Metric(
+        "clean_acc",
+        "clean accuracy on the attacked sample",
+        "higher",
+        attack=True,
+        interval=True,
+        summary=True,
+        tag=True,
+    ),
+    Metric(
+        "aua",
+        "accuracy under attack on the attacked sample (the worst case over an attack list)",
+        "higher",
+        attack=True,
+        interval=True,
+        each_attack=True,
+        summary=True,
+        tag=True,
+    ),
     Metric("suc", "attack success rate: (clean - aua) / clean", "lower", attack=True, each_attack=True, summary=True),
-    Metric("avg_queries", "model queries per attacked example (all attacks of a list together)", "higher",
-           attack=True, each_attack=True, summary=True),
+    Metric(
+        "avg_queries",
+        "model queries per attacked example (all attacks of a list together)",
+        "higher",
+        attack=True,
+        each_attack=True,
+        summary=True,
+    ),
     Metric("attack_n", "examples attacked (a seeded, label-stratified sample)", attack=True, summary=True, tag=True),
     Metric("head_sparsity", "fraction of attention heads pruned", "higher", summary=True),
     Metric("ffn_sparsity", "fraction of FFN neurons pruned", "higher", summary=True),
@@ -54,8 +80,12 @@ REGISTRY: list[Metric] = [
     Metric("mask_distance", "mask distance at the last convergence check"),
     Metric("train_flops", "training FLOPs (search + fine-tuning)", "lower", summary=True),
     Metric("train_seconds", "training wall clock (search + fine-tuning)", "lower"),
-    Metric("speedup_vs_dense", "training FLOPs of dense FreeLB (K = dense_ref_steps) over the trial's", "higher",
-           summary=True),
+    Metric(
+        "speedup_vs_dense",
+        "training FLOPs of dense FreeLB (K = dense_ref_steps) over the trial's",
+        "higher",
+        summary=True,
+    ),
     Metric("search_flops", "FLOPs of the search this trial ran itself", sweep_cost=True),
     Metric("search_shared", "1 if the ticket came from a shared recorded search", sweep_cost=True),
     Metric("recorded_search_flops", "FLOPs of the shared recording this trial ran for others", sweep_cost=True),
@@ -63,9 +93,15 @@ REGISTRY: list[Metric] = [
     Metric("mask_distance_head", "head-mask distance at a convergence check", curve=True),
     Metric("mask_distance_ffn", "FFN-mask distance at a convergence check", curve=True),
     Metric("ft_epoch", "fine-tune epoch (ASHA's clock)", curve=True),
-    Metric("reached_target", "1 if as robust and as accurate as the target (paired 95% intervals of the "
-           "differences include 0 or lie above)", "higher", target=True),
-    Metric("target_aua_diff", "Aua minus the target's (paired on the same sentences when known)", "higher", target=True),
+    Metric(
+        "reached_target",
+        "1 if as robust and as accurate as the target (paired 95% intervals of the differences include 0 or lie above)",
+        "higher",
+        target=True,
+    ),
+    Metric(
+        "target_aua_diff", "Aua minus the target's (paired on the same sentences when known)", "higher", target=True
+    ),
     Metric("target_clean_diff", "clean accuracy minus the target's", "higher", target=True),
     Metric("target_margin", "the constraint Optuna sees: <= 0 when the target is reached", "lower", target=True),
 ]

@@ -7,6 +7,7 @@ An `Observer` (the time-to-robustness benchmark's curve) sees the model `per_epo
 fine-tuning; it must leave the model and the RNG as it found them.  A resumed trial shows it the model
 again from its last epoch boundary.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,14 +44,22 @@ FINAL = "final"
 class Observer(Protocol):
     """What watches a trial's fine-tuning from outside the method: `observe(epoch, model, cost)` runs
     `per_epoch` times an epoch (at even fractions of it, outside the timed training)."""
+
     per_epoch: int
 
     def observe(self, epoch: float, model, cost: CostMeter) -> None: ...
 
 
 class Trial:
-    def __init__(self, config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False,
-                 recordings=None, observer: Observer | None = None):
+    def __init__(
+        self,
+        config: dict,
+        workdir: str | Path,
+        report: Report | None = None,
+        dense: bool = False,
+        recordings=None,
+        observer: Observer | None = None,
+    ):
         self.cfg = validate_config(config)
         self.dir = Path(workdir)
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -69,7 +78,9 @@ class Trial:
         self.label_names = label_names(train)  # string labels: the ticket maps class ids back to them
         self.pair_columns = pair_columns(train)
         self.train = subset(train, cfg["train_size"], cfg["seed"])
-        self.eval = subset(load_split(cfg["dataset"], cfg["eval_split"], cfg["data_dir"]), cfg["eval_size"], cfg["seed"])
+        self.eval = subset(
+            load_split(cfg["dataset"], cfg["eval_split"], cfg["data_dir"]), cfg["eval_size"], cfg["seed"]
+        )
         self.state = ckpt.read_state(self.dir)
         self.cost = CostMeter.from_dict(self.state["cost"]) if "cost" in self.state else CostMeter()
 
@@ -109,34 +120,60 @@ class Trial:
                 return ticket
             rule = self.rule()  # search alone (see below)
         model = self.fresh_model()
-        result = run_search(model, self.loader(self.train, True), SearchSettings.from_config(cfg),
-                            adversarial.from_config(cfg), rule, self.cost, self.dev, self.report_check)
+        result = run_search(
+            model,
+            self.loader(self.train, True),
+            SearchSettings.from_config(cfg),
+            adversarial.from_config(cfg),
+            rule,
+            self.cost,
+            self.dev,
+            self.report_check,
+        )
         if cfg["ft_init"] == "searched":
             ckpt.save_weights(model, self.dir / SEARCHED_WEIGHTS)
         (self.dir / "distances.json").write_text(json.dumps(result.checks))
         result.ticket.save(self.dir / "ticket.json")
         last = result.checks[-1] if result.checks else {}
-        self.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.epochs,
-                        mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)))
+        self.save_state(
+            ticket=json.loads(result.ticket.to_json()),
+            search_epochs=result.epochs,
+            mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
+        )
         self.report(self.search_metrics(), self.dir)
         return result.ticket
 
     def report_check(self, record: dict, flops: float | None = None) -> None:
         window = max(record["head_window"], record["ffn_window"])
         dist = window if not math.isnan(window) else max(record["head_prev"], record["ffn_prev"])
-        self.report({"phase": "search", "mask_distance": dist, "search_epoch": record["epoch"],
-                     "mask_distance_head": record["head_window"], "mask_distance_ffn": record["ffn_window"],
-                     "train_flops": self.cost.train_flops if flops is None else flops}, None)
+        self.report(
+            {
+                "phase": "search",
+                "mask_distance": dist,
+                "search_epoch": record["epoch"],
+                "mask_distance_head": record["head_window"],
+                "mask_distance_ffn": record["ffn_window"],
+                "train_flops": self.cost.train_flops if flops is None else flops,
+            },
+            None,
+        )
 
     def search_metrics(self) -> dict:
         t = Ticket(**self.state["ticket"]) if "ticket" in self.state else None
-        return {"phase": "searched", "head_sparsity": t.head_sparsity if t else 0.0,
-                "ffn_sparsity": t.ffn_sparsity if t else 0.0, "search_stop_epoch": self.state.get("search_epochs", 0.0),
-                "mask_distance": self.state.get("mask_distance", math.nan), "converged": float(bool(t and t.converged)),
-                "param_sparsity": self.state.get("param_sparsity", math.nan),
-                "search_flops": self.cost.flops.get("search", 0.0), "search_shared": float("shared_search" in self.state),
-                "recorded_search_flops": self.state.get("recorded_search_flops", 0.0),
-                "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds}
+        return {
+            "phase": "searched",
+            "head_sparsity": t.head_sparsity if t else 0.0,
+            "ffn_sparsity": t.ffn_sparsity if t else 0.0,
+            "search_stop_epoch": self.state.get("search_epochs", 0.0),
+            "mask_distance": self.state.get("mask_distance", math.nan),
+            "converged": float(bool(t and t.converged)),
+            "param_sparsity": self.state.get("param_sparsity", math.nan),
+            "search_flops": self.cost.flops.get("search", 0.0),
+            "search_shared": float("shared_search" in self.state),
+            "recorded_search_flops": self.state.get("recorded_search_flops", 0.0),
+            "train_flops": self.cost.train_flops,
+            "train_seconds": self.cost.train_seconds,
+        }
 
     def ticket_model(self, ticket: Ticket | None):
         model = self.fresh_model()
@@ -173,13 +210,36 @@ class Trial:
             ckpt.save_weights(model, self.dir / FT_WEIGHTS)
             ckpt.save_optimizer(optimizer, self.dir)
             self.save_state(ft_epoch=epoch, eval_acc=acc)
-            self.report({**self.search_metrics(), "phase": "finetune", "ft_epoch": epoch, "eval_acc": acc, "ft_loss": loss,
-                         "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
-                         "speedup_vs_dense": self.cost.speedup_vs_dense}, self.dir)
-        finetune(model, train_loader, cfg["ft_epochs"], cfg["ft_lr"],
-                 cfg["ft_weight_decay"], self.cost, self.dev, adversary, (dense_cost, reference),
-                 on_epoch, start, opt_state, on_mark=mark,
-                 marks_per_epoch=self.observer.per_epoch if self.observer is not None else 1)
+            self.report(
+                {
+                    **self.search_metrics(),
+                    "phase": "finetune",
+                    "ft_epoch": epoch,
+                    "eval_acc": acc,
+                    "ft_loss": loss,
+                    "train_flops": self.cost.train_flops,
+                    "train_seconds": self.cost.train_seconds,
+                    "speedup_vs_dense": self.cost.speedup_vs_dense,
+                },
+                self.dir,
+            )
+
+        finetune(
+            model,
+            train_loader,
+            cfg["ft_epochs"],
+            cfg["ft_lr"],
+            cfg["ft_weight_decay"],
+            self.cost,
+            self.dev,
+            adversary,
+            (dense_cost, reference),
+            on_epoch,
+            start,
+            opt_state,
+            on_mark=mark,
+            marks_per_epoch=self.observer.per_epoch if self.observer is not None else 1,
+        )
         if cfg["ft_epochs"] == 0:
             self.state["eval_acc"] = evaluate_accuracy(model, eval_loader, self.dev)
         return model
@@ -196,9 +256,11 @@ class Trial:
                 return
             last[0] = time.monotonic()
             self.report({"phase": "attack", "attack_done": done, "attack_total": total}, None)
+
         with self.cost.timed("attack"):
-            return evaluate_robustness(model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl",
-                                       self.dev, progress)
+            return evaluate_robustness(
+                model, self.tokenizer, cfg, cfg["attack_split"], self.dir / "attack.jsonl", self.dev, progress
+            )
 
     def run(self) -> dict:
         if self.state.get("done"):  # restored from the final checkpoint: nothing left to do
@@ -208,24 +270,41 @@ class Trial:
         ticket = None if self.dense else self.search()
         model = self.run_finetune(ticket)
         model.eval()
-        result = {**self.search_metrics(), **self.attack(model), "eval_acc": self.state.get("eval_acc", math.nan),
-                  "train_flops": self.cost.train_flops, "train_seconds": self.cost.train_seconds,
-                  "speedup_vs_dense": self.cost.speedup_vs_dense, "phase": "done"}
+        result = {
+            **self.search_metrics(),
+            **self.attack(model),
+            "eval_acc": self.state.get("eval_acc", math.nan),
+            "train_flops": self.cost.train_flops,
+            "train_seconds": self.cost.train_seconds,
+            "speedup_vs_dense": self.cost.speedup_vs_dense,
+            "phase": "done",
+        }
         # the final checkpoint: the ticket model (the dense baseline saves as a ticket that keeps
         # everything: one format to load and register) and the results, without resume state
         final = self.dir / FINAL
         save_pruned(model, ticket or full_ticket(model), final / "ticket_model", self.tokenizer, self.cfg["max_length"])
         self.save_state(done=True, result=result)
-        for name in (ckpt.STATE, "ticket.json", "distances.json", "attack.html",
-                     *(p.name for p in self.dir.glob("attack*.jsonl"))):
+        for name in (
+            ckpt.STATE,
+            "ticket.json",
+            "distances.json",
+            "attack.html",
+            *(p.name for p in self.dir.glob("attack*.jsonl")),
+        ):
             if (self.dir / name).exists():
                 shutil.copy2(self.dir / name, final / name)
         self.report(result, final)
         return result
 
 
-def preset_ticket(workdir: str | Path, ticket: Ticket, search_epochs: float = 0.0, search_flops: float = 0.0,
-                  search_seconds: float = 0.0, mask_distance: float = math.nan) -> None:
+def preset_ticket(
+    workdir: str | Path,
+    ticket: Ticket,
+    search_epochs: float = 0.0,
+    search_flops: float = 0.0,
+    search_seconds: float = 0.0,
+    mask_distance: float = math.nan,
+) -> None:
     """Make a trial start from a given ticket instead of searching (with `ft_init: pretrained`): the
     random-ticket control, or a ticket replayed from a recorded search with the cost it spent.  A folder
     that already holds a trial's state is left alone, so that the trial resumes."""
@@ -234,8 +313,13 @@ def preset_ticket(workdir: str | Path, ticket: Ticket, search_epochs: float = 0.
     if ckpt.read_state(folder):
         return
     cost = CostMeter({"search": search_flops}, {"search": search_seconds})
-    ckpt.write_state(folder, ticket=json.loads(ticket.to_json()), search_epochs=search_epochs,
-                     mask_distance=mask_distance, cost=cost.to_dict())
+    ckpt.write_state(
+        folder,
+        ticket=json.loads(ticket.to_json()),
+        search_epochs=search_epochs,
+        mask_distance=mask_distance,
+        cost=cost.to_dict(),
+    )
 
 
 def run_trial(config: dict, workdir: str | Path, report: Report | None = None, dense: bool = False) -> dict:

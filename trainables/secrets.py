@@ -5,6 +5,7 @@ driver's memory and in environment variables (`MLFLOW_TRACKING_URI`, `EARLYROBUS
 Ray hands the first to its workers).  What is saved, pickled, logged or printed holds the redacted
 form, and whoever needs to connect resolves the redacted form back from the environment.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,8 +19,10 @@ SECRET_ARGS = {"mlflow_uri": MLFLOW_ENV, "optuna_storage": OPTUNA_ENV}  # sweep 
 # schemes whose user name is an account, not a credential (only its password is secret)
 ACCOUNT_SCHEMES = ("postgresql", "postgres", "mysql", "mariadb", "mssql", "oracle", "sqlite")
 # query parameters that carry a credential (`?password=`, `?token=`, S3's presigned `X-Amz-Signature`)
-SECRET_QUERY = re.compile(r"(?i)([?&;](?:[\w.-]*(?:password|passwd|pwd|token|secret|signature|credential|"
-                          r"access_?key|api_?key|auth)[\w.-]*)=)[^&;#]*")
+SECRET_QUERY = re.compile(
+    r"(?i)([?&;](?:[\w.-]*(?:password|passwd|pwd|token|secret|signature|credential|"
+    r"access_?key|api_?key|auth)[\w.-]*)=)[^&;#]*"
+)
 
 
 def redact(uri: str) -> str:
@@ -36,7 +39,7 @@ def redact(uri: str) -> str:
             userinfo = f"{user}:***" if colon else user
         else:
             userinfo = "***"
-        rest = f"{userinfo}@{rest[at + 1:]}"
+        rest = f"{userinfo}@{rest[at + 1 :]}"
     return SECRET_QUERY.sub(r"\1***", f"{scheme}://{rest}")
 
 

@@ -9,6 +9,7 @@ it starts; until then the estimate ends with "+ attack".  A rate needs a few sec
 recording a shared search shows how far the recording has got; one waiting for another trial's
 recording shows for how long it has waited.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,22 +23,28 @@ def duration(seconds: float) -> str:
     return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
 
 
-MIN_S = 3.0   # seconds of a phase before its rate is trusted
+MIN_S = 3.0  # seconds of a phase before its rate is trusted
 
 
 class Progress:
     # the live table's columns (see platform/live_table.py): search "epoch/budget, mask distance",
     # "stop E" (converged) or "budget E" (not), "rec E/B" (recording a shared search), "wait T" (for
     # one); fine-tune "epoch/epochs, eval acc"; attack "done/total"; time left; Aua with its interval
-    COLUMNS = {"phase": "phase", "search": "search", "finetune": "tune", "attack": "attack", "eta": "left",
-               "outcome": "aua [95% CI]"}
+    COLUMNS = {
+        "phase": "phase",
+        "search": "search",
+        "finetune": "tune",
+        "attack": "attack",
+        "eta": "left",
+        "outcome": "aua [95% CI]",
+    }
 
     def __init__(self, cfg: dict):
         self.cfg = cfg
         self.started: dict[str, float] = {}
-        self.first: dict[str, float] = {}   # the phase's position when this process began it (resumes)
+        self.first: dict[str, float] = {}  # the phase's position when this process began it (resumes)
         self.shown = {key: "" for key in self.COLUMNS}
-        self.search_rate = math.nan         # seconds per search epoch
+        self.search_rate = math.nan  # seconds per search epoch
 
     def begin(self, phase: str, position: float = 0.0, at: float | None = None) -> None:
         """The phase starts (at `position`; at the monotonic time `at`, default now)."""
@@ -68,21 +75,22 @@ class Progress:
             epoch = report["search_epoch"]
             self.search_rate = self._rate("search", epoch)
             distance = report["mask_distance"]  # none at the first check: no earlier mask to compare with
-            shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}" + (f", {distance:.3f}" if math.isfinite(distance)
-                                                                         else "")
+            shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}" + (
+                f", {distance:.3f}" if math.isfinite(distance) else ""
+            )
             left = (cfg["search_epochs"] - epoch) * self.search_rate
             shown["eta"] = self._eta(left + self._finetune_left(0, self.search_rate), True)
-        elif phase == "recording":   # this trial records the search that trials with its settings share
+        elif phase == "recording":  # this trial records the search that trials with its settings share
             epoch = report["recording_epoch"]
             rate = self._rate("recording", epoch)
             shown["search"] = f"rec {epoch:.2f}/{cfg['search_epochs']:g}"
             shown["eta"] = self._eta((cfg["search_epochs"] - epoch) * rate + self._finetune_left(0, rate), True)
-        elif phase == "waiting":     # another trial records the search this one will replay
+        elif phase == "waiting":  # another trial records the search this one will replay
             shown["search"] = f"wait {duration(report['waited_s'])}"
             shown["eta"] = "after rec."
         elif phase == "searched":
             stop = report.get("search_stop_epoch", 0.0)
-            shown["search"] = (f"stop {stop:.2f}" if report.get("converged") else f"budget {stop:.2f}")
+            shown["search"] = f"stop {stop:.2f}" if report.get("converged") else f"budget {stop:.2f}"
             shown["eta"] = self._eta(self._finetune_left(0, self.search_rate), True)
         elif phase == "finetune":
             epoch = report["ft_epoch"]

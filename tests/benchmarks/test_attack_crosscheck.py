@@ -5,6 +5,7 @@ a TextAttack cache marked as set up).  At the benchmark's tiny scale (a tiny BER
 recipe's (deepwordbug, textfooler, textbugger, bertattack) Aua within 0.03 of TextAttack's, the same
 sentences skipped, and the same outcome example by example (textbugger may differ on a sentence where
 an inserted space splits a word, see docs/robustness.md)."""
+
 import csv
 
 import pytest
@@ -19,7 +20,8 @@ def test_recipes_agree_with_textattack(tmp_path):
         rows = list(csv.DictReader(f))
     names = ["deepwordbug", "textfooler", "textbugger", "bertattack"]
     assert [(r["attack"], r["implementation"]) for r in rows] == [
-        (name, side) for name in names for side in ("textattack 0.3.11", "this project")]
+        (name, side) for name in names for side in ("textattack 0.3.11", "this project")
+    ]
     for theirs, ours in zip(rows[0::2], rows[1::2]):
         assert int(ours["n"]) == int(theirs["n"]) == 80
         assert ours["same_skipped_set"] == "True", "the same model must skip the same sentences"

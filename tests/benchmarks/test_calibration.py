@@ -1,5 +1,6 @@
 """The calibration benchmark at tiny scale: a dense FreeLB model and a ticket, each attacked as it is and
 temperature-calibrated on the same sentences; on two classes the outcome of every example is the same."""
+
 import csv
 
 import pytest

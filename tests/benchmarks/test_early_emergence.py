@@ -1,5 +1,6 @@
 """Early-emergence benchmark at tiny scale: one recorded search, the rule replayed for several ε and
 intervals, the stop consistent with the window, the curves drawn; a rerun reuses the recording."""
+
 import csv
 import math
 
@@ -24,14 +25,19 @@ def test_rows_for_every_interval_and_eps(run):
     for r in rows:
         if r["converged"] == "True":
             # the online search stops `window` checks after the ticket's check
-            assert float(r["stop_epoch"]) == pytest.approx(float(r["ticket_epoch"]) + int(r["window"]) * float(r["check_interval"]))
+            assert float(r["stop_epoch"]) == pytest.approx(
+                float(r["ticket_epoch"]) + int(r["window"]) * float(r["check_interval"])
+            )
             assert 0 < float(r["search_flops_share"]) <= 1
         else:
             assert math.isnan(float(r["ticket_epoch"]))
     # a larger ε can only fire earlier (or at the same check)
     for setting in {(r["check_interval"], r["window"]) for r in rows}:
-        fired = [float(r["ticket_epoch"]) if r["converged"] == "True" else math.inf
-                 for r in rows if (r["check_interval"], r["window"]) == setting]
+        fired = [
+            float(r["ticket_epoch"]) if r["converged"] == "True" else math.inf
+            for r in rows
+            if (r["check_interval"], r["window"]) == setting
+        ]
         assert fired == sorted(fired, reverse=True)
     assert any(r["converged"] == "True" for r in rows), "the tiny search must converge somewhere"
     assert (run / "out" / "early_emergence_tiny.png").stat().st_size > 5000

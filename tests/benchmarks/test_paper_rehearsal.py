@@ -1,6 +1,7 @@
 """The paper-scale rehearsal at its smallest size: the `sst2-bert-base` space finishes one trial end to
 end on one layer of bert-base's width (search, prune, fine-tune, its attack on the selection and report
 splits, registration); the benchmark rehearses all three paper spaces on the full bert-base shapes."""
+
 import csv
 
 import pytest
@@ -11,8 +12,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_a_paper_space_finishes_a_trial(tmp_path):
-    paper_rehearsal.main(["--scale", "tiny", "--spaces", "sst2-bert-base", "--model", "random-bert-base-1layer",
-                          "--out", str(tmp_path)])
+    paper_rehearsal.main(
+        ["--scale", "tiny", "--spaces", "sst2-bert-base", "--model", "random-bert-base-1layer", "--out", str(tmp_path)]
+    )
     with open(tmp_path / "paper_rehearsal_tiny.csv") as f:
         rows = list(csv.DictReader(f))
     assert [r["space"] for r in rows] == ["sst2-bert-base"]

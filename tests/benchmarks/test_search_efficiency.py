@@ -1,5 +1,6 @@
 """Search-efficiency benchmark: hypervolume bookkeeping, the sweep's sampler, and a tiny end-to-end run of
 every method over two seeds."""
+
 import csv
 import math
 
@@ -37,16 +38,33 @@ def test_the_sweeps_sampler_follows_its_size():
 
 @pytest.mark.slow
 def test_tiny_run_compares_the_methods_over_seeds(tmp_path):
-    se.main(["--scale", "tiny", "--grid", "3", "--seeds", "0", "1", "--work", str(tmp_path / "w"),
-             "--out", str(tmp_path / "out")])
+    se.main(
+        [
+            "--scale",
+            "tiny",
+            "--grid",
+            "3",
+            "--seeds",
+            "0",
+            "1",
+            "--work",
+            str(tmp_path / "w"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     with open(tmp_path / "out" / "search_efficiency_tiny.csv") as f:
         rows = {r["method"]: r for r in csv.DictReader(f)}
     assert set(rows) == {"optuna", "tpe_default", "random", "grid"}
     assert all(r["budget"] == "9" and r["seeds"] == "2" for r in rows.values())
-    assert float(rows["grid"]["final_hv_sd"]) == pytest.approx(0.0, abs=1e-12), "the grid's points do not depend on the seed"
+    assert float(rows["grid"]["final_hv_sd"]) == pytest.approx(0.0, abs=1e-12), (
+        "the grid's points do not depend on the seed"
+    )
     with open(tmp_path / "out" / "search_efficiency_tiny_seeds.csv") as f:
         seeds = list(csv.DictReader(f))
-    assert len(seeds) == 8 and all(1 <= float(s["trials_to_reach_grid_final"]) <= 9 for s in seeds if s["method"] == "grid")
+    assert len(seeds) == 8 and all(
+        1 <= float(s["trials_to_reach_grid_final"]) <= 9 for s in seeds if s["method"] == "grid"
+    )
     with open(tmp_path / "out" / "search_efficiency_tiny_trials.csv") as f:
         trials = list(csv.DictReader(f))
     assert len(trials) == 72

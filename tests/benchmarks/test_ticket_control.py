@@ -1,5 +1,6 @@
 """Robust-vs-random control at tiny scale: the robust ticket is the rule's ticket from a recorded
 search, every control has exactly its sparsity, and each ticket is fine-tuned and attacked."""
+
 import csv
 import math
 
@@ -17,8 +18,20 @@ def recording(tmp_path_factory):
 
 @pytest.mark.slow
 def test_robust_and_random_tickets_share_the_sparsity(recording, tmp_path):
-    ticket_control.main(["--scale", "tiny", "--recording", str(recording), "--random-seeds", "2",
-                         "--work", str(tmp_path / "w"), "--out", str(tmp_path / "out")])
+    ticket_control.main(
+        [
+            "--scale",
+            "tiny",
+            "--recording",
+            str(recording),
+            "--random-seeds",
+            "2",
+            "--work",
+            str(tmp_path / "w"),
+            "--out",
+            str(tmp_path / "out"),
+        ]
+    )
     with open(tmp_path / "out" / "ticket_control_tiny.csv") as f:
         rows = list(csv.DictReader(f))
     assert [r["ticket"] for r in rows] == ["robust (searched)", "random, seed 0", "random, seed 1"]

@@ -1,6 +1,7 @@
 """The time-to-robustness benchmark at tiny scale: every arm is a real trial attacked every half-epoch
 with its training cost so far, the measurements do not change the training, the speed-ups follow the
 rule from the measured points, and a rerun resumes."""
+
 import csv
 import time
 
@@ -36,8 +37,9 @@ def test_every_arm_is_attacked_every_half_epoch_with_its_training_cost_so_far(ru
         assert [float(p["ft_epoch"]) for p in ps] == [0.5, 1.0], arm
         flops = [float(p["train_flops"]) for p in ps]
         assert 0 < flops[0] < flops[1], arm
-        assert all(int(p["attack_n"]) == n and float(p["aua_ci_low"]) <= float(p["aua"]) <= float(p["aua_ci_high"])
-                   for p in ps)
+        assert all(
+            int(p["attack_n"]) == n and float(p["aua_ci_low"]) <= float(p["aua"]) <= float(p["aua_ci_high"]) for p in ps
+        )
     at = {arm: float(ps[-1]["train_flops"]) for arm, ps in by.items()}
     assert at["dense_freelb"] == pytest.approx(5 * at["dense_ce"], rel=1e-9)  # the same tokens, K = 5 passes
     search = ckpt.read_state(run / "w" / "earlyrobust")["cost"]["flops"]["search"]
@@ -58,7 +60,8 @@ def test_the_table_follows_the_rule_from_the_measured_points(run):
             first = mine[ok.index(True)]
             assert float(r["flops_to_target"]) == float(first["train_flops"])
             assert float(r["speedup_flops"]) == pytest.approx(
-                float(rows[target]["flops_to_target"]) / float(r["flops_to_target"]))
+                float(rows[target]["flops_to_target"]) / float(r["flops_to_target"])
+            )
             assert float(r["speedup_flops_low"]) <= float(r["speedup_flops"]) <= float(r["speedup_flops_high"])
         else:
             assert not any(ok)
@@ -86,13 +89,16 @@ def test_a_rerun_on_the_same_folder_resumes(run, tmp_path):
     assert time.perf_counter() - start < 60
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--arms", "dense_ce", "earlyrobust"], "must include dense_pgd or dense_freelb"),
-    (["--arms", "dense_pgd", "random_ticket"], "include earlyrobust"),
-    (["--measures", "0"], "--measures must be"),
-    (["--set", "attack=none"], "measures no word-level robustness"),
-    (["--set", "head_ratio=2"], "head_ratio"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--arms", "dense_ce", "earlyrobust"], "must include dense_pgd or dense_freelb"),
+        (["--arms", "dense_pgd", "random_ticket"], "include earlyrobust"),
+        (["--measures", "0"], "--measures must be"),
+        (["--set", "attack=none"], "measures no word-level robustness"),
+        (["--set", "head_ratio=2"], "head_ratio"),
+    ],
+)
 def test_bad_input_gets_one_line_and_exit_2(args, message, capsys, tmp_path):
     with pytest.raises(SystemExit) as e:
         ttr.main(["--scale", "tiny", "--out", str(tmp_path), *args])

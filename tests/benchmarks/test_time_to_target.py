@@ -1,5 +1,6 @@
 """The time-to-target rule on made-up outcomes: when an arm reaches the target, what it costs, the
 speed-up and its bootstrap interval."""
+
 import numpy as np
 import pytest
 
@@ -44,9 +45,11 @@ def test_speedups_divide_the_target_arms_own_cost_to_target_and_carry_a_bootstra
     target = outcomes(100)
     early = target.copy()
     early[np.flatnonzero(target)[:40]] = False
-    curves = {"dense": ([10.0, 20.0, 40.0], [early, target, target]),  # reaches its own final at cost 20
-              "cheap": ([1.0, 2.0, 4.0], [early, early, target]),      # reaches at cost 4
-              "never": ([1.0, 2.0], [early, early])}
+    curves = {
+        "dense": ([10.0, 20.0, 40.0], [early, target, target]),  # reaches its own final at cost 20
+        "cheap": ([1.0, 2.0, 4.0], [early, early, target]),  # reaches at cost 4
+        "never": ([1.0, 2.0], [early, early]),
+    }
     out = speedups(curves, "dense", resamples=300)
     assert out["dense"]["speedup"] == 1.0 and out["dense"]["cost_to_target"] == 20.0
     assert out["cheap"]["cost_to_target"] == 4.0 and out["cheap"]["speedup"] == pytest.approx(5.0)

@@ -1,4 +1,5 @@
 """A minimal headless-Chromium driver over the DevTools protocol (navigate, run JS, screenshot)."""
+
 import asyncio
 import base64
 import json
@@ -9,8 +10,16 @@ import urllib.request
 
 import aiohttp
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -22,9 +31,18 @@ def _free_port() -> int:
 class Browser:
     def __init__(self, profile_dir, width=1800, height=1000):
         self.port = _free_port()
-        self.proc = subprocess.Popen(["chromium", *FLAGS, f"--user-data-dir={profile_dir}",
-                                      f"--window-size={width},{height}", f"--remote-debugging-port={self.port}",
-                                      "about:blank"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [
+                "chromium",
+                *FLAGS,
+                f"--user-data-dir={profile_dir}",
+                f"--window-size={width},{height}",
+                f"--remote-debugging-port={self.port}",
+                "about:blank",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.time() + 30
         while True:
             try:

@@ -1,4 +1,5 @@
 """The registered champion, loaded where the project cannot be imported, against the project's own loader."""
+
 import json
 import os
 import subprocess
@@ -56,9 +57,14 @@ def assert_same(records: list[dict], want: pd.DataFrame) -> None:
 def isolated_predictions(client, cwd: Path) -> list[dict]:
     """The champion's predictions on TEXTS from an interpreter that cannot import the project."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-    done = subprocess.run([sys.executable, "-I", "-c", ISOLATED, str(ROOT), URI, json.dumps(TEXTS)], cwd=cwd,
-                          env=dict(env, MLFLOW_TRACKING_URI=client.tracking_uri), capture_output=True, text=True,
-                          timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-I", "-c", ISOLATED, str(ROOT), URI, json.dumps(TEXTS)],
+        cwd=cwd,
+        env=dict(env, MLFLOW_TRACKING_URI=client.tracking_uri),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.split("RESULT", 1)[1])
 
@@ -73,12 +79,35 @@ def serve_records(tracking_uri: str, records: list[dict], cwd: Path, uri: str = 
     from sweep_helpers import free_port
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mlflow", "models", "serve", "-m", uri, "--env-manager", "local",
-                               "-h", "127.0.0.1", "-p", str(port), "-w", "1"], cwd=cwd,
-                              # mlflow runs `uvicorn` by name: the environment's bin folder on PATH, as when activated
-                              env=dict(os.environ, MLFLOW_TRACKING_URI=tracking_uri,
-                                       PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", "")),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "models",
+            "serve",
+            "-m",
+            uri,
+            "--env-manager",
+            "local",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-w",
+            "1",
+        ],
+        cwd=cwd,
+        # mlflow runs `uvicorn` by name: the environment's bin folder on PATH, as when activated
+        env=dict(
+            os.environ,
+            MLFLOW_TRACKING_URI=tracking_uri,
+            PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+        ),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(180):

@@ -1,4 +1,5 @@
 """Helpers for the platform tests: run the sweep CLI and read back its results."""
+
 import contextlib
 import json
 import subprocess
@@ -15,8 +16,16 @@ def short_dir() -> Path:
 
 
 def sweep(args, folder: Path, **kwargs):
-    cmd = [sys.executable, "-m", "platform.sweep", "--storage-path", str(folder / "s"),
-           "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}", *args]
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--storage-path",
+        str(folder / "s"),
+        "--mlflow-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+        *args,
+    ]
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=600, **kwargs)
 
 
@@ -27,8 +36,6 @@ def sweep_state(folder: Path, name: str) -> dict:
 def child_runs(client, parent_id):
     exp = client.get_run(parent_id).info.experiment_id
     return client.search_runs([exp], f"tags.mlflow.parentRunId = '{parent_id}'")
-
-
 
 
 def free_port() -> int:
@@ -47,10 +54,27 @@ def mlflow_server(backend_store_uri: str, *extra: str):
     import urllib.request
 
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mlflow", "server", "--backend-store-uri", backend_store_uri,
-                               "--host", "127.0.0.1", "--port", str(port), "--workers", "1", *extra],
-                              env=dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false"),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlflow",
+            "server",
+            "--backend-store-uri",
+            backend_store_uri,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "1",
+            *extra,
+        ],
+        env=dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -1,5 +1,6 @@
 """ASHA compares trials on their fine-tune epochs: a real trial's report sequence (the smoke sweep's
 Tune `result.json`) replayed through the scheduler the sweep builds, for trials of known accuracy."""
+
 import json
 import math
 from types import SimpleNamespace

@@ -2,6 +2,7 @@
 every section, every flag out of range.  Each is refused with one line and exit code 2 before
 anything exists (no sweep folder, no MLflow store, no Ray).  Run in-process: `main()` returns the
 exit code (the CLI cases in test_sweep_errors.py cover the subprocess path)."""
+
 import re
 import socket
 
@@ -84,12 +85,30 @@ CASES = [
     (["--space", "{sweep_type.yaml}"], "sweep setting 'num_samples' = 'many' must be a int"),
     (["--space", "{sweep_key.yaml}"], "unknown sweep setting 'workers'"),
     (["--space", "{sweep_trainable.yaml}"], "sweep setting 'trainable' must be one of ticket, dense"),
-    (["--space", "{attack_n_searched.yaml}"], "'attack_n' = 900 is larger than dataset 'sst2' split 'validation' (872 rows)"),
+    (
+        ["--space", "{attack_n_searched.yaml}"],
+        "'attack_n' = 900 is larger than dataset 'sst2' split 'validation' (872 rows)",
+    ),
     # settings a trial would meet only deep inside
-    (SMOKE + ["--set", "max_length=1000"], "'max_length' = 1000 is longer than model 'tiny-bert' can position (128 tokens)"),
+    (
+        SMOKE + ["--set", "max_length=1000"],
+        "'max_length' = 1000 is longer than model 'tiny-bert' can position (128 tokens)",
+    ),
     (SMOKE + ["--set", "attack_n=5000"], "'attack_n' = 5000 is larger than dataset 'sst2' split 'validation'"),
-    (SMOKE + ["--set", "attack_n=1500", "--set", "attack_split=test", "--set", "report_split=validation",
-              "--set", "eval_split=test"], "split 'validation' (872 rows)"),
+    (
+        SMOKE
+        + [
+            "--set",
+            "attack_n=1500",
+            "--set",
+            "attack_split=test",
+            "--set",
+            "report_split=validation",
+            "--set",
+            "eval_split=test",
+        ],
+        "split 'validation' (872 rows)",
+    ),
     (SMOKE + ["--set", "seed=1.5"], "'seed' = 1.5 is not allowed: use an integer"),
     (SMOKE + ["--set", "ft_epochs=true"], "'ft_epochs' = True is not allowed"),
     (SMOKE + ["--set", "ft_epochs=-1"], "'ft_epochs' = -1 is not allowed"),
@@ -114,7 +133,10 @@ CASES = [
     (SMOKE + ["--optuna-storage", "redis://127.0.0.1/0"], "is not a database URL Optuna can use"),
     (SMOKE + ["--optuna-storage", "sqlite:////no/such/dir/o.db"], "folder /no/such/dir does not exist"),
     (SMOKE + ["--optuna-storage", "postgresql+nosuchdriver://u@127.0.0.1/x"], "cannot be opened (NoSuchModuleError"),
-    (SMOKE + ["--optuna-storage", "postgresql+psycopg://u:s3cret@127.0.0.1:{closed}/x"], "nothing answers at 127.0.0.1:"),
+    (
+        SMOKE + ["--optuna-storage", "postgresql+psycopg://u:s3cret@127.0.0.1:{closed}/x"],
+        "nothing answers at 127.0.0.1:",
+    ),
     (SMOKE + ["--ray-address", "127.0.0.1:{closed}"], "--ray-address 127.0.0.1:"),
     (SMOKE + ["--ray-address", "ray://:"], "is not an address"),
     (SMOKE + ["--max-concurrent", "0"], "--num-samples and --max-concurrent must be >= 1"),
@@ -146,7 +168,10 @@ CASES = [
     (SMOKE + ["--mlflow-uri", "http://127.0.0.1:9/"], "MLflow is not reachable"),
     (SMOKE + ["--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
     (SMOKE + ["--mlflow-uri", "ftp://x"], "is not supported"),
-    (SMOKE + ["--set", "model=no-such-org/no-such-model"], "'model' = 'no-such-org/no-such-model' is not a packaged model"),
+    (
+        SMOKE + ["--set", "model=no-such-org/no-such-model"],
+        "'model' = 'no-such-org/no-such-model' is not a packaged model",
+    ),
     (SMOKE + ["--set", "model={gpt2}"], "is a 'gpt2' model, an encoder family this platform cannot prune"),
     (SMOKE + ["--set", "dataset=/no/such/folder"], "'dataset' = '/no/such/folder' is unknown"),
     (SMOKE + ["--set", "data_dir=/no/such/folder"], "'data_dir' = '/no/such/folder' is not a folder"),
@@ -156,7 +181,10 @@ CASES = [
     (SMOKE + ["--gpus-per-trial", "2"], "--gpus-per-trial 2 but this machine has 0 GPUs"),
     (SMOKE + ["--objective", "cost"], "--objective cost minimises training FLOPs subject to reaching a target"),
     (SMOKE + ["--target", "aua=0.3"], "--target 'aua=0.3' is not a target"),
-    (SMOKE + ["--target", "dense_pgd", "--set", "attack=none"], "--target is a robustness to reach, and the space attacks"),
+    (
+        SMOKE + ["--target", "dense_pgd", "--set", "attack=none"],
+        "--target is a robustness to reach, and the space attacks",
+    ),
     (SMOKE + ["--target", "runs:/0123456789abcdef"], "--target runs:/0123456789abcdef: there is no MLflow store at"),
 ]
 

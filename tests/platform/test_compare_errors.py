@@ -1,5 +1,6 @@
 """`python -m platform.compare` given bad input, as a new user types it: one line, exit 2, nothing under
 --out, within seconds even when the tracking database does not answer."""
+
 import re
 import socket
 import time

@@ -1,5 +1,6 @@
 """Stopping a dead driver's Ray processes touches only Ray's processes that name its own sweep's temp
 folder; the short link to that folder is used only when it is this user's and points there."""
+
 import os
 import subprocess
 import sys
@@ -25,9 +26,11 @@ def start(*args):
 
 def test_only_the_sweeps_own_ray_processes_are_stopped(tmp_path, fake_ray):
     mine, sibling = ray_temp_dir(tmp_path, "a", create=True), ray_temp_dir(tmp_path, "ab", create=True)
-    procs = {"mine": start(fake_ray / "raylet.py", f"--session-dir={mine}/session_1"),
-             "sibling": start(fake_ray / "raylet.py", f"--session-dir={sibling}/session_1"),
-             "reader": start("-c", "import time; time.sleep(120)", f"{mine}/session_1/logs/raylet.out")}
+    procs = {
+        "mine": start(fake_ray / "raylet.py", f"--session-dir={mine}/session_1"),
+        "sibling": start(fake_ray / "raylet.py", f"--session-dir={sibling}/session_1"),
+        "reader": start("-c", "import time; time.sleep(120)", f"{mine}/session_1/logs/raylet.out"),
+    }
     try:
         assert kill_orphans(mine, ray_root=fake_ray) == 1
         assert procs["mine"].wait(timeout=30) != 0, "sweep a's Ray process was stopped"

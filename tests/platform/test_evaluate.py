@@ -1,5 +1,6 @@
 """`python -m platform.evaluate`: any classifier attacked by the trials' own protocol (one implementation),
 per attack and worst case, resumable, logged to MLflow on request, bad input in one line."""
+
 import json
 import re
 
@@ -23,8 +24,22 @@ def dense_folder(trained_tiny, tokenizer, tmp_path_factory):
 
 def test_a_dense_model_folder_is_attacked_as_a_trial_would_be(dense_folder, trained_tiny, tokenizer, tmp_path, capsys):
     out = tmp_path / "ev"
-    args = ["--model", str(dense_folder), "--dataset", "sst2", "--split", "validation", "--attack",
-            "textfooler,deepwordbug", "--n", "24", "--max-length", "48", "--out", str(out)]
+    args = [
+        "--model",
+        str(dense_folder),
+        "--dataset",
+        "sst2",
+        "--split",
+        "validation",
+        "--attack",
+        "textfooler,deepwordbug",
+        "--n",
+        "24",
+        "--max-length",
+        "48",
+        "--out",
+        str(out),
+    ]
     assert main(args) == 0
     printed = capsys.readouterr().out
     assert "deepwordbug" in printed and "(worst case)" in printed and "aua [95% CI]" in printed
@@ -33,9 +48,12 @@ def test_a_dense_model_folder_is_attacked_as_a_trial_would_be(dense_folder, trai
     assert (table["n"] == 24).all() and table["aua"].iloc[2] <= table["aua"].iloc[:2].min()
     # the same numbers as the trials' own evaluation on the same sample: the trials' seed unless told
     cfg = validate_config({"attack": "textfooler,deepwordbug", "attack_n": 24, "max_length": 48})
-    direct = evaluate_robustness(trained_tiny[0], tokenizer, cfg, "validation", tmp_path / "direct" / "attack.jsonl",
-                                 torch.device("cpu"))
-    assert table["aua"].iloc[2] == pytest.approx(direct["aua"]) and table["aua"].iloc[0] == pytest.approx(direct["aua_textfooler"])
+    direct = evaluate_robustness(
+        trained_tiny[0], tokenizer, cfg, "validation", tmp_path / "direct" / "attack.jsonl", torch.device("cpu")
+    )
+    assert table["aua"].iloc[2] == pytest.approx(direct["aua"]) and table["aua"].iloc[0] == pytest.approx(
+        direct["aua_textfooler"]
+    )
     rows = [json.loads(line) for line in (out / "attack_textfooler.jsonl").read_text().splitlines()]
     assert len(rows) == 24 and {"original", "perturbed", "status", "queries"} <= set(rows[0])
     # run again: resumed (nothing attacked again, same table); other settings in the same folder: refused
@@ -53,8 +71,23 @@ def test_the_sweeps_champion_by_its_registry_name_logged_to_mlflow(smoke_sweep, 
     client = smoke_sweep["client"]
     monkeypatch.setenv("MLFLOW_TRACKING_URI", client.tracking_uri)
     out = tmp_path / "champ"
-    assert main(["--model", "models:/earlyrobust-ticket@champion", "--attack", "textbugger", "--n", "10",
-                 "--out", str(out), "--mlflow-uri", client.tracking_uri]) == 0
+    assert (
+        main(
+            [
+                "--model",
+                "models:/earlyrobust-ticket@champion",
+                "--attack",
+                "textbugger",
+                "--n",
+                "10",
+                "--out",
+                str(out),
+                "--mlflow-uri",
+                client.tracking_uri,
+            ]
+        )
+        == 0
+    )
     saved = json.loads((out / "evaluation.json").read_text())
     assert saved["max_length"] == 32 and saved["seed"] == 42, "the ticket's own max_length, the trials' seed"
     version = client.get_model_version_by_alias("earlyrobust-ticket", "champion")
@@ -75,8 +108,18 @@ def test_an_out_folder_refuses_another_model_under_the_same_name(tmp_path, capsy
     folder = tmp_path / "model"
     load_model("tiny-bert", 2, seed=0).save_pretrained(folder)
     load_tokenizer("tiny-bert").save_pretrained(folder)
-    args = ["--model", str(folder), "--split", "validation", "--attack", "deepwordbug", "--n", "4", "--out",
-            str(tmp_path / "ev")]
+    args = [
+        "--model",
+        str(folder),
+        "--split",
+        "validation",
+        "--attack",
+        "deepwordbug",
+        "--n",
+        "4",
+        "--out",
+        str(tmp_path / "ev"),
+    ]
     assert main(args) == 0
     saved = json.loads((tmp_path / "ev" / "evaluation.json").read_text())["resolved_model"]
     assert saved["folder"] == str(folder) and len(saved["weights_sha256"]) == 64
@@ -99,46 +142,61 @@ def test_a_model_with_other_classes_is_refused_unless_mapped(dense_folder, tmp_p
     assert result["n"][0] == 9 and result["clean_acc"][0] <= 6 / 9, "the data's class b is never predicted"
 
 
-BAD_DATA = {"binary.csv": b"\xff\xfe\x00\x81garbage\x00\xc3\x28", "broken.jsonl": b'{"text": "good", "label": 1}\n{"te',
-            "broken.json": b'[{"text": "good", "label": 1}, {"text": ', "fake.parquet": b"text,label\ngood,1\n",
-            "empty.tsv": b"", "nolabel.tsv": b"sentence\tstars\ngood\t5\n", "data.txt": b"good 1\n"}
+BAD_DATA = {
+    "binary.csv": b"\xff\xfe\x00\x81garbage\x00\xc3\x28",
+    "broken.jsonl": b'{"text": "good", "label": 1}\n{"te',
+    "broken.json": b'[{"text": "good", "label": 1}, {"text": ',
+    "fake.parquet": b"text,label\ngood,1\n",
+    "empty.tsv": b"",
+    "nolabel.tsv": b"sentence\tstars\ngood\t5\n",
+    "data.txt": b"good 1\n",
+}
 
 
-@pytest.mark.parametrize("change, message", [
-    (["--model", "/no/such/model"], "--model '/no/such/model' cannot be loaded"),
-    (["--model", "models:/no-such-model@champion"], "--model models:/no-such-model@champion: there is no MLflow store"),
-    (["--model", "runs:/0123456789abcdef/ticket"], "--model runs:/0123456789abcdef/ticket: there is no MLflow store"),
-    (["--attack", "hotflip"], "--attack' = 'hotflip' is not allowed"),
-    (["--attack", "embedding_pgd"], "--attack embedding_pgd perturbs embeddings"),
-    (["--n", "5000"], "--n = 5000 is larger than the split (872 rows)"),
-    (["--n", "-3"], "--n = '-3' is not allowed"),
-    (["--n", "abc"], "--n = 'abc' is not allowed"),
-    (["--seed", "-1"], "--seed' = -1 is not allowed"),
-    (["--seed", "x"], "argument --seed: invalid int value"),
-    (["--max-length", "100000"], "--max-length 100000 is not allowed: the model positions 1..128 tokens"),
-    (["--max-length", "0"], "--max-length 0 is not allowed"),
-    (["--dataset", "/no/such.csv"], "'dataset' = '/no/such.csv' is unknown"),
-    (["--dataset", "{binary.csv}"], "cannot be read as csv"),
-    (["--dataset", "{broken.jsonl}"], "cannot be read as jsonl"),
-    (["--dataset", "{broken.json}"], "cannot be read as json"),
-    (["--dataset", "{fake.parquet}"], "cannot be read as parquet"),
-    (["--dataset", "{empty.tsv}"], "cannot be read as tsv"),
-    (["--dataset", "{nolabel.tsv}"], "has no 'label' column"),
-    (["--dataset", "{data.txt}"], "has an unsupported type"),
-    (["--data-dir", "/no/such/dir"], "'data_dir' = '/no/such/dir' is not a folder"),
-    (["--split", "dev"], "argument --split: invalid choice"),
-    (["--dataset", "ag_news", "--split", "test"], "--model has 2 classes and the data 4"),
-    (["--label-map", "0=1"], "--label-map leaves model class 'LABEL_1' unmapped"),
-    (["--label-map", "0=7,1=0"], "--label-map: data class '7' is not one of 0, 1"),
-    (["--label-map", "zero"], "--label-map 'zero' must look like MODEL=DATA"),
-    (["--label-map", "0=1,1=0", "--calibrate"], "--calibrate fits T on the model's own classes"),
-    (["--out", "{a_file}"], "is a file: give a folder"),
-    (["--mlflow-uri", "ftp://host/x"], "--mlflow-uri 'ftp://host/x' is not supported"),
-    (["--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
-    (["--mlflow-uri", "postgresql+psycopg://u:s3cret@127.0.0.1:{closed}/x"], "nothing answers at 127.0.0.1:"),
-    (["--experiment", " "], "--experiment is empty"),
-    (["--bogus"], "unrecognized arguments: --bogus"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (["--model", "/no/such/model"], "--model '/no/such/model' cannot be loaded"),
+        (
+            ["--model", "models:/no-such-model@champion"],
+            "--model models:/no-such-model@champion: there is no MLflow store",
+        ),
+        (
+            ["--model", "runs:/0123456789abcdef/ticket"],
+            "--model runs:/0123456789abcdef/ticket: there is no MLflow store",
+        ),
+        (["--attack", "hotflip"], "--attack' = 'hotflip' is not allowed"),
+        (["--attack", "embedding_pgd"], "--attack embedding_pgd perturbs embeddings"),
+        (["--n", "5000"], "--n = 5000 is larger than the split (872 rows)"),
+        (["--n", "-3"], "--n = '-3' is not allowed"),
+        (["--n", "abc"], "--n = 'abc' is not allowed"),
+        (["--seed", "-1"], "--seed' = -1 is not allowed"),
+        (["--seed", "x"], "argument --seed: invalid int value"),
+        (["--max-length", "100000"], "--max-length 100000 is not allowed: the model positions 1..128 tokens"),
+        (["--max-length", "0"], "--max-length 0 is not allowed"),
+        (["--dataset", "/no/such.csv"], "'dataset' = '/no/such.csv' is unknown"),
+        (["--dataset", "{binary.csv}"], "cannot be read as csv"),
+        (["--dataset", "{broken.jsonl}"], "cannot be read as jsonl"),
+        (["--dataset", "{broken.json}"], "cannot be read as json"),
+        (["--dataset", "{fake.parquet}"], "cannot be read as parquet"),
+        (["--dataset", "{empty.tsv}"], "cannot be read as tsv"),
+        (["--dataset", "{nolabel.tsv}"], "has no 'label' column"),
+        (["--dataset", "{data.txt}"], "has an unsupported type"),
+        (["--data-dir", "/no/such/dir"], "'data_dir' = '/no/such/dir' is not a folder"),
+        (["--split", "dev"], "argument --split: invalid choice"),
+        (["--dataset", "ag_news", "--split", "test"], "--model has 2 classes and the data 4"),
+        (["--label-map", "0=1"], "--label-map leaves model class 'LABEL_1' unmapped"),
+        (["--label-map", "0=7,1=0"], "--label-map: data class '7' is not one of 0, 1"),
+        (["--label-map", "zero"], "--label-map 'zero' must look like MODEL=DATA"),
+        (["--label-map", "0=1,1=0", "--calibrate"], "--calibrate fits T on the model's own classes"),
+        (["--out", "{a_file}"], "is a file: give a folder"),
+        (["--mlflow-uri", "ftp://host/x"], "--mlflow-uri 'ftp://host/x' is not supported"),
+        (["--mlflow-uri", "sqlite:////no/such/dir/m.db"], "does not exist or cannot be written"),
+        (["--mlflow-uri", "postgresql+psycopg://u:s3cret@127.0.0.1:{closed}/x"], "nothing answers at 127.0.0.1:"),
+        (["--experiment", " "], "--experiment is empty"),
+        (["--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(change, message, dense_folder, tmp_path, capsys, monkeypatch):
     from sweep_helpers import free_port as closed_port
 

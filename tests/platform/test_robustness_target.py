@@ -1,6 +1,7 @@
 """A robustness target and whether a trial reaches it (paired on the same sentences when the target's
 outcomes are known), what Optuna's constraint sees of it, the champion of `--objective cost`, and the
 target's bad input."""
+
 import math
 
 import optuna
@@ -29,9 +30,19 @@ def trial(statuses, flops=1e12):
     r, c = outcomes(statuses)
     n = len(statuses)
     aua, clean = statuses.count("failed") / n, (n - statuses.count("skipped")) / n
-    return {"trial": f"t{flops:g}", "status": "done", "run_id": "r", "robust_bits": r, "clean_bits": c, "aua": aua,
-            "clean_acc": clean, "aua_ci_high": min(1, aua + 0.15), "clean_acc_ci_high": min(1, clean + 0.15),
-            "train_flops": flops, "param_sparsity": 0.3}
+    return {
+        "trial": f"t{flops:g}",
+        "status": "done",
+        "run_id": "r",
+        "robust_bits": r,
+        "clean_bits": c,
+        "aua": aua,
+        "clean_acc": clean,
+        "aua_ci_high": min(1, aua + 0.15),
+        "clean_acc_ci_high": min(1, clean + 0.15),
+        "train_flops": flops,
+        "param_sparsity": 0.3,
+    }
 
 
 def test_a_trial_reaches_the_target_when_the_paired_intervals_include_zero_or_lie_above():
@@ -56,8 +67,11 @@ def test_a_target_given_as_numbers_is_met_by_the_trials_own_interval():
 
 def test_the_cost_champion_is_the_cheapest_trial_that_reached_the_target():
     target = Target(0.25, 0.75, "test", *outcomes(TARGET_STATUSES))
-    rows = [trial(TARGET_STATUSES, 3e12), trial(["succeeded"] * 10 + TARGET_STATUSES[10:], 1e12),
-            trial(TARGET_STATUSES, 2e12)]
+    rows = [
+        trial(TARGET_STATUSES, 3e12),
+        trial(["succeeded"] * 10 + TARGET_STATUSES[10:], 1e12),
+        trial(TARGET_STATUSES, 2e12),
+    ]
     for row in rows:
         row.update(target.gaps(row))
     table = summary.build_table(rows, [], "cost")
@@ -69,8 +83,9 @@ def test_the_cost_champion_is_the_cheapest_trial_that_reached_the_target():
 
 def test_optuna_is_told_each_trials_margin_as_its_constraint():
     target = Target(0.25, 0.75, "test", *outcomes(TARGET_STATUSES))
-    search = OutcomeAwareOptunaSearch(metric="train_flops", mode="min", sampler=make_sampler(0, 4, constrained=True),
-                                      target=target)
+    search = OutcomeAwareOptunaSearch(
+        metric="train_flops", mode="min", sampler=make_sampler(0, 4, constrained=True), target=target
+    )
     search.set_search_properties("train_flops", "min", {"ft_mode": tune.choice(["ce", "pgd"])})
     for k, statuses in enumerate([TARGET_STATUSES, ["succeeded"] * 10 + TARGET_STATUSES[10:]]):
         search.suggest(f"t{k}")
@@ -81,11 +96,14 @@ def test_optuna_is_told_each_trials_margin_as_its_constraint():
     assert [list(t.system_attrs["constraints"]) for t in trials] == [[t.user_attrs["target_margin"]] for t in trials]
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("aua=0.3", "is not a target: give aua=A,clean_acc=C"),
-    ("aua=1.3,clean_acc=0.8", "is not a target"),
-    ("dense_trades", "is not a target"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("aua=0.3", "is not a target: give aua=A,clean_acc=C"),
+        ("aua=1.3,clean_acc=0.8", "is not a target"),
+        ("dense_trades", "is not a target"),
+    ],
+)
 def test_a_bad_target_is_one_line(spec, message):
     with pytest.raises(UsageError, match=message):
         parse(spec, load_space("smoke"))

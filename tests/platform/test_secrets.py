@@ -3,6 +3,7 @@ PostgreSQL, its Optuna study in PostgreSQL, both URIs carrying a password, write
 (storage, Ray's files, MLflow's params, tags and artifacts, the summary, its own output); --resume
 takes the URIs again from the command line or the environment.  Needs Debian's postgresql (.ci/run
 installs it)."""
+
 import os
 import subprocess
 import sys
@@ -21,16 +22,22 @@ SECRET = "Pw-k9Tq2zX"
 
 def run(folder: Path, *args, **env):
     """The sweep CLI run from `folder` (its MLflow artifacts land there, not in the checkout)."""
-    return subprocess.run([sys.executable, "-m", "platform.sweep", "--storage-path", str(folder / "s"), *args],
-                          cwd=folder, capture_output=True, text=True, timeout=600,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT), **env))
+    return subprocess.run(
+        [sys.executable, "-m", "platform.sweep", "--storage-path", str(folder / "s"), *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+    )
 
 
 @pytest.fixture(scope="module")
 def tracking_server(postgres):  # noqa: F811
     """The cluster's tracking path: an MLflow server backed by PostgreSQL, serving artifacts."""
-    with mlflow_server(f"{postgres}/mlflow", "--artifacts-destination", tempfile.mkdtemp(prefix="mlart"),
-                       "--serve-artifacts") as url:
+    with mlflow_server(
+        f"{postgres}/mlflow", "--artifacts-destination", tempfile.mkdtemp(prefix="mlart"), "--serve-artifacts"
+    ) as url:
         yield url
 
 
@@ -59,8 +66,11 @@ def test_a_sweep_on_postgres_writes_no_password_and_resume_asks_for_it(postgres,
         assert SECRET not in repr(r.data.params) + repr(r.data.tags)
     version = client.get_model_version_by_alias("earlyrobust-ticket", "champion")
     assert SECRET not in repr(version.tags) + (version.description or "")
-    finished = [t for t in optuna.load_study(study_name="pw", storage=study).trials
-                if t.state == optuna.trial.TrialState.COMPLETE]  # the study lives in PostgreSQL
+    finished = [
+        t
+        for t in optuna.load_study(study_name="pw", storage=study).trials
+        if t.state == optuna.trial.TrialState.COMPLETE
+    ]  # the study lives in PostgreSQL
     assert sorted(t.value for t in finished) == sorted(r.data.metrics["aua"] for r in runs)
     assert {tuple(sorted(t.params)) for t in finished} == {("conv_eps", "ffn_ratio", "head_ratio")}
 
@@ -68,11 +78,20 @@ def test_a_sweep_on_postgres_writes_no_password_and_resume_asks_for_it(postgres,
     assert again.returncode == 2 and len(again.stderr.strip().splitlines()) == 1, again.stderr
     assert "password is never saved: give --mlflow-uri again" in again.stderr and SECRET not in again.stderr
     port = mlflow_uri.rsplit(":", 1)[1]
-    other = run(folder, "--resume", "--name", "pw", "--mlflow-uri", mlflow_uri.replace(port, str(int(port) + 1)),
-                "--optuna-storage", study)
+    other = run(
+        folder,
+        "--resume",
+        "--name",
+        "pw",
+        "--mlflow-uri",
+        mlflow_uri.replace(port, str(int(port) + 1)),
+        "--optuna-storage",
+        study,
+    )
     assert other.returncode == 2 and "give --mlflow-uri again" in other.stderr, "another server is not this sweep's"
-    resumed = run(folder, "--resume", "--name", "pw", "--optuna-storage", study,
-                  MLFLOW_TRACKING_URI=mlflow_uri)  # the MLflow URI from the environment
+    resumed = run(
+        folder, "--resume", "--name", "pw", "--optuna-storage", study, MLFLOW_TRACKING_URI=mlflow_uri
+    )  # the MLflow URI from the environment
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert len(child_runs(client, parent.info.run_id)) == 2, "the finished sweep ran nothing twice"
     leaks = [str(p) for p in folder.rglob("*") if p.is_file() and SECRET.encode() in p.read_bytes()]
@@ -85,7 +104,12 @@ def test_the_cluster_head_refuses_to_start_without_a_password(tmp_path):
     (tmp_path / "sudo").write_text("#!/bin/sh\necho ran >> " + str(tmp_path / "ran") + "\n")  # nothing may run
     (tmp_path / "sudo").chmod(0o755)
     for password in (None, "CHANGE_ME"):
-        done = subprocess.run(["bash", str(ROOT / "scripts" / "cluster_head.sh")], capture_output=True, text=True,
-                              env=env if password is None else dict(env, EARLYROBUST_DB_PASSWORD=password), timeout=60)
+        done = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "cluster_head.sh")],
+            capture_output=True,
+            text=True,
+            env=env if password is None else dict(env, EARLYROBUST_DB_PASSWORD=password),
+            timeout=60,
+        )
         assert done.returncode == 2 and "EARLYROBUST_DB_PASSWORD is not set" in done.stderr, done.stderr
         assert not (tmp_path / "ran").exists(), "nothing was installed or started"

@@ -1,4 +1,5 @@
 """`python -m platform.sweep` end to end on the smoke space, read back from MLflow; the outcomes a trial can have."""
+
 import json
 from pathlib import Path
 
@@ -20,8 +21,21 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
     for run in runs:
         assert run.info.status == "FINISHED"
         metrics = run.data.metrics
-        for name in ("clean_acc", "aua", "suc", "avg_queries", "head_sparsity", "ffn_sparsity", "search_stop_epoch",
-                     "mask_distance", "train_flops", "train_seconds", "speedup_vs_dense", "aua_ci_low", "aua_ci_high"):
+        for name in (
+            "clean_acc",
+            "aua",
+            "suc",
+            "avg_queries",
+            "head_sparsity",
+            "ffn_sparsity",
+            "search_stop_epoch",
+            "mask_distance",
+            "train_flops",
+            "train_seconds",
+            "speedup_vs_dense",
+            "aua_ci_low",
+            "aua_ci_high",
+        ):
             assert name in metrics, name
         assert 0 <= metrics["aua"] <= metrics["clean_acc"] <= 1
         assert metrics["aua_ci_low"] <= metrics["aua"] <= metrics["aua_ci_high"] and metrics["attack_n"] == 16
@@ -30,12 +44,22 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
             assert metrics[f"aua_ci_low_{attack}"] <= metrics[f"aua_{attack}"] <= metrics[f"aua_ci_high_{attack}"]
             assert f"suc_{attack}" in metrics and f"avg_queries_{attack}" in metrics
         artifacts = {f.path for f in client.list_artifacts(run.info.run_id)}
-        assert {"attack.jsonl", "attack_textfooler.jsonl", "attack_textbugger.jsonl", "attack_bertattack.jsonl"} <= artifacts
+        assert {
+            "attack.jsonl",
+            "attack_textfooler.jsonl",
+            "attack_textbugger.jsonl",
+            "attack_bertattack.jsonl",
+        } <= artifacts
         assert run.data.tags["robust_bits"].count(":") == 2
         history = client.get_metric_history(run.info.run_id, "mask_distance")
         assert len(history) >= 3, "mask distance is logged at every convergence check"
-        ticket = json.loads(Path(mlflow.artifacts.download_artifacts(
-            run_id=run.info.run_id, artifact_path="ticket.json", tracking_uri=client.tracking_uri)).read_text())
+        ticket = json.loads(
+            Path(
+                mlflow.artifacts.download_artifacts(
+                    run_id=run.info.run_id, artifact_path="ticket.json", tracking_uri=client.tracking_uri
+                )
+            ).read_text()
+        )
         head_ratio, ffn_ratio = float(run.data.params["head_ratio"]), float(run.data.params["ffn_ratio"])
         assert sum(map(len, ticket["heads"])) == 8 - round(head_ratio * 8)
         assert sum(map(len, ticket["neurons"])) == 128 - round(ffn_ratio * 128)
@@ -51,6 +75,7 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
 
     def as_row(r):
         return {**r.data.metrics, "robust_bits": r.data.tags["robust_bits"]}
+
     best = max(runs, key=lambda r: r.data.metrics["aua"])
     tied = [r for r in runs if r is best or ties(as_row(r), as_row(best))]
     champion = max(tied, key=lambda r: (r.data.metrics["param_sparsity"], r.data.metrics["aua"]))
@@ -90,12 +115,27 @@ def test_one_study_holds_a_finished_an_asha_stopped_and_a_diverged_trial(tmp_pat
     space = tmp_path / "outcomes.yaml"
     smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
     smoke = smoke.replace("  ft_lr: 0.002\n", "")
-    space.write_text(smoke + "  search_epochs: 0.5\n  ft_epochs: 2\nsearch:\n  ft_lr: {choice: [0.002, 1.0e-9, 1.0e30]}\n"
-                     "sweep:\n  num_samples: 3\n  max_concurrent: 1\n")
+    space.write_text(
+        smoke + "  search_epochs: 0.5\n  ft_epochs: 2\nsearch:\n  ft_lr: {choice: [0.002, 1.0e-9, 1.0e30]}\n"
+        "sweep:\n  num_samples: 3\n  max_concurrent: 1\n"
+    )
     folder = short_dir()
     study_db = f"sqlite:///{folder / 'optuna.db'}"
-    done = sweep(["--space", str(space), "--name", "outcomes", "--scheduler", "asha", "--seed", "2",
-                  "--optuna-storage", study_db], folder)
+    done = sweep(
+        [
+            "--space",
+            str(space),
+            "--name",
+            "outcomes",
+            "--scheduler",
+            "asha",
+            "--seed",
+            "2",
+            "--optuna-storage",
+            study_db,
+        ],
+        folder,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
     parent = client.get_run(sweep_state(folder, "outcomes")["parent_run_id"])
@@ -117,7 +157,9 @@ def test_one_study_holds_a_finished_an_asha_stopped_and_a_diverged_trial(tmp_pat
     assert states == ["FAIL", "COMPLETE", "PRUNED"], "Optuna is told how each trial ended; none left RUNNING"
     assert parent.info.status == "FINISHED", "a trial stopped by ASHA or diverged is a normal outcome"
     summary_md = (folder / "s" / "outcomes" / "summary.md").read_text()
-    assert summary_md.count(" diverged ") == 1 and summary_md.count(" stopped ") == 1 and summary_md.count(" done ") == 1
+    assert (
+        summary_md.count(" diverged ") == 1 and summary_md.count(" stopped ") == 1 and summary_md.count(" done ") == 1
+    )
 
 
 def test_a_sweep_that_attacks_nothing_registers_a_champion_on_clean_accuracy():
@@ -145,15 +187,18 @@ def test_a_sweep_that_attacks_nothing_registers_a_champion_on_clean_accuracy():
 def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path):
     space = tmp_path / "dense.yaml"
     smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
-    space.write_text(smoke + "  ft_mode: freelb\n  head_ratio: 0.0\n  ffn_ratio: 0.0\n"
-                     "sweep:\n  num_samples: 1\n  trainable: dense\n")
+    space.write_text(
+        smoke + "  ft_mode: freelb\n  head_ratio: 0.0\n  ffn_ratio: 0.0\nsweep:\n  num_samples: 1\n  trainable: dense\n"
+    )
     folder = short_dir()
     # the dense reference at the trial's own K (2 in smoke): dense FreeLB against itself
-    done = sweep(["--space", str(space), "--name", "dense", "--set", "ft_epochs=1", "--set", "dense_ref_steps=2"], folder)
+    done = sweep(
+        ["--space", str(space), "--name", "dense", "--set", "ft_epochs=1", "--set", "dense_ref_steps=2"], folder
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "champion: trial" in done.stdout, "a space with everything fixed runs without Optuna"
     client = MlflowClient(f"sqlite:///{folder / 'mlflow.db'}")
-    run, = child_runs(client, sweep_state(folder, "dense")["parent_run_id"])
+    (run,) = child_runs(client, sweep_state(folder, "dense")["parent_run_id"])
     m = run.data.metrics
     assert m["head_sparsity"] == 0 and m["param_sparsity"] == 0
     assert m["speedup_vs_dense"] == pytest.approx(1.0), "dense FreeLB against itself"
@@ -165,8 +210,10 @@ def test_the_dense_baseline_trainable_runs_and_registers_like_a_ticket(tmp_path)
 
 def test_a_sweep_in_which_every_trial_diverges_registers_nothing_and_exits_1():
     folder = short_dir()
-    done = sweep(["--space", "smoke", "--name", "nan", "--num-samples", "1", "--set", "lr=1e30",
-                  "--set", "search_epochs=0.25"], folder)
+    done = sweep(
+        ["--space", "smoke", "--name", "nan", "--num-samples", "1", "--set", "lr=1e30", "--set", "search_epochs=0.25"],
+        folder,
+    )
     assert done.returncode == 1, done.stderr[-3000:]
     assert "no trial finished with a model" in done.stderr
     assert (folder / "s" / "nan" / "summary.md").read_text().count("diverged") == 1
@@ -175,8 +222,10 @@ def test_a_sweep_in_which_every_trial_diverges_registers_nothing_and_exits_1():
 def test_the_cheapest_way_to_a_dense_reference_trained_first_then_reused(tmp_path):
     space = tmp_path / "cheap.yaml"
     smoke = (ROOT / "search_spaces" / "smoke.yaml").read_text().split("search:")[0]
-    space.write_text(smoke + "  adv_max_norm: 0.3\n  ft_epochs: 1\nsearch:\n  ft_mode: {choice: [ce, fgsm]}\n"
-                     "sweep:\n  num_samples: 2\n  objective: cost\n  target: dense_pgd\n")
+    space.write_text(
+        smoke + "  adv_max_norm: 0.3\n  ft_epochs: 1\nsearch:\n  ft_mode: {choice: [ce, fgsm]}\n"
+        "sweep:\n  num_samples: 2\n  objective: cost\n  target: dense_pgd\n"
+    )
     folder = short_dir()
     study_db = f"sqlite:///{folder / 'optuna.db'}"
     done = sweep(["--space", str(space), "--name", "cheap", "--optuna-storage", study_db], folder)

@@ -1,4 +1,5 @@
 """Usage and configuration errors: one line on stderr, exit code 2, nothing started or written."""
+
 import os
 import subprocess
 import sys
@@ -9,11 +10,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-FILES = {"bad_yaml": ("bad.yaml", "fixed:\n  model: tiny-bert\n   lr: [1\n"),
-         "unknown_key_yaml": ("mine.yaml", "fixed:\n  modle: tiny-bert\n"),
-         "empty_csv": ("empty.csv", "text,label\n"),
-         "nolabel_csv": ("nolabel.csv", "text,stars\ngood,5\n"),
-         "gpt2_model": ("gpt2/config.json", '{"model_type": "gpt2", "n_layer": 1, "n_embd": 16, "n_head": 2}')}
+FILES = {
+    "bad_yaml": ("bad.yaml", "fixed:\n  model: tiny-bert\n   lr: [1\n"),
+    "unknown_key_yaml": ("mine.yaml", "fixed:\n  modle: tiny-bert\n"),
+    "empty_csv": ("empty.csv", "text,label\n"),
+    "nolabel_csv": ("nolabel.csv", "text,stars\ngood,5\n"),
+    "gpt2_model": ("gpt2/config.json", '{"model_type": "gpt2", "n_layer": 1, "n_embd": 16, "n_head": 2}'),
+}
 
 
 @pytest.fixture()
@@ -40,8 +43,9 @@ def run_bad(args, tmp_path, **env_changes):
     if "--mlflow-uri" not in args:
         args += ["--mlflow-uri", f"sqlite:///{tmp_path / 'mlflow.db'}"]
     env = dict(os.environ, HF_HUB_OFFLINE="1", CUDA_VISIBLE_DEVICES="", **env_changes)
-    return subprocess.run([sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env=env)
+    return subprocess.run(
+        [sys.executable, "-m", "platform.sweep", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, env=env
+    )
 
 
 def test_a_missing_synonym_table_is_found_before_anything_starts(tmp_path):

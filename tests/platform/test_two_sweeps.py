@@ -2,6 +2,7 @@
 with every trial finished and none run twice (one MLflow run each), stopping only its own leftover Ray
 processes (each sweep owns its Ray temp folder; Ray 2.60 usually ends them with the driver) while the
 other runs on and finishes.  A sweep whose driver is alive cannot be resumed."""
+
 import os
 import signal
 import subprocess
@@ -15,10 +16,26 @@ from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state
 
 
 def start(folder, name, samples):
-    cmd = [sys.executable, "-m", "platform.sweep", "--space", "smoke", "--name", name, "--num-samples", str(samples),
-           "--max-concurrent", "1", "--storage-path", str(folder / "s"), "--mlflow-uri", f"sqlite:///{folder / 'mlflow.db'}"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "platform.sweep",
+        "--space",
+        "smoke",
+        "--name",
+        name,
+        "--num-samples",
+        str(samples),
+        "--max-concurrent",
+        "1",
+        "--storage-path",
+        str(folder / "s"),
+        "--mlflow-uri",
+        f"sqlite:///{folder / 'mlflow.db'}",
+    ]
+    return subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True
+    )
 
 
 def ray_processes(folder, name):
@@ -44,8 +61,9 @@ def test_resuming_one_sweep_leaves_the_other_running(tmp_path):
         finished = []
         while time.time() < deadline + 300 and not finished:
             time.sleep(2)
-            finished = [r for r in child_runs(client, sweep_state(folder, "a")["parent_run_id"])
-                        if r.info.status == "FINISHED"]
+            finished = [
+                r for r in child_runs(client, sweep_state(folder, "a")["parent_run_id"]) if r.info.status == "FINISHED"
+            ]
         assert finished, "sweep a's first trial should finish"
         os.kill(a.pid, signal.SIGKILL)  # a's driver alone dies; its raylet and workers stay behind
         a.wait()

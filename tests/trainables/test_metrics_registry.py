@@ -1,5 +1,6 @@
 """A metric is one line in `trainables/metric_registry.py`: Tune's reports, MLflow logging, the summary table,
 `platform.compare`, the registered version's tags and the attack evaluation all find it there."""
+
 import math
 
 import pytest
@@ -25,8 +26,17 @@ def test_a_metric_added_in_one_place_is_in_every_view(with_new_metric, tmp_path)
     assert complete({"robust_margin": 0.3})["robust_margin"] == 0.3
     assert logged("robust_margin") and not logged("not_a_metric"), "MLflow logs it"
     assert "robust_margin" in metric_registry.summary_columns()
-    row = {"trial": "t1", "status": "done", "run_id": "r1", "aua": 0.4, "aua_ci_low": 0.3, "aua_ci_high": 0.5,
-           "train_flops": 1.0, "param_sparsity": 0.3, "robust_margin": 0.25}
+    row = {
+        "trial": "t1",
+        "status": "done",
+        "run_id": "r1",
+        "aua": 0.4,
+        "aua_ci_low": 0.3,
+        "aua_ci_high": 0.5,
+        "train_flops": 1.0,
+        "param_sparsity": 0.3,
+        "robust_margin": 0.25,
+    }
     table = summary.build_table([row], [], "aua")
     assert table["robust_margin"].tolist() == [0.25] and "robust_margin" in summary.render(table)
     assert sweep_tracking.version_tags(row)["robust_margin"] == "0.25", "a tag of the registered version"
@@ -47,6 +57,15 @@ def test_every_metric_says_what_it_means_and_which_way_is_better():
         assert m.meaning and m.better in ("higher", "lower", ""), m
     assert metric_registry.get("aua").better == "higher" and metric_registry.get("train_flops").better == "lower"
     assert metric_registry.get("aua_ci_low").name == "aua", "interval bounds belong to their metric"
-    assert metric_registry.names(attack=True) == ("clean_acc", "clean_acc_ci_low", "clean_acc_ci_high", "aua", "aua_ci_low",
-                                          "aua_ci_high", "suc", "avg_queries", "attack_n")
+    assert metric_registry.names(attack=True) == (
+        "clean_acc",
+        "clean_acc_ci_low",
+        "clean_acc_ci_high",
+        "aua",
+        "aua_ci_low",
+        "aua_ci_high",
+        "suc",
+        "avg_queries",
+        "attack_n",
+    )
     assert len(set(metric_registry.names())) == len(metric_registry.names()), "names are unique"

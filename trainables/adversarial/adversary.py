@@ -1,4 +1,5 @@
 """The interface every adversarial-training method implements, and the perturbation geometry."""
+
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -16,6 +17,7 @@ NORMS = ("l2", "linf")
 class Adversary(ABC):
     """Perturbs the word embeddings of a batch; `train_backward` accumulates parameter gradients.  The
     training loops call it `replays` times a batch, an optimizer step after each (1 but for `free`)."""
+
     replays = 1
 
     def __init__(self, steps: int, step_size: float, init_mag: float, max_norm: float = 0.0, norm: str = "l2"):

@@ -3,6 +3,7 @@ better than free"), on word embeddings: δ drawn uniformly in the ε-ball (ε = 
 step of α = 1.25 ε (the paper's step-size rule, which keeps single-step training from catastrophic
 overfitting; `adv_lr` and `adv_steps` are not used), projected back onto the ball, then one training
 pass on the perturbed embeddings."""
+
 from __future__ import annotations
 
 import torch
@@ -10,7 +11,7 @@ import torch
 from trainables.adversarial.adversary import Adversary, adv_loss, project, word_embeddings
 from trainables.errors import ConfigError
 
-STEP_RULE = 1.25   # α / ε
+STEP_RULE = 1.25  # α / ε
 
 
 class FGSM(Adversary):
@@ -35,7 +36,7 @@ class FGSM(Adversary):
             radius = torch.rand(embeds.size(0), 1, 1, device=embeds.device, dtype=embeds.dtype) * self.max_norm
             delta = delta / delta.flatten(1).norm(dim=1).clamp_min(1e-12).view(-1, 1, 1) * radius
         delta.requires_grad_()
-        grad, = torch.autograd.grad(adv_loss(model, batch, embeds + delta), delta)
+        (grad,) = torch.autograd.grad(adv_loss(model, batch, embeds + delta), delta)
         step = STEP_RULE * self.max_norm
         if self.norm == "linf":
             delta = delta.detach() + step * grad.sign()

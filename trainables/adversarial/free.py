@@ -1,8 +1,9 @@
-""""Free" adversarial training (Shafahi et al., NeurIPS 2019), on word embeddings: each minibatch is
+""" "Free" adversarial training (Shafahi et al., NeurIPS 2019), on word embeddings: each minibatch is
 replayed m = `adv_steps` times; every replay is one training pass whose backward gives the weights'
 gradient (an optimizer step) and the perturbation's at once, so δ climbs by ε (`max_norm`, the
 paper's step) each replay for free; δ starts at 0 and is carried to the next minibatch when its shape
 allows.  A replay costs one training pass: an epoch costs m, so run 1/m of the epochs."""
+
 from __future__ import annotations
 
 import torch

@@ -1,5 +1,6 @@
 """FreeLB (Zhu et al., ICLR 2020) as EarlyRobust runs it: K ascent steps on the word embeddings,
 parameter gradients accumulated over all K with the loss averaged; extra loss (L1) added once."""
+
 from __future__ import annotations
 
 from trainables.adversarial.adversary import Adversary, adv_loss, word_embeddings

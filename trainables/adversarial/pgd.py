@@ -1,5 +1,6 @@
 """PGD (Madry et al., 2018) on word embeddings: K ascent steps inside the ε-ball (ε = max_norm),
 then one training pass on the final perturbation."""
+
 from __future__ import annotations
 
 import torch
@@ -24,7 +25,7 @@ class PGD(Adversary):
         delta = project(self.init_delta(embeds, batch["attention_mask"]), self.max_norm, self.norm)
         for _ in range(self.steps):
             delta.requires_grad_()
-            grad, = torch.autograd.grad(adv_loss(model, batch, embeds + delta), delta)
+            (grad,) = torch.autograd.grad(adv_loss(model, batch, embeds + delta), delta)
             delta = self.ascend(delta.detach(), grad, self.max_norm)
         return delta.detach()
 

@@ -1,5 +1,6 @@
 """Offline robustness evaluation.  Add an attack: one new file with a subclass of `Attack`
 (see `base.py`), listed in ATTACKS below."""
+
 from trainables.attacks.bertattack import BertAttack
 from trainables.attacks.deepwordbug import DeepWordBug
 from trainables.attacks.greedy_search import Attack, AttackResult

@@ -4,6 +4,7 @@ An interrupted run keeps every line already written; `resume=True` continues aft
 by the interruption (no newline, or not JSON) is not a row: resuming cuts the file back to its last
 complete line before appending, so the file ends as an uninterrupted run's would.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ from trainables.attacks.lockstep import ENCODER, VICTIM, Lockstep
 from trainables.attacks.victim import Victim
 from trainables.errors import ConfigError
 
-WIDTH = 32   # examples attacked at once (their asks share each model and encoder batch)
+WIDTH = 32  # examples attacked at once (their asks share each model and encoder batch)
 
 
 def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
@@ -28,21 +29,34 @@ def choose_examples(labels: list[int], n: int, seed: int = 0) -> list[int]:
     file sorted by label those are one class.)  N = 0 takes every row."""
     n = n or len(labels)
     if n > len(labels):
-        raise ConfigError(f"parameter 'attack_n' = {n} is larger than the split ({len(labels)} rows): use at most {len(labels)}")
+        raise ConfigError(
+            f"parameter 'attack_n' = {n} is larger than the split ({len(labels)} rows): use at most {len(labels)}"
+        )
     labels = np.asarray(labels)
     classes, counts = np.unique(labels, return_counts=True)
     share = n * counts / len(labels)
     take = np.floor(share).astype(int)
-    for k in np.argsort(-(share - take), kind="stable")[:n - take.sum()]:
+    for k in np.argsort(-(share - take), kind="stable")[: n - take.sum()]:
         take[k] += 1
     rng = np.random.default_rng(seed)
     picked = np.concatenate([rng.choice(np.flatnonzero(labels == c), t, replace=False) for c, t in zip(classes, take)])
     return [int(i) for i in rng.permutation(picked)]
 
 
-def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[int], n: int, out_path: str | Path,
-               seed: int = 0, resume: bool = False, progress=None, pairs: list[str] | None = None,
-               columns: tuple | None = None, width: int = WIDTH) -> dict:
+def run_attack(
+    attack: Attack,
+    victim: Victim,
+    texts: list[str],
+    labels: list[int],
+    n: int,
+    out_path: str | Path,
+    seed: int = 0,
+    resume: bool = False,
+    progress=None,
+    pairs: list[str] | None = None,
+    columns: tuple | None = None,
+    width: int = WIDTH,
+) -> dict:
     """Attack a seeded, stratified sample of N rows (`pairs`: the second texts of a sentence-pair split,
     whose source column names `columns` select the recipe's column rule), `width` examples at a time in
     lockstep (`lockstep.py`); rows are written in the sample's order as soon as every earlier one is."""
@@ -54,16 +68,27 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
         done, end = complete_rows(out_path)
         if end < out_path.stat().st_size:
             os.truncate(out_path, end)  # drop a line cut by the interruption
-    todo = indices[len(done):]
+    todo = indices[len(done) :]
 
     def searches():
         for k, idx in enumerate(todo):
             if texts[idx].strip():
-                yield k, attack.search(texts[idx], int(labels[idx]), idx, pairs[idx] if pairs is not None else None,
-                                       columns, victim.unk)
+                yield (
+                    k,
+                    attack.search(
+                        texts[idx],
+                        int(labels[idx]),
+                        idx,
+                        pairs[idx] if pairs is not None else None,
+                        columns,
+                        victim.unk,
+                    ),
+                )
+
     finished: dict[int, object] = {}
     before = len(done)
     with out_path.open("a" if done else "w") as out:
+
         def flush() -> None:  # every row whose predecessors are all written
             while len(done) < len(indices):
                 k = len(done) - before
@@ -79,6 +104,7 @@ def run_attack(attack: Attack, victim: Victim, texts: list[str], labels: list[in
                 done.append(row)
                 if progress is not None:
                     progress(len(done), len(indices))
+
         flush()
         lockstep = Lockstep(victim, attack.encoder(), width)
         for k, result in lockstep.run(searches()):
@@ -103,12 +129,26 @@ def worst_case(files: dict[str, Path], out_path: Path) -> dict:
         statuses = [r["status"] for r in each.values()]
         status = "skipped" if "skipped" in statuses else "succeeded" if "succeeded" in statuses else "failed"
         broke = next((name for name, r in each.items() if r["status"] == "succeeded"), None)
-        rows.append({"index": idx, "status": status, "queries": sum(r["queries"] for r in each.values()),
-                     "original": row.get("original", ""), "perturbed": each[broke]["perturbed"] if broke else
-                     row.get("original", ""), "broken_by": broke, "by_attack": {n: r["status"] for n, r in each.items()},
-                     "swaps": each[broke].get("swaps", []) if broke else [],
-                     **({"original_pair": row["original_pair"], "perturbed_pair": each[broke]["perturbed_pair"] if broke
-                         else row["original_pair"]} if row.get("original_pair") is not None else {})})
+        rows.append(
+            {
+                "index": idx,
+                "status": status,
+                "queries": sum(r["queries"] for r in each.values()),
+                "original": row.get("original", ""),
+                "perturbed": each[broke]["perturbed"] if broke else row.get("original", ""),
+                "broken_by": broke,
+                "by_attack": {n: r["status"] for n, r in each.items()},
+                "swaps": each[broke].get("swaps", []) if broke else [],
+                **(
+                    {
+                        "original_pair": row["original_pair"],
+                        "perturbed_pair": each[broke]["perturbed_pair"] if broke else row["original_pair"],
+                    }
+                    if row.get("original_pair") is not None
+                    else {}
+                ),
+            }
+        )
     out_path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return summarize([r["status"] for r in rows], [r["queries"] for r in rows])
 

@@ -4,6 +4,7 @@ each proportion with its 95% Wilson score interval.
 Clean = (succeeded + failed) / N, Aua = failed / N, Suc = (Clean - Aua) / Clean,
 avg_queries = mean queries over the succeeded and failed examples (TextAttack's "Avg num queries").
 """
+
 from __future__ import annotations
 
 import math
@@ -26,16 +27,34 @@ def summarize(statuses: list[str], queries: list[int]) -> dict:
     succeeded, failed = statuses.count("succeeded"), statuses.count("failed")
     if n == 0:
         nan = float("nan")
-        return {"n": 0, "clean_acc": nan, "aua": nan, "suc": nan, "avg_queries": nan, "aua_ci_low": nan,
-                "aua_ci_high": nan, "clean_acc_ci_low": nan, "clean_acc_ci_high": nan}
+        return {
+            "n": 0,
+            "clean_acc": nan,
+            "aua": nan,
+            "suc": nan,
+            "avg_queries": nan,
+            "aua_ci_low": nan,
+            "aua_ci_high": nan,
+            "clean_acc_ci_low": nan,
+            "clean_acc_ci_high": nan,
+        }
     clean, aua = (succeeded + failed) / n, failed / n
     attacked = [q for s, q in zip(statuses, queries) if s != "skipped"]
     aua_ci, clean_ci = wilson(failed, n), wilson(succeeded + failed, n)
-    return {"n": n, "succeeded": succeeded, "failed": failed, "skipped": statuses.count("skipped"),
-            "clean_acc": clean, "aua": aua, "suc": (clean - aua) / clean if clean else float("nan"),
-            "avg_queries": sum(attacked) / len(attacked) if attacked else float("nan"),
-            "aua_ci_low": aua_ci[0], "aua_ci_high": aua_ci[1],
-            "clean_acc_ci_low": clean_ci[0], "clean_acc_ci_high": clean_ci[1]}
+    return {
+        "n": n,
+        "succeeded": succeeded,
+        "failed": failed,
+        "skipped": statuses.count("skipped"),
+        "clean_acc": clean,
+        "aua": aua,
+        "suc": (clean - aua) / clean if clean else float("nan"),
+        "avg_queries": sum(attacked) / len(attacked) if attacked else float("nan"),
+        "aua_ci_low": aua_ci[0],
+        "aua_ci_high": aua_ci[1],
+        "clean_acc_ci_low": clean_ci[0],
+        "clean_acc_ci_high": clean_ci[1],
+    }
 
 
 def paired_difference(a: dict[int, str], b: dict[int, str], z: float = Z95) -> dict:
@@ -50,7 +69,13 @@ def paired_difference(a: dict[int, str], b: dict[int, str], z: float = Z95) -> d
     mean = sum(d) / n
     var = sum((x - mean) ** 2 for x in d) / (n - 1) if n > 1 else 0.0
     half = z * math.sqrt(var / n)
-    return {"n": n, "diff": mean, "low": mean - half, "high": mean + half, "separable": not mean - half <= 0 <= mean + half}
+    return {
+        "n": n,
+        "diff": mean,
+        "low": mean - half,
+        "high": mean + half,
+        "separable": not mean - half <= 0 <= mean + half,
+    }
 
 
 def verdict(name_a: str, name_b: str, diff: dict) -> str:
@@ -99,5 +124,6 @@ def paired_bits(a: str, b: str, z: float = Z95) -> dict | None:
     if x is None or y is None or x[0] != y[0] or len(x[1]) != len(y[1]):
         return None
     as_status = {True: "failed", False: "succeeded"}
-    return paired_difference({i: as_status[bool(v)] for i, v in enumerate(x[1])},
-                             {i: as_status[bool(v)] for i, v in enumerate(y[1])}, z)
+    return paired_difference(
+        {i: as_status[bool(v)] for i, v in enumerate(x[1])}, {i: as_status[bool(v)] for i, v in enumerate(y[1])}, z
+    )

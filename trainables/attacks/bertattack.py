@@ -11,6 +11,7 @@ papers' "BERT-Attack" column comes from TextAttack's BAE recipe (`BAEGarg2019`) 
 - the column rules of `build_weak_attacker` for sentence pairs: `sentence1` of a sentence1/sentence2
   pair and `sentence` of a sentence/question pair are never modified.
 """
+
 from __future__ import annotations
 
 from trainables.attacks.similarity import WINDOW, Similarity

@@ -2,6 +2,7 @@
 (its token count rounded up to a multiple of `STEP`, at most `max_length`) and batched only with inputs
 of that length, so that its result does not depend on what else is in the batch, and padding is at
 most `STEP - 1` tokens."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -13,8 +14,9 @@ import torch
 STEP = 8
 
 
-def bucketed(tokenizer, inputs: list, max_length: int, batch_size: int, run: Callable[[dict], torch.Tensor],
-             device) -> np.ndarray:
+def bucketed(
+    tokenizer, inputs: list, max_length: int, batch_size: int, run: Callable[[dict], torch.Tensor], device
+) -> np.ndarray:
     """`run(encoded batch)` over every input (a text, or a (text, text_pair) tuple), rows in input order."""
     if not inputs:
         return np.zeros((0, 0), dtype=np.float32)
@@ -30,7 +32,7 @@ def bucketed(tokenizer, inputs: list, max_length: int, batch_size: int, run: Cal
     with torch.inference_mode():
         for length, members in sorted(buckets.items()):
             for start in range(0, len(members), batch_size):
-                chunk = members[start:start + batch_size]
+                chunk = members[start : start + batch_size]
                 rows = [{k: encoded[k][i] for k in features} for i in chunk]
                 batch = tokenizer.pad(rows, padding="max_length", max_length=length, return_tensors="pt")
                 result = run({k: v.to(device) for k, v in batch.items()}).float().cpu().numpy()

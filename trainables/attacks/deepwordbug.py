@@ -8,6 +8,7 @@ distance of 30 of the original.  Edits are drawn from a generator seeded by (see
 Python's `random.choice` for letters, both seeded with seed + example index), which lets a
 cross-check against TextAttack compare the same edits example by example.
 """
+
 from __future__ import annotations
 
 from rapidfuzz.distance import Levenshtein
@@ -23,8 +24,14 @@ class DeepWordBug(Attack):
     importance = "unk"
     stopwords = NLTK_ENGLISH
 
-    def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, max_edit_distance: int = 30,
-                 textattack_rng: bool = False):
+    def __init__(
+        self,
+        max_change: float = 1.0,
+        query_budget: int = 0,
+        seed: int = 0,
+        max_edit_distance: int = 30,
+        textattack_rng: bool = False,
+    ):
         super().__init__(max_change, query_budget, seed)
         self.max_edit_distance, self.textattack_rng = max_edit_distance, textattack_rng
 
@@ -36,16 +43,17 @@ class DeepWordBug(Attack):
         if n <= 1:
             return []
         i = rng.position(0, n - 1)
-        swap = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        swap = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
         i = rng.position(0, n)
-        substitute = word[:i] + rng.letter() + word[i + 1:]
+        substitute = word[:i] + rng.letter() + word[i + 1 :]
         i = rng.position(0, n)
-        delete = word[:i] + word[i + 1:]
+        delete = word[:i] + word[i + 1 :]
         i = rng.position(0, n)
         insert = word[:i] + rng.letter() + word[i:]
         return [swap, substitute, delete, insert]
 
     def keep(self, current: SplitText, original: SplitText, pos: int, options: list[str]):
         source = original.text
-        return [w for w in options if Levenshtein.distance(source, current.replace(pos, w).text)
-                <= self.max_edit_distance], None
+        return [
+            w for w in options if Levenshtein.distance(source, current.replace(pos, w).text) <= self.max_edit_distance
+        ], None

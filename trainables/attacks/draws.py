@@ -4,6 +4,7 @@
 (numpy's `RandomState.randint` for positions, Python's `random.choice` for letters, both seeded with
 seed + example index), so that a cross-check against TextAttack sees the same edits.
 """
+
 from __future__ import annotations
 
 import random

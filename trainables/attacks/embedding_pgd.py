@@ -3,6 +3,7 @@
 Not a text attack: it perturbs word embeddings inside an l2 (or linf) ball, so its numbers are
 comparable between tickets of one sweep, not with the paper's word-level Aua.
 """
+
 from __future__ import annotations
 
 import torch
@@ -12,8 +13,16 @@ from trainables.adversarial.adversary import adv_logits, word_embeddings
 from trainables.data.batching import to_device
 
 
-def robust_accuracy(model, loader, dev, steps: int = 5, step_size: float = 0.05, radius: float = 0.5,
-                    norm: str = "l2", max_batches: int | None = None) -> dict:
+def robust_accuracy(
+    model,
+    loader,
+    dev,
+    steps: int = 5,
+    step_size: float = 0.05,
+    radius: float = 0.5,
+    norm: str = "l2",
+    max_batches: int | None = None,
+) -> dict:
     """Clean and robust accuracy (fractions) over the loader, model in eval mode."""
     pgd = PGD(steps, step_size, init_mag=0.0, max_norm=radius, norm=norm)
     was_training = model.training

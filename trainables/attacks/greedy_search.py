@@ -14,6 +14,7 @@ it at all; stop when the prediction flips (among flipping candidates, the most s
 when the recipe measures similarity).  Each word is changed at most once.  The published recipes
 have no word or query budget; `max_change` < 1 and `query_budget` > 0 add them.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -38,8 +39,8 @@ class AttackResult:
     queries: int
     status: str
     words_changed: int = 0
-    swaps: list = field(default_factory=list)   # [position, original word, new word] of each change
-    original_pair: str | None = None             # a sentence pair's second text, before and after
+    swaps: list = field(default_factory=list)  # [position, original word, new word] of each change
+    original_pair: str | None = None  # a sentence pair's second text, before and after
     perturbed_pair: str | None = None
 
     def to_dict(self) -> dict:
@@ -48,7 +49,7 @@ class AttackResult:
 
 class Attack(ABC):
     name = "attack"
-    importance = "unk"          # word-importance ranking: "unk" (replace by UNK) or "delete"
+    importance = "unk"  # word-importance ranking: "unk" (replace by UNK) or "delete"
     stopwords: frozenset = frozenset()
     # sentence pairs: (the pair's column names, the columns left as they are), TextAttack's
     # `InputColumnModification`; a pair no rule names has both columns attacked, as in TextAttack
@@ -63,7 +64,9 @@ class Attack(ABC):
 
     def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0):
         if not 0 < max_change <= 1:
-            raise ConfigError(f"parameter 'attack_max_change' = {max_change!r}: use a fraction in (0, 1] (1 = no budget)")
+            raise ConfigError(
+                f"parameter 'attack_max_change' = {max_change!r}: use a fraction in (0, 1] (1 = no budget)"
+            )
         if query_budget < 0:
             raise ConfigError(f"parameter 'attack_query_budget' = {query_budget!r}: use 0 (no budget) or more")
         self.max_change, self.query_budget, self.seed = max_change, int(query_budget), seed
@@ -82,8 +85,15 @@ class Attack(ABC):
         return options, None
 
     # -- the search ---------------------------------------------------------------------------
-    def attack(self, victim: Victim, text: str, label: int, index: int = 0, text_pair: str | None = None,
-               columns: tuple | None = None) -> AttackResult:
+    def attack(
+        self,
+        victim: Victim,
+        text: str,
+        label: int,
+        index: int = 0,
+        text_pair: str | None = None,
+        columns: tuple | None = None,
+    ) -> AttackResult:
         """Attack one example on its own (`search` with a batch of one)."""
         return run_one(self.search(text, label, index, text_pair, columns, victim.unk), victim, self.encoder())
 
@@ -91,22 +101,33 @@ class Attack(ABC):
         """The sentence encoder the recipe's constraints ask (None: they ask none)."""
         return None
 
-    def search(self, text: str, label: int, index: int = 0, text_pair: str | None = None,
-               columns: tuple | None = None, unk: str = "[UNK]") -> Search:
+    def search(
+        self,
+        text: str,
+        label: int,
+        index: int = 0,
+        text_pair: str | None = None,
+        columns: tuple | None = None,
+        unk: str = "[UNK]",
+    ) -> Search:
         """The greedy search of one example, as a sequence of asks (`lockstep.py`); a sentence pair is
         `text` + `text_pair` with its source `columns` names; `unk` is the victim's unknown-word token.
         Returns its `AttackResult`."""
-        spent = [0]   # queries of this example
+        spent = [0]  # queries of this example
 
         def query(inputs: list):
             spent[0] += len(inputs)
             return (yield Ask(VICTIM, inputs))
-        original = SplitText.of(text) if text_pair is None else PairText.of(text, text_pair, self.fixed_columns(columns))
+
+        original = (
+            SplitText.of(text) if text_pair is None else PairText.of(text, text_pair, self.fixed_columns(columns))
+        )
         probs = (yield from query([original.inputs]))[0]
         pred = int(probs.argmax())
         if pred != label:
-            return AttackResult(text, text, label, pred, pred, spent[0], "skipped",
-                                original_pair=text_pair, perturbed_pair=text_pair)
+            return AttackResult(
+                text, text, label, pred, pred, spent[0], "skipped", original_pair=text_pair, perturbed_pair=text_pair
+            )
         rng = self.make_rng(index)
         word_budget = len(original) if self.max_change >= 1 else max(1, int(self.max_change * len(original)))
         current, score, changed, swaps = original, 1.0 - probs[label], 0, []
@@ -129,14 +150,20 @@ class Attack(ABC):
             flipped = np.flatnonzero(trial.argmax(1) != label)
             if best in flipped and sims is not None:
                 best = max(flipped, key=lambda i: (sims[i], scores[i]))
-            current, score, pred, changed = current.replace(pos, options[best]), scores[best], int(trial[best].argmax()), changed + 1
+            current, score, pred, changed = (
+                current.replace(pos, options[best]),
+                scores[best],
+                int(trial[best].argmax()),
+                changed + 1,
+            )
             swaps.append([pos, word, options[best]])
             if pred != label:
                 break
         status = "succeeded" if pred != label else "failed"
         pair = current.inputs if text_pair is not None else (current.text, None)
-        return AttackResult(text, pair[0], label, int(probs.argmax()), pred, spent[0], status, changed,
-                            swaps, text_pair, pair[1])
+        return AttackResult(
+            text, pair[0], label, int(probs.argmax()), pred, spent[0], status, changed, swaps, text_pair, pair[1]
+        )
 
     def rank(self, query, text: SplitText | PairText, label: int, spent: list, unk: str) -> Search:
         """Non-stopword positions the recipe may change, most important first (one query per position)."""

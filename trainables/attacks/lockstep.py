@@ -9,6 +9,7 @@ choices depend only on its own answers, so its outcome is the same whatever else
 (the victim and the encoder pad each input to a length of its own, see `victim.py`), and one example
 alone (`width=1`) is the one-at-a-time attack.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,8 @@ VICTIM, ENCODER = "victim", "encoder"
 
 @dataclass
 class Ask:
-    kind: str      # VICTIM or ENCODER
-    inputs: list   # texts, or (text, text_pair) tuples for the victim
+    kind: str  # VICTIM or ENCODER
+    inputs: list  # texts, or (text, text_pair) tuples for the victim
 
 
 Search = Generator[Ask, np.ndarray, object]
@@ -57,6 +58,7 @@ class Lockstep:
                 done = advance(key, search, None)
                 if done is not None:
                     yield done
+
         yield from fill()
         while active:
             finished = []

@@ -8,6 +8,7 @@ rejects swaps whose words can never share a part of speech (an adjective for an 
 not those that only differ in this sentence.  A word WordNet does not know cannot be checked and
 lets every substitute through.
 """
+
 from __future__ import annotations
 
 import json

@@ -10,6 +10,7 @@ pooling as it was trained.  The threshold is kept as published: MiniLM gives a o
 a 15-word window a cosine of about 0.85-0.98, like USE, so it rejects the swaps that change the
 window's meaning most; it is not calibrated against USE, which cannot be run here.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,7 +23,7 @@ import torch
 from trainables.attacks.buckets import bucketed
 from trainables.attacks.lockstep import ENCODER, Ask, run_one
 
-THRESHOLD = 1 - 0.5 / math.pi   # 0.840845057, angular
+THRESHOLD = 1 - 0.5 / math.pi  # 0.840845057, angular
 WINDOW = 15
 
 
@@ -74,6 +75,7 @@ class Similarity:
     `threshold` similar (`metric` angular or cosine) to the same window of the current text, or of
     the original one (`against_original`); texts shorter than the window pass unchecked when
     `skip_short` is set."""
+
     threshold: float
     metric: str = "angular"
     window: float = WINDOW

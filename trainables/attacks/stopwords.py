@@ -5,7 +5,8 @@
   TextFooler recipe.
 """
 
-NLTK_ENGLISH = frozenset("""
+NLTK_ENGLISH = frozenset(
+    """
 i me my myself we our ours ourselves you you're you've you'll you'd your yours yourself yourselves
 he him his himself she she's her hers herself it it's its itself they them their theirs themselves
 what which who whom this that that'll these those am is are was were be been being have has had
@@ -16,9 +17,11 @@ some such no nor not only own same so than too very s t can will just don don't 
 now d ll m o re ve y ain aren aren't couldn couldn't didn didn't doesn doesn't hadn hadn't hasn
 hasn't haven haven't isn isn't ma mightn mightn't mustn mustn't needn needn't shan shan't shouldn
 shouldn't wasn wasn't weren weren't won won't wouldn wouldn't
-""".split())
+""".split()
+)
 
-TEXTFOOLER = frozenset("""
+TEXTFOOLER = frozenset(
+    """
 a about above across after afterwards again against ain all almost alone along already also
 although am among amongst an and another any anyhow anyone anything anyway anywhere are aren aren't
 around as at back been before beforehand behind being below beside besides between beyond both but
@@ -36,4 +39,5 @@ thus to too toward towards under unless until up upon used ve was wasn wasn't we
 what whatever when whence whenever where whereafter whereas whereby wherein whereupon wherever
 whether which while whither who whoever whole whom whose why with within without won won't would
 wouldn wouldn't y yet you you'd you'll you're you've your yours yourself yourselves
-""".split())
+""".split()
+)

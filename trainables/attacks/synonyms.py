@@ -1,4 +1,5 @@
 """Substitution candidates: counter-fitted neighbours (Jia et al. 2019)."""
+
 from __future__ import annotations
 
 import json
@@ -23,7 +24,8 @@ def load_neighbours(path: str | None = None) -> dict[str, list[str]]:
             return provided.synonyms()
     path = Path(path) if path else default_synonym_file()
     if path is None or not path.is_file():
-        raise ConfigError(f"synonym file {path} not found: give the counter-fitted neighbours JSON "
-                          "(shared/data/synonyms/counterfitted_neighbors.json) or set EARLYROBUST_DATA_DIR")
+        raise ConfigError(
+            f"synonym file {path} not found: give the counter-fitted neighbours JSON "
+            "(shared/data/synonyms/counterfitted_neighbors.json) or set EARLYROBUST_DATA_DIR"
+        )
     return json.loads(path.read_text())
-

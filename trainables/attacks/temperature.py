@@ -8,6 +8,7 @@ skipped set and what counts as a success do not change; for two classes every pr
 monotone function of the logit margin, so a greedy score-based search makes the same choices and Aua
 cannot change either; with three or more classes the scores, hence the choices, can.
 """
+
 from __future__ import annotations
 
 import torch
@@ -39,5 +40,6 @@ def fit_temperature(logits: torch.Tensor, labels: torch.Tensor) -> float:
         loss = F.cross_entropy(logits / log_t.exp(), labels)
         loss.backward()
         return loss
+
     opt.step(closure)
     return float(log_t.detach().exp())

@@ -4,6 +4,7 @@ A word is a maximal run of letters, digits and `'-_*@`, with those four symbols 
 ends: "film," gives the word "film" and "it 's" gives "it" and "s".  Punctuation and spacing stay
 in the separators, so a word can be replaced (or deleted) and the text rebuilt around it.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,7 +18,7 @@ EDGE = "'-_*@"
 
 @dataclass(frozen=True)
 class SplitText:
-    seps: tuple[str, ...]   # len(words) + 1 separators: before, between and after the words
+    seps: tuple[str, ...]  # len(words) + 1 separators: before, between and after the words
     words: tuple[str, ...]
 
     @classmethod
@@ -50,7 +51,7 @@ class SplitText:
         return range(len(self.words))
 
     def replace(self, index: int, word: str) -> "SplitText":
-        return SplitText(self.seps, self.words[:index] + (word,) + self.words[index + 1:])
+        return SplitText(self.seps, self.words[:index] + (word,) + self.words[index + 1 :])
 
     def delete(self, index: int) -> str:
         """The text without the word at `index` (TextAttack's deletion importance)."""
@@ -74,9 +75,10 @@ class PairText:
     """A sentence pair as TextAttack's two-column `AttackedText` sees it: the words of both columns in
     one sequence (positions run on from the first column into the second), of which only the words of
     the `fixed`-free columns may change (the recipe's `InputColumnModification`)."""
+
     first: SplitText
     second: SplitText
-    fixed: frozenset = frozenset()   # column numbers (0, 1) that stay as they are
+    fixed: frozenset = frozenset()  # column numbers (0, 1) that stay as they are
 
     @classmethod
     def of(cls, text: str, text_pair: str, fixed=frozenset()) -> "PairText":

@@ -10,6 +10,7 @@ Constraints: repeat, NLTK stopwords, and sentence similarity of the whole text a
 original >= 0.8 angular (the recipe's USE default; all-MiniLM-L6-v2 standing in for USE, see
 `similarity.py`).  Edits are drawn as in `deepwordbug.py` (`textattack_rng=True`: TextAttack's way).
 """
+
 from __future__ import annotations
 
 import math
@@ -21,10 +22,44 @@ from trainables.attacks.textfooler import TextFooler
 
 # The recipe's homoglyph table (TextAttack's `WordSwapHomoglyphSwap`, after Boucher et al. 2021).
 HOMOGLYPHS = {
-    "-": "˗", "9": "৭", "8": "Ȣ", "7": "𝟕", "6": "б", "5": "Ƽ", "4": "Ꮞ", "3": "Ʒ", "2": "ᒿ", "1": "l", "0": "O",
-    "'": "`", "a": "ɑ", "b": "Ь", "c": "ϲ", "d": "ԁ", "e": "е", "f": "𝚏", "g": "ɡ", "h": "հ", "i": "і", "j": "ϳ",
-    "k": "𝒌", "l": "ⅼ", "m": "ｍ", "n": "ո", "o": "о", "p": "р", "q": "ԛ", "r": "ⲅ", "s": "ѕ", "t": "𝚝", "u": "ս",
-    "v": "ѵ", "w": "ԝ", "x": "×", "y": "у", "z": "ᴢ",
+    "-": "˗",
+    "9": "৭",
+    "8": "Ȣ",
+    "7": "𝟕",
+    "6": "б",
+    "5": "Ƽ",
+    "4": "Ꮞ",
+    "3": "Ʒ",
+    "2": "ᒿ",
+    "1": "l",
+    "0": "O",
+    "'": "`",
+    "a": "ɑ",
+    "b": "Ь",
+    "c": "ϲ",
+    "d": "ԁ",
+    "e": "е",
+    "f": "𝚏",
+    "g": "ɡ",
+    "h": "հ",
+    "i": "і",
+    "j": "ϳ",
+    "k": "𝒌",
+    "l": "ⅼ",
+    "m": "ｍ",
+    "n": "ո",
+    "o": "о",
+    "p": "р",
+    "q": "ԛ",
+    "r": "ⲅ",
+    "s": "ѕ",
+    "t": "𝚝",
+    "u": "ս",
+    "v": "ѵ",
+    "w": "ԝ",
+    "x": "×",
+    "y": "у",
+    "z": "ᴢ",
 }
 
 
@@ -33,13 +68,29 @@ class TextBugger(TextFooler):
     importance = "delete"
     stopwords = NLTK_ENGLISH
     rule = Similarity(0.8, metric="angular", window=math.inf, against_original=True, skip_short=False)
-    column_rules = ()   # the recipe has no InputColumnModification: both texts of a pair are attacked
+    column_rules = ()  # the recipe has no InputColumnModification: both texts of a pair are attacked
 
-    def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, synonym_file: str | None = None,
-                 max_candidates: int = 5, similarity: float | None = None, device: str | None = None,
-                 textattack_rng: bool = False):
-        super().__init__(max_change, query_budget, seed, synonym_file, max_candidates, pos_constraint=False,
-                         similarity=similarity, device=device)
+    def __init__(
+        self,
+        max_change: float = 1.0,
+        query_budget: int = 0,
+        seed: int = 0,
+        synonym_file: str | None = None,
+        max_candidates: int = 5,
+        similarity: float | None = None,
+        device: str | None = None,
+        textattack_rng: bool = False,
+    ):
+        super().__init__(
+            max_change,
+            query_budget,
+            seed,
+            synonym_file,
+            max_candidates,
+            pos_constraint=False,
+            similarity=similarity,
+            device=device,
+        )
         self.textattack_rng = textattack_rng
 
     def make_rng(self, index: int):
@@ -47,14 +98,14 @@ class TextBugger(TextFooler):
 
     def candidates(self, word: str, rng) -> list[str]:
         n, out = len(word), []
-        if n > 2:                         # insert a space inside the word
+        if n > 2:  # insert a space inside the word
             i = rng.position(1, n - 1)
             out.append(word[:i] + rng.letter(" ") + word[i:])
-        if n > 2:                         # delete an inner character
+        if n > 2:  # delete an inner character
             i = rng.position(1, n - 1)
-            out.append(word[:i] + word[i + 1:])
-        if n > 3:                         # swap two inner neighbours
+            out.append(word[:i] + word[i + 1 :])
+        if n > 3:  # swap two inner neighbours
             i = rng.position(1, n - 2)
-            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2:])
-        out += [word[:i] + HOMOGLYPHS[c] + word[i + 1:] for i, c in enumerate(word) if c in HOMOGLYPHS]
+            out.append(word[:i] + word[i + 1] + word[i] + word[i + 2 :])
+        out += [word[:i] + HOMOGLYPHS[c] + word[i + 1 :] for i, c in enumerate(word) if c in HOMOGLYPHS]
         return out + self.neighbours_of(word, self.max_candidates)

@@ -7,6 +7,7 @@ are left alone (and a premise/hypothesis pair's premise).  Constraints: same par
 of the 15-word window >= 0.8408 angular against the current text (all-MiniLM-L6-v2 standing in for
 USE, see `similarity.py`).  No word or query budget.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,9 +30,17 @@ class TextFooler(Attack):
     rule = Similarity(THRESHOLD)
     column_rules = ((("premise", "hypothesis"), ("premise",)),)  # the recipe's InputColumnModification
 
-    def __init__(self, max_change: float = 1.0, query_budget: int = 0, seed: int = 0, synonym_file: str | None = None,
-                 max_candidates: int = 50, pos_constraint: bool = True, similarity: float | None = None,
-                 device: str | None = None):
+    def __init__(
+        self,
+        max_change: float = 1.0,
+        query_budget: int = 0,
+        seed: int = 0,
+        synonym_file: str | None = None,
+        max_candidates: int = 50,
+        pos_constraint: bool = True,
+        similarity: float | None = None,
+        device: str | None = None,
+    ):
         super().__init__(max_change, query_budget, seed)
         self.neighbours = load_neighbours(synonym_file)
         self.max_candidates, self.pos_constraint = max_candidates, pos_constraint

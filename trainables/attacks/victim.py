@@ -1,4 +1,5 @@
 """The attacked model: batched, eval-mode, length-bucketed queries (texts or sentence pairs), counted."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -9,8 +10,16 @@ from trainables.compute import autocast
 
 
 class Victim:
-    def __init__(self, model, tokenizer, max_length: int = 128, batch_size: int = 128, device=None,
-                 temperature: float = 1.0, class_map: list[int] | None = None):
+    def __init__(
+        self,
+        model,
+        tokenizer,
+        max_length: int = 128,
+        batch_size: int = 128,
+        device=None,
+        temperature: float = 1.0,
+        class_map: list[int] | None = None,
+    ):
         self.model = model.eval()
         self.temperature = temperature  # logits / T before the softmax (calibration.py); 1 = as they are
         # the data class each model class stands for (platform.evaluate --label-map): a data class's
@@ -34,5 +43,6 @@ class Victim:
             with autocast(self.device):
                 logits = self.model(**batch).logits
             return torch.softmax(logits.float() / self.temperature, dim=-1)
+
         probs = bucketed(self.tokenizer, texts, self.max_length, self.batch_size, run, self.device)
         return probs @ self.merge if self.merge is not None and len(probs) else probs

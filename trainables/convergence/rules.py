@@ -5,6 +5,7 @@ Each check draws the ticket at the target ratios and calls `update`.  A rule kee
 drawn from untrained coefficients by accident.  Every check returns a record of its distances
 for plotting.
 """
+
 from __future__ import annotations
 
 from collections import deque
@@ -52,8 +53,15 @@ class ConvergenceRule:
         previous = self.history[-1] if self.history else None
         self.history.append(ticket)
         head_prev, ffn_prev = _distances(previous, ticket) if previous else (float("nan"), float("nan"))
-        record = {"step": ticket.step, "epoch": ticket.epoch, "head_prev": head_prev, "ffn_prev": ffn_prev,
-                  "head_window": float("nan"), "ffn_window": float("nan"), "converged": False}
+        record = {
+            "step": ticket.step,
+            "epoch": ticket.epoch,
+            "head_prev": head_prev,
+            "ffn_prev": ffn_prev,
+            "head_window": float("nan"),
+            "ffn_window": float("nan"),
+            "converged": False,
+        }
         if len(self.history) == self.history.maxlen:
             pairs = [_distances(self.anchor(), other) for other in self.others()]
             record["head_window"] = max(p[0] for p in pairs)
@@ -76,6 +84,7 @@ class ConvergenceRule:
 class EarlyRobustRule(ConvergenceRule):
     """EarlyRobust: the oldest mask is within ε (strictly) of each of the `window` newer ones, for
     heads and FFN separately; the oldest mask is the ticket."""
+
     name = "earlyrobust"
 
     def anchor(self) -> Ticket:
@@ -91,6 +100,7 @@ class EarlyRobustRule(ConvergenceRule):
 class EarlyBirdRule(ConvergenceRule):
     """Early-Bird (You et al., ICLR 2020): the newest mask is within ε (max ≤ ε) of each of the
     `window` older ones; the newest mask is the ticket."""
+
     name = "earlybird"
 
     def anchor(self) -> Ticket:

@@ -5,6 +5,7 @@ String labels (`entailment`) become class ids by the train split's names: GLUE's
 of a GLUE label set, sorted otherwise (`label_order`); a sentence-pair source remembers its column
 names (`pair_columns`: the attacks' column rules depend on them).
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,12 +33,16 @@ def _columns(frame: pd.DataFrame, where: str) -> tuple[str, ...]:
         return pairs[0]
     halves = [c for pair in PAIRS for c in pair if c in frame.columns and c not in TEXTS]
     if halves:
-        raise ConfigError(f"dataset {where} has '{halves[0]}' without its pair: a sentence-pair file needs both of "
-                          f"{' / '.join('+'.join(p) for p in PAIRS)}; a single-text file a 'text' column")
+        raise ConfigError(
+            f"dataset {where} has '{halves[0]}' without its pair: a sentence-pair file needs both of "
+            f"{' / '.join('+'.join(p) for p in PAIRS)}; a single-text file a 'text' column"
+        )
     text = next((c for c in TEXTS if c in frame.columns), None)
     if text is None:
-        raise ConfigError(f"dataset {where} has no text column: name one 'text' or 'sentence', or give a sentence "
-                          f"pair ({', '.join('/'.join(p) for p in PAIRS)}) (columns: {list(frame.columns)})")
+        raise ConfigError(
+            f"dataset {where} has no text column: name one 'text' or 'sentence', or give a sentence "
+            f"pair ({', '.join('/'.join(p) for p in PAIRS)}) (columns: {list(frame.columns)})"
+        )
     return (text,)
 
 
@@ -61,8 +66,9 @@ def from_frame(frame: pd.DataFrame, where: str, names=None) -> datasets.Dataset:
         names = (names() if callable(names) else names) or label_order(frame["label"])
         unknown = sorted(set(frame["label"].astype(str)) - set(names))
         if unknown:
-            raise ConfigError(f"dataset {where}: label {unknown[0]!r} is not among the training labels "
-                              f"({', '.join(names)})")
+            raise ConfigError(
+                f"dataset {where}: label {unknown[0]!r} is not among the training labels ({', '.join(names)})"
+            )
         labels = frame["label"].astype(str).map({n: i for i, n in enumerate(names)})
     elif labels.isna().any() or (labels < 0).any() or (labels % 1 != 0).any():
         raise ConfigError(f"dataset {where}: column 'label' must hold integers 0..C-1 or class names (strings)")
@@ -76,9 +82,16 @@ def from_frame(frame: pd.DataFrame, where: str, names=None) -> datasets.Dataset:
 
 def make_dataset(frame: pd.DataFrame, names: list[str] | None, pair: tuple | None) -> datasets.Dataset:
     """A Dataset of `text` (+ `text_pair`) and `label`, keeping the class names and the pair's column names."""
-    features = datasets.Features({"text": datasets.Value("string"), "label": datasets.ClassLabel(names=names) if names
-                                  else datasets.Value("int64"), **({"text_pair": datasets.Value("string")} if pair else {})})
-    info = datasets.DatasetInfo(description=json.dumps({"pair_columns": list(pair) if pair else None}), features=features)
+    features = datasets.Features(
+        {
+            "text": datasets.Value("string"),
+            "label": datasets.ClassLabel(names=names) if names else datasets.Value("int64"),
+            **({"text_pair": datasets.Value("string")} if pair else {}),
+        }
+    )
+    info = datasets.DatasetInfo(
+        description=json.dumps({"pair_columns": list(pair) if pair else None}), features=features
+    )
     return datasets.Dataset.from_pandas(frame[list(features)], features=features, info=info, preserve_index=False)
 
 
@@ -106,8 +119,10 @@ def read_table(reader, path: Path) -> pd.DataFrame:
         raise
     except (UnicodeDecodeError, ValueError, OSError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         reason = str(exc).splitlines()[0][:120] if str(exc) else type(exc).__name__
-        raise ConfigError(f"dataset file {path} cannot be read as {path.suffix.lstrip('.') or 'a table'} ({reason}): "
-                          "give UTF-8 text (.csv/.tsv/.json/.jsonl with a header or keys) or a real .parquet file") from None
+        raise ConfigError(
+            f"dataset file {path} cannot be read as {path.suffix.lstrip('.') or 'a table'} ({reason}): "
+            "give UTF-8 text (.csv/.tsv/.json/.jsonl with a header or keys) or a real .parquet file"
+        ) from None
 
 
 def read_file(path: Path) -> pd.DataFrame:
@@ -129,5 +144,7 @@ def split_file(folder: Path, split: str) -> Path:
         for suffix in FILE_SUFFIXES:
             if (folder / f"{name}{suffix}").is_file():
                 return folder / f"{name}{suffix}"
-    raise ConfigError(f"dataset folder {folder} has no {split} file: add one of "
-                      f"{', '.join(n + '.csv/.tsv/.json/.jsonl/.parquet' for n in names)}")
+    raise ConfigError(
+        f"dataset folder {folder} has no {split} file: add one of "
+        f"{', '.join(n + '.csv/.tsv/.json/.jsonl/.parquet' for n in names)}"
+    )

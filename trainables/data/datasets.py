@@ -9,6 +9,7 @@ and chosen on) and `test` (what the chosen tickets are reported on).  A source t
 it carved from its train split: a seeded random 10% of train (at most 5,000 rows, the same rows
 every time), which the train split then no longer holds.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,7 +39,9 @@ CARVE_FRACTION, CARVE_MAX, CARVE_SEED = 0.1, 5000, 0
 def data_dir(explicit: str = "") -> Path | None:
     if explicit:
         if not Path(explicit).is_dir():
-            raise ConfigError(f"parameter 'data_dir' = {explicit!r} is not a folder: give the folder holding sst2/, ag_news/ ...")
+            raise ConfigError(
+                f"parameter 'data_dir' = {explicit!r} is not a folder: give the folder holding sst2/, ag_news/ ..."
+            )
         return Path(explicit)
     for candidate in (os.environ.get("EARLYROBUST_DATA_DIR", ""), str(REPO_ROOT.parent / "shared" / "data")):
         if candidate and Path(candidate).is_dir():
@@ -61,11 +64,13 @@ def load_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.
         return train
     order = np.random.default_rng(CARVE_SEED).permutation(len(train))
     size = max(1, min(CARVE_MAX, int(CARVE_FRACTION * len(train))))
-    blocks = {name: order[k * size:(k + 1) * size] for k, name in enumerate(carved)}
-    rows = blocks.get(split, order[len(carved) * size:])
+    blocks = {name: order[k * size : (k + 1) * size] for k, name in enumerate(carved)}
+    rows = blocks.get(split, order[len(carved) * size :])
     if len(rows) == 0:
-        raise ConfigError(f"dataset {dataset} is too small to carve a {', '.join(carved)} split from its "
-                          f"{len(train)} training rows: give {'/'.join(carved)} files")
+        raise ConfigError(
+            f"dataset {dataset} is too small to carve a {', '.join(carved)} split from its "
+            f"{len(train)} training rows: give {'/'.join(carved)} files"
+        )
     return train.select(sorted(rows.tolist()))
 
 
@@ -93,16 +98,20 @@ def _own_split(dataset: str, split: str, data_dir_option: str = "") -> datasets.
         else:
             ds = _from_hub(dataset, split, root)
         if pair_columns(ds) != DATASETS[dataset].pair:
-            raise ConfigError(f"dataset '{dataset}' split '{split}' has the texts {pair_columns(ds) or ('text',)}, "
-                              f"not {DATASETS[dataset].pair or ('text',)}: check its files")
+            raise ConfigError(
+                f"dataset '{dataset}' split '{split}' has the texts {pair_columns(ds) or ('text',)}, "
+                f"not {DATASETS[dataset].pair or ('text',)}: check its files"
+            )
         return ds
     path = Path(dataset)
     if path.is_dir():
         return from_frame(read_table(read_file, split_file(path, split)), str(path), _train_names(dataset, "", split))
     if path.is_file():
         return from_frame(read_table(read_file, path), str(path))
-    raise ConfigError(f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(DATASETS)} "
-                      "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file")
+    raise ConfigError(
+        f"parameter 'dataset' = {dataset!r} is unknown: use one of {', '.join(DATASETS)} "
+        "or a path to a folder or a .csv/.tsv/.json/.jsonl/.parquet file"
+    )
 
 
 def _train_names(dataset: str, data_dir_option: str, split: str):
@@ -123,12 +132,14 @@ def _from_hub(dataset: str, split: str, root: Path | None) -> datasets.Dataset:
         ds = datasets.load_dataset(hub_id, *([config] if config else []), split=spec.hub_splits[split])
     except Exception as exc:  # offline, or the hub refused
         where = f"in {root}" if root else "in any local data folder"
-        raise ConfigError(f"dataset '{dataset}' split '{split}' is not {where} and the Hugging Face hub "
-                          f"could not provide it ({type(exc).__name__}); set 'data_dir' or go online") from None
+        raise ConfigError(
+            f"dataset '{dataset}' split '{split}' is not {where} and the Hugging Face hub "
+            f"could not provide it ({type(exc).__name__}); set 'data_dir' or go online"
+        ) from None
     frame = ds.to_pandas().drop(columns=["idx"], errors="ignore")
     names = None
     if config is not None and isinstance(ds.features.get("label"), datasets.ClassLabel):
-        names = list(ds.features["label"].names)   # GLUE pair tasks: the hub's class names, in its order
+        names = list(ds.features["label"].names)  # GLUE pair tasks: the hub's class names, in its order
         frame["label"] = [names[i] for i in frame["label"]]
     return from_frame(frame, f"'{dataset}' (hub {hub_id})", names)
 

@@ -13,6 +13,7 @@
   `distilbert-base-uncased`, `microsoft/deberta-v3-base`, `answerdotai/ModernBERT-base`.  No package
   index ships pre-trained weights of those families (searched 2026-11), so they are not packaged.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,34 +36,79 @@ transformers.logging.set_verbosity_error()
 transformers.logging.disable_progress_bar()
 
 TINY = {
-    "tiny-bert": lambda vocab, n: BertConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
-                                             num_attention_heads=4, intermediate_size=64,
-                                             max_position_embeddings=128, num_labels=n),
-    "tiny-roberta": lambda vocab, n: RobertaConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
-                                                   num_attention_heads=4, intermediate_size=64,
-                                                   max_position_embeddings=130, num_labels=n,
-                                                   pad_token_id=0, bos_token_id=101, eos_token_id=102),
-    "tiny-distilbert": lambda vocab, n: DistilBertConfig(vocab_size=vocab, dim=32, n_layers=2, n_heads=4, hidden_dim=64,
-                                                         max_position_embeddings=128, num_labels=n, pad_token_id=0),
+    "tiny-bert": lambda vocab, n: BertConfig(
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        num_labels=n,
+    ),
+    "tiny-roberta": lambda vocab, n: RobertaConfig(
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=130,
+        num_labels=n,
+        pad_token_id=0,
+        bos_token_id=101,
+        eos_token_id=102,
+    ),
+    "tiny-distilbert": lambda vocab, n: DistilBertConfig(
+        vocab_size=vocab,
+        dim=32,
+        n_layers=2,
+        n_heads=4,
+        hidden_dim=64,
+        max_position_embeddings=128,
+        num_labels=n,
+        pad_token_id=0,
+    ),
     # DeBERTa-v3's attention: relative positions in log buckets, c2p + p2c, position projections shared
-    "tiny-deberta-v3": lambda vocab, n: DebertaV2Config(vocab_size=vocab, hidden_size=32, num_hidden_layers=2,
-                                                        num_attention_heads=4, intermediate_size=64,
-                                                        max_position_embeddings=128, relative_attention=True,
-                                                        pos_att_type=["p2c", "c2p"], position_buckets=16,
-                                                        max_relative_positions=-1, share_att_key=True,
-                                                        norm_rel_ebd="layer_norm", position_biased_input=False,
-                                                        type_vocab_size=0, num_labels=n, pad_token_id=0),
+    "tiny-deberta-v3": lambda vocab, n: DebertaV2Config(
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        relative_attention=True,
+        pos_att_type=["p2c", "c2p"],
+        position_buckets=16,
+        max_relative_positions=-1,
+        share_att_key=True,
+        norm_rel_ebd="layer_norm",
+        position_biased_input=False,
+        type_vocab_size=0,
+        num_labels=n,
+        pad_token_id=0,
+    ),
     # three layers: one global, two local (window 16, shorter than the smoke space's 32 tokens)
-    "tiny-modernbert": lambda vocab, n: ModernBertConfig(vocab_size=vocab, hidden_size=32, num_hidden_layers=3,
-                                                         num_attention_heads=4, intermediate_size=64,
-                                                         max_position_embeddings=128, local_attention=16,
-                                                         num_labels=n, pad_token_id=0, bos_token_id=101,
-                                                         eos_token_id=102, cls_token_id=101, sep_token_id=102),
+    "tiny-modernbert": lambda vocab, n: ModernBertConfig(
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        intermediate_size=64,
+        max_position_embeddings=128,
+        local_attention=16,
+        num_labels=n,
+        pad_token_id=0,
+        bos_token_id=101,
+        eos_token_id=102,
+        cls_token_id=101,
+        sep_token_id=102,
+    ),
     "random-bert-base": lambda vocab, n: BertConfig(vocab_size=vocab, num_labels=n),
     "random-bert-base-1layer": lambda vocab, n: BertConfig(vocab_size=vocab, num_labels=n, num_hidden_layers=1),
 }
-TINY_INPUTS = {"tiny-distilbert": ["input_ids", "attention_mask"],   # what these families' own tokenizers return
-               "tiny-modernbert": ["input_ids", "attention_mask"]}
+TINY_INPUTS = {
+    "tiny-distilbert": ["input_ids", "attention_mask"],  # what these families' own tokenizers return
+    "tiny-modernbert": ["input_ids", "attention_mask"],
+}
 PACKAGED = ("minilm",)
 
 
@@ -94,6 +140,8 @@ def _from_source(loader, name: str, **kwargs):
     try:
         return loader(name, **kwargs)
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"parameter 'model' = {name!r} could not be loaded ({str(exc).splitlines()[0][:120]}): "
-                          f"use {', '.join(PACKAGED + tuple(TINY))}, a local model folder, "
-                          "or a Hugging Face id when online") from None
+        raise ConfigError(
+            f"parameter 'model' = {name!r} could not be loaded ({str(exc).splitlines()[0][:120]}): "
+            f"use {', '.join(PACKAGED + tuple(TINY))}, a local model folder, "
+            "or a Hugging Face id when online"
+        ) from None

@@ -7,6 +7,7 @@ them here first thing; `load_split` and `load_neighbours` look here before they 
 The driver also hands over the environment variables that hold a secret (`env`), which must not
 travel in Ray's runtime_env (its agent logs it to disk).
 """
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Where heads and FFN neurons live in a model, whatever its encoder family (see `families/`)."""
+
 from __future__ import annotations
 
 from torch import nn

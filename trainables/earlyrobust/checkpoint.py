@@ -1,5 +1,6 @@
 """Trial checkpoints as safetensors + JSON only (nothing pickled): model weights, optimizer state
 and a small state record."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,11 @@ def load_weights(model, path: Path) -> None:
 
 def save_optimizer(optimizer, folder: Path) -> None:
     state = optimizer.state_dict()
-    tensors = {f"{pid}.{key}": (v if torch.is_tensor(v) else torch.tensor(v)).detach().cpu().contiguous()
-               for pid, entry in state["state"].items() for key, v in entry.items()}
+    tensors = {
+        f"{pid}.{key}": (v if torch.is_tensor(v) else torch.tensor(v)).detach().cpu().contiguous()
+        for pid, entry in state["state"].items()
+        for key, v in entry.items()
+    }
     save_file(tensors, str(folder / "optimizer.safetensors"))
     (folder / "optimizer.json").write_text(json.dumps(state["param_groups"]))
 

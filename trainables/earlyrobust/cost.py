@@ -11,6 +11,7 @@ rotary tables, which have no weights, 1x); an input-gradient pass (PGD's ascent:
 gradient for the input alone) is 2x the linear part, 3x the content attention (both operands of QKᵀ and
 AV depend on the input), 2x the relative-position scores (one operand does) and 1x the rest.
 """
+
 from __future__ import annotations
 
 import time
@@ -25,12 +26,12 @@ from trainables.earlyrobust.families import family_of
 @dataclass(frozen=True)
 class ModelCost:
     non_embedding_params: int
-    attn_width: int           # Σ over layers of heads x head size
-    token_weights: int = 0    # weights of the encoder's linear layers (applied to every token)
+    attn_width: int  # Σ over layers of heads x head size
+    token_weights: int = 0  # weights of the encoder's linear layers (applied to every token)
     sequence_weights: int = 0  # weights of the linear layers after the encoder (applied once a sequence)
-    extra_keys: int = 0       # keys per query beyond the context (DeBERTa's relative positions)
+    extra_keys: int = 0  # keys per query beyond the context (DeBERTa's relative positions)
     call_flops_per_position: float = 0.0  # once-a-pass products that grow with the context (rotary tables)
-    call_flops_fixed: float = 0.0         # once-a-pass products of fixed size (position projections)
+    call_flops_fixed: float = 0.0  # once-a-pass products of fixed size (position projections)
 
     @classmethod
     def of(cls, model) -> "ModelCost":
@@ -43,15 +44,21 @@ class ModelCost:
         token = sum(m.weight.numel() for m in linear if id(m) in encoder)
         sequence = sum(m.weight.numel() for m in linear if id(m) not in encoder)
         per_position = family.call_flops(model, 1) - family.call_flops(model, 0)
-        return cls(n, width, token, sequence, family.attention_positions(model, 0), per_position,
-                   family.call_flops(model, 0))
+        return cls(
+            n, width, token, sequence, family.attention_positions(model, 0), per_position, family.call_flops(model, 0)
+        )
 
     def _parts(self, tokens: int, seq_len: int) -> tuple[float, float, float, float, float]:
         """linear (per token/sequence), content attention, position attention, position projections
         (weights, once a pass), rotary tables (no weights, once a pass)."""
         linear = 2.0 * tokens * self.token_weights + 2.0 * (tokens / seq_len) * self.sequence_weights
-        return (linear, 4.0 * tokens * seq_len * self.attn_width, 4.0 * tokens * self.extra_keys * self.attn_width,
-                self.call_flops_fixed, self.call_flops_per_position * seq_len)
+        return (
+            linear,
+            4.0 * tokens * seq_len * self.attn_width,
+            4.0 * tokens * self.extra_keys * self.attn_width,
+            self.call_flops_fixed,
+            self.call_flops_per_position * seq_len,
+        )
 
     def forward_flops(self, tokens: int, seq_len: int) -> float:
         return sum(self._parts(tokens, seq_len))
@@ -69,6 +76,7 @@ class ModelCost:
 @dataclass
 class CostMeter:
     """FLOPs and seconds per phase (search, prune, finetune, attack, ...)."""
+
     flops: dict = field(default_factory=dict)
     seconds: dict = field(default_factory=dict)
     dense_reference_flops: float = 0.0  # the dense reference (dense FreeLB, K = dense_ref_steps) over the same tokens
@@ -100,8 +108,11 @@ class CostMeter:
         return self.dense_reference_flops / self.train_flops
 
     def to_dict(self) -> dict:
-        return {"flops": dict(self.flops), "seconds": dict(self.seconds),
-                "dense_reference_flops": self.dense_reference_flops}
+        return {
+            "flops": dict(self.flops),
+            "seconds": dict(self.seconds),
+            "dense_reference_flops": self.dense_reference_flops,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> "CostMeter":

@@ -1,4 +1,5 @@
 """Stage 2: fine-tune the pruned ticket (plain cross-entropy as in the paper, or FreeLB/PGD)."""
+
 from __future__ import annotations
 
 from typing import Callable
@@ -18,11 +19,22 @@ from trainables.earlyrobust.training import (
 )
 
 
-def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: CostMeter, dev,
-             adversary: Adversary | None = None, dense_reference: tuple[ModelCost, Adversary] | None = None,
-             on_epoch: Callable[[int, object, float], None] | None = None, start_epoch: int = 0,
-             optimizer_state: dict | None = None, on_mark: Callable[[float], None] | None = None,
-             marks_per_epoch: int = 1):
+def finetune(
+    model,
+    loader,
+    epochs: int,
+    lr: float,
+    weight_decay: float,
+    cost: CostMeter,
+    dev,
+    adversary: Adversary | None = None,
+    dense_reference: tuple[ModelCost, Adversary] | None = None,
+    on_epoch: Callable[[int, object, float], None] | None = None,
+    start_epoch: int = 0,
+    optimizer_state: dict | None = None,
+    on_mark: Callable[[float], None] | None = None,
+    marks_per_epoch: int = 1,
+):
     """Train for `epochs` epochs (resuming at `start_epoch`); `on_epoch(epoch, optimizer, mean loss)` runs
     after each.  A resumed run continues exactly when the caller restored the loader's generator and
     the global RNG as they were after epoch `start_epoch` (`checkpoint.save_rng`).
@@ -62,8 +74,12 @@ def finetune(model, loader, epochs: int, lr: float, weight_decay: float, cost: C
                             loss_t.backward()
                             loss = loss_t.item()
                     optimizer_step(params, optimizer, scheduler, loss)
-                    cost.add("finetune", adversary.step_flops(model_cost, tokens, seq_len) if adversary is not None
-                             else model_cost.train_flops(tokens, seq_len))
+                    cost.add(
+                        "finetune",
+                        adversary.step_flops(model_cost, tokens, seq_len)
+                        if adversary is not None
+                        else model_cost.train_flops(tokens, seq_len),
+                    )
                 losses.append(loss)
                 if dense_reference is not None:
                     cost.dense_reference_flops += dense_reference[1].step_flops(dense_reference[0], tokens, seq_len)

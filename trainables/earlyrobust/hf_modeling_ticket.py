@@ -7,6 +7,7 @@ It needs torch and transformers only.  A ticket keeps fewer heads and FFN neuron
 config says; `config.ticket_layout` holds the shape of every linear layer inside the encoder layers and
 the head counts the forward pass reads, and the model is rebuilt to them before the weights load.
 """
+
 import transformers
 from torch import nn
 
@@ -18,8 +19,13 @@ def _shrink(model: nn.Module, layout: dict) -> None:
         parent, _, name = path.rpartition(".")
         owner = model.get_submodule(parent)
         old = getattr(owner, name)
-        setattr(owner, name, nn.Linear(in_features, out_features, bias=old.bias is not None,
-                                       device=old.weight.device, dtype=old.weight.dtype))
+        setattr(
+            owner,
+            name,
+            nn.Linear(
+                in_features, out_features, bias=old.bias is not None, device=old.weight.device, dtype=old.weight.dtype
+            ),
+        )
     for path, values in layout["attributes"].items():
         module = model.get_submodule(path)
         for key, value in values.items():

@@ -7,6 +7,7 @@ model.safetensors + config.json (with `ticket_layout` and an `auto_map` to the f
 `max_length`).  The project's loader rebuilds it from ticket.json without running the folder's code;
 plain transformers loads it with `trust_remote_code=True`.  Both give identical logits.
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,8 +31,10 @@ AUTO_CLASS = "modeling_ticket.TicketForSequenceClassification"
 def _check_matches(model, ticket: Ticket) -> None:
     heads, ffn = structure(model)
     if heads != ticket.num_heads or ffn != ticket.ffn_sizes:
-        raise ConfigError(f"ticket is for heads {ticket.num_heads} / FFN {ticket.ffn_sizes} per layer, "
-                          f"but the model has {heads} / {ffn}: draw the ticket on this model")
+        raise ConfigError(
+            f"ticket is for heads {ticket.num_heads} / FFN {ticket.ffn_sizes} per layer, "
+            f"but the model has {heads} / {ffn}: draw the ticket on this model"
+        )
 
 
 def prune_model(model, ticket: Ticket):

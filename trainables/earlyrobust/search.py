@@ -9,6 +9,7 @@ compute is saved).  If the budget ends first, the ticket is drawn at the end and
 Given a `recording` list, the search also keeps the scores and the cost so far at every check (and
 at the end), so that `replay.py` can find offline the ticket any other ratios or ε would give.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,6 +37,7 @@ from trainables.earlyrobust.training import (
 class SearchSettings:
     """The search's settings, named after their parameters in `trainables/config.py` (where every
     default lives) except `scope` (prune_scope) and `epochs` (search_epochs)."""
+
     head_ratio: float
     ffn_ratio: float
     scope: str
@@ -44,8 +46,8 @@ class SearchSettings:
     warmup_ratio: float
     l1_head: float
     l1_ffn: float
-    epochs: float                # budget
-    check_interval: float        # epoch fraction
+    epochs: float  # budget
+    check_interval: float  # epoch fraction
     ffn_multiple: int
 
     PARAM_NAMES = {"scope": "prune_scope", "epochs": "search_epochs"}
@@ -65,6 +67,7 @@ class SearchSettings:
 @dataclass
 class Snapshot:
     """The slimming scores at one step, with the search cost spent up to it."""
+
     step: int
     epoch: float
     heads: list
@@ -88,10 +91,19 @@ def budget_steps(epochs: float, steps_per_epoch: int) -> int:
     return max(1, math.ceil(epochs * steps_per_epoch))
 
 
-def run_search(model, loader, settings: SearchSettings, adversary: Adversary, rule: ConvergenceRule,
-               cost: CostMeter, dev, on_check: Callable[[dict], None] | None = None,
-               recording: list[Snapshot] | None = None, stop_on_convergence: bool = True,
-               enough: Callable[[Snapshot], bool] | None = None) -> SearchResult:
+def run_search(
+    model,
+    loader,
+    settings: SearchSettings,
+    adversary: Adversary,
+    rule: ConvergenceRule,
+    cost: CostMeter,
+    dev,
+    on_check: Callable[[dict], None] | None = None,
+    recording: list[Snapshot] | None = None,
+    stop_on_convergence: bool = True,
+    enough: Callable[[Snapshot], bool] | None = None,
+) -> SearchResult:
     """Search a ticket: stop at convergence (or, recording with `stop_on_convergence=False`, once
     `enough(last snapshot)` says the recording covers what its readers need, else at the budget)."""
     steps_per_epoch = len(loader)
@@ -110,10 +122,27 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
     def draw(step: int, check: bool = True) -> Ticket:
         heads, ffn = coefs.scores()
         if recording is not None and not (recording and recording[-1].step == step):
-            recording.append(Snapshot(step, step / steps_per_epoch, heads, ffn, cost.flops.get("search", 0.0),
-                                      spent_before + time.perf_counter() - started, check))
-        return draw_ticket(heads, ffn, settings.head_ratio, settings.ffn_ratio, settings.scope,
-                           step=step, epoch=step / steps_per_epoch, ffn_multiple=settings.ffn_multiple)
+            recording.append(
+                Snapshot(
+                    step,
+                    step / steps_per_epoch,
+                    heads,
+                    ffn,
+                    cost.flops.get("search", 0.0),
+                    spent_before + time.perf_counter() - started,
+                    check,
+                )
+            )
+        return draw_ticket(
+            heads,
+            ffn,
+            settings.head_ratio,
+            settings.ffn_ratio,
+            settings.scope,
+            step=step,
+            epoch=step / steps_per_epoch,
+            ffn_multiple=settings.ffn_multiple,
+        )
 
     covered = [False]
 
@@ -131,7 +160,8 @@ def run_search(model, loader, settings: SearchSettings, adversary: Adversary, ru
                     for _ in range(adversary.replays):  # an optimizer step each (free: m replays of the batch)
                         with autocast(dev):
                             loss = adversary.train_backward(
-                                model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn))
+                                model, batch, lambda: coefs.l1_penalty(settings.l1_head, settings.l1_ffn)
+                            )
                         optimizer_step(params, optimizer, scheduler, loss)
                         cost.add("search", adversary.step_flops(model_cost, tokens, seq_len))
                     step += 1

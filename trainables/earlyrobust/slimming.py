@@ -6,6 +6,7 @@ says which layers those are).  The coefficients
 live in their own module and act through forward pre-hooks, so the model's own weights and
 state dict are untouched.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -34,11 +35,13 @@ class SlimmingCoefficients(nn.Module):
             coef = self.head[i].to(x.dtype)
             scaled = x.view(*x.shape[:-1], coef.numel(), -1) * coef[:, None]
             return (scaled.view_as(x),) + tuple(args[1:])
+
         return hook
 
     def _ffn_hook(self, i: int):
         def hook(module, args):
             return (args[0] * self.ffn[i].to(args[0].dtype),) + tuple(args[1:])
+
         return hook
 
     def remove(self) -> None:
@@ -53,6 +56,8 @@ class SlimmingCoefficients(nn.Module):
 
     def scores(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """The current signed coefficients per layer, as NumPy arrays."""
+
         def grab(params):
             return [p.detach().float().cpu().numpy().copy() for p in params]
+
         return grab(self.head), grab(self.ffn)

@@ -5,6 +5,7 @@ Units are ranked by their signed coefficient and the lowest `round(ratio * N)` a
 `c > quantile(c, ratio)` rule prunes at the paper's ratios; unlike it, ties cannot change the
 count and ratio 0 prunes nothing.  Every layer keeps at least one head.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,10 +21,10 @@ SCOPES = ("global", "layerwise")
 
 @dataclass
 class Ticket:
-    heads: list[list[int]]          # kept head indices, per layer
-    neurons: list[list[int]]        # kept FFN neuron indices, per layer
-    num_heads: list[int]            # heads per layer before pruning
-    ffn_sizes: list[int]            # FFN neurons per layer before pruning
+    heads: list[list[int]]  # kept head indices, per layer
+    neurons: list[list[int]]  # kept FFN neuron indices, per layer
+    num_heads: list[int]  # heads per layer before pruning
+    ffn_sizes: list[int]  # FFN neurons per layer before pruning
     head_ratio: float
     ffn_ratio: float
     scope: str = "global"
@@ -70,7 +71,7 @@ def _prune_lowest(scores: np.ndarray, k: int, protected: np.ndarray) -> np.ndarr
     keep = np.ones(scores.size, dtype=bool)
     candidates = np.flatnonzero(~protected)
     order = candidates[np.argsort(scores[candidates], kind="stable")]
-    keep[order[:min(k, order.size)]] = False
+    keep[order[: min(k, order.size)]] = False
     return keep
 
 
@@ -82,8 +83,10 @@ def _split(flat_keep: np.ndarray, sizes: list[int]) -> list[list[int]]:
 def draw_heads(scores: list[np.ndarray], ratio: float, scope: str) -> list[list[int]]:
     sizes = [s.size for s in scores]
     if scope == "layerwise":
-        return [_split(_prune_lowest(s, min(round(ratio * s.size), s.size - 1), np.zeros(s.size, bool)), [s.size])[0]
-                for s in scores]
+        return [
+            _split(_prune_lowest(s, min(round(ratio * s.size), s.size - 1), np.zeros(s.size, bool)), [s.size])[0]
+            for s in scores
+        ]
     flat = np.concatenate(scores)
     protected = np.zeros(flat.size, dtype=bool)
     bounds = np.cumsum([0] + sizes)
@@ -114,29 +117,58 @@ def align_neurons(kept: list[list[int]], scores: list[np.ndarray], multiple: int
         order = np.argsort(-s, kind="stable")  # best first
         keep = set(idx)
         if target > len(idx):
-            keep |= set(order[[i not in keep for i in order]][:target - len(idx)].tolist())
+            keep |= set(order[[i not in keep for i in order]][: target - len(idx)].tolist())
         else:
-            keep -= set([i for i in order[::-1] if i in keep][:len(idx) - target])
+            keep -= set([i for i in order[::-1] if i in keep][: len(idx) - target])
         out.append(sorted(int(i) for i in keep))
     return out
 
 
-def draw_ticket(head_scores: list[np.ndarray], ffn_scores: list[np.ndarray], head_ratio: float, ffn_ratio: float,
-                scope: str = "global", step: int = 0, epoch: float = 0.0, ffn_multiple: int = 1) -> Ticket:
+def draw_ticket(
+    head_scores: list[np.ndarray],
+    ffn_scores: list[np.ndarray],
+    head_ratio: float,
+    ffn_ratio: float,
+    scope: str = "global",
+    step: int = 0,
+    epoch: float = 0.0,
+    ffn_multiple: int = 1,
+) -> Ticket:
     if scope not in SCOPES:
         raise ValueError(f"prune scope {scope!r} is unknown: use one of {', '.join(SCOPES)}")
     neurons = align_neurons(draw_neurons(ffn_scores, ffn_ratio, scope), ffn_scores, ffn_multiple)
-    return Ticket(heads=draw_heads(head_scores, head_ratio, scope), neurons=neurons,
-                  num_heads=[s.size for s in head_scores], ffn_sizes=[s.size for s in ffn_scores],
-                  head_ratio=head_ratio, ffn_ratio=ffn_ratio, scope=scope, step=step, epoch=epoch)
+    return Ticket(
+        heads=draw_heads(head_scores, head_ratio, scope),
+        neurons=neurons,
+        num_heads=[s.size for s in head_scores],
+        ffn_sizes=[s.size for s in ffn_scores],
+        head_ratio=head_ratio,
+        ffn_ratio=ffn_ratio,
+        scope=scope,
+        step=step,
+        epoch=epoch,
+    )
 
 
-def random_ticket(num_heads: list[int], ffn_sizes: list[int], head_ratio: float, ffn_ratio: float,
-                  scope: str = "global", seed: int = 0, ffn_multiple: int = 1) -> Ticket:
+def random_ticket(
+    num_heads: list[int],
+    ffn_sizes: list[int],
+    head_ratio: float,
+    ffn_ratio: float,
+    scope: str = "global",
+    seed: int = 0,
+    ffn_multiple: int = 1,
+) -> Ticket:
     """The paper's control: a ticket of the same sparsity drawn from random scores."""
     rng = np.random.default_rng(seed)
-    ticket = draw_ticket([rng.random(n) for n in num_heads], [rng.random(n) for n in ffn_sizes],
-                         head_ratio, ffn_ratio, scope, ffn_multiple=ffn_multiple)
+    ticket = draw_ticket(
+        [rng.random(n) for n in num_heads],
+        [rng.random(n) for n in ffn_sizes],
+        head_ratio,
+        ffn_ratio,
+        scope,
+        ffn_multiple=ffn_multiple,
+    )
     ticket.note = f"random ticket, seed {seed}"
     return ticket
 
@@ -144,5 +176,13 @@ def random_ticket(num_heads: list[int], ffn_sizes: list[int], head_ratio: float,
 def full_ticket(model) -> Ticket:
     """The ticket that keeps every head and neuron (the dense model in ticket form)."""
     heads, ffn = structure(model)
-    return Ticket([list(range(n)) for n in heads], [list(range(n)) for n in ffn], heads, ffn, 0.0, 0.0,
-                  converged=False, note="dense model: nothing pruned")
+    return Ticket(
+        [list(range(n)) for n in heads],
+        [list(range(n)) for n in ffn],
+        heads,
+        ffn,
+        0.0,
+        0.0,
+        converged=False,
+        note="dense model: nothing pruned",
+    )

@@ -1,4 +1,5 @@
 """Shared pieces of the search and fine-tuning loops: optimiser, schedule, guards."""
+
 from __future__ import annotations
 
 import math
@@ -27,8 +28,10 @@ def make_optimizer(named_params, lr: float, weight_decay: float, exempt: set[str
     coefficients included, as in the reference)."""
     params = [(n, p) for n, p in named_params if p.requires_grad]
     free = {n for n, _ in params if n in exempt or n.endswith(".bias") or n == "bias"}
-    groups = [{"params": [p for n, p in params if n not in free], "weight_decay": weight_decay},
-              {"params": [p for n, p in params if n in free], "weight_decay": 0.0}]
+    groups = [
+        {"params": [p for n, p in params if n not in free], "weight_decay": weight_decay},
+        {"params": [p for n, p in params if n in free], "weight_decay": 0.0},
+    ]
     return torch.optim.AdamW(groups, lr=lr, eps=1e-8)
 
 

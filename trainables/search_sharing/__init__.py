@@ -11,10 +11,19 @@ The public face, for the driver and the trial:
   (`shared_ticket.py`);
 - `sweep_flops(rows)`: the sweep's real training cost, each shared search counted once.
 """
+
 from trainables.search_sharing.claims import SearchClaims, SharedRecordings
 from trainables.search_sharing.search_keys import search_key, shareable, sweep_flops
 from trainables.search_sharing.shared_ticket import shared_ticket
 from trainables.search_sharing.sharing_policy import decide, replay_grid
 
-__all__ = ["SearchClaims", "SharedRecordings", "decide", "replay_grid", "search_key", "shareable", "shared_ticket",
-           "sweep_flops"]
+__all__ = [
+    "SearchClaims",
+    "SharedRecordings",
+    "decide",
+    "replay_grid",
+    "search_key",
+    "shareable",
+    "shared_ticket",
+    "sweep_flops",
+]

@@ -9,6 +9,7 @@ the trial fails with a line that says which search it waited for).  A recorder t
 key back, and the next trial to ask records it; one whose worker dies keeps it for its retry, and the
 driver takes it back if the trial ends in error (`ReleaseSearchClaims`).
 """
+
 from __future__ import annotations
 
 import os
@@ -85,9 +86,11 @@ class SharedRecordings:
                     self.claims.release.remote(key, self.trial_id)
                 return snapshots, True
             if time.monotonic() > deadline:
-                raise TimeoutError(f"waited {wait_limit_s():.0f} s for the shared search {key} that another trial is "
-                                   "recording, and it is not in storage yet: raise EARLYROBUST_SHARE_WAIT_S, or run "
-                                   "with --share-searches off")
+                raise TimeoutError(
+                    f"waited {wait_limit_s():.0f} s for the shared search {key} that another trial is "
+                    "recording, and it is not in storage yet: raise EARLYROBUST_SHARE_WAIT_S, or run "
+                    "with --share-searches off"
+                )
             if waiting is not None:
                 waiting(time.monotonic() - started)
             time.sleep(POLL_S)

@@ -6,6 +6,7 @@ decide which mask is drawn and when the search stops.  So one search run with a 
 search would have stopped with, its stop step and the search cost spent up to it (tested against
 online runs).  The reference drew its tickets from recorded coefficients the same way.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,19 +25,34 @@ class Replayed:
     ticket: Ticket
     stop_step: int
     stop_epoch: float
-    flops: float    # search FLOPs up to the stop
+    flops: float  # search FLOPs up to the stop
     seconds: float  # search wall clock up to the stop
     checks: list[dict] = field(default_factory=list)
 
 
-def replay(recording: list[Snapshot], head_ratio: float, ffn_ratio: float, rule: ConvergenceRule,
-           scope: str = "global", ffn_multiple: int = 1) -> Replayed:
+def replay(
+    recording: list[Snapshot],
+    head_ratio: float,
+    ffn_ratio: float,
+    rule: ConvergenceRule,
+    scope: str = "global",
+    ffn_multiple: int = 1,
+) -> Replayed:
     if not recording:
         raise ValueError("the recording is empty: run the search with recording=[] first")
 
     def draw(snap: Snapshot) -> Ticket:
-        return draw_ticket(snap.heads, snap.ffn, head_ratio, ffn_ratio, scope, step=snap.step, epoch=snap.epoch,
-                           ffn_multiple=ffn_multiple)
+        return draw_ticket(
+            snap.heads,
+            snap.ffn,
+            head_ratio,
+            ffn_ratio,
+            scope,
+            step=snap.step,
+            epoch=snap.epoch,
+            ffn_multiple=ffn_multiple,
+        )
+
     checks, stop = [], recording[-1]
     for snap in recording:
         if not snap.check:
@@ -53,13 +69,22 @@ def replay(recording: list[Snapshot], head_ratio: float, ffn_ratio: float, rule:
 
 def recording_to_json(recording: list[Snapshot]) -> str:
     """As JSON (nothing pickled): a recorded search can be replayed later without training again."""
-    return json.dumps([{**asdict(s), "heads": [h.tolist() for h in s.heads], "ffn": [f.tolist() for f in s.ffn]}
-                       for s in recording])
+    return json.dumps(
+        [{**asdict(s), "heads": [h.tolist() for h in s.heads], "ffn": [f.tolist() for f in s.ffn]} for s in recording]
+    )
 
 
 def recording_from_json(text: str) -> list[Snapshot]:
-    return [Snapshot(**{**r, "heads": [np.asarray(h, dtype=np.float32) for h in r["heads"]],
-                        "ffn": [np.asarray(f, dtype=np.float32) for f in r["ffn"]]}) for r in json.loads(text)]
+    return [
+        Snapshot(
+            **{
+                **r,
+                "heads": [np.asarray(h, dtype=np.float32) for h in r["heads"]],
+                "ffn": [np.asarray(f, dtype=np.float32) for f in r["ffn"]],
+            }
+        )
+        for r in json.loads(text)
+    ]
 
 
 def save_recording(recording: list[Snapshot], path: str | Path) -> None:

@@ -11,15 +11,35 @@ up to its stop (`search_flops`; so `train_flops` reads the same shared or not), 
 recorded carries the recording's real cost (`recorded_search_flops`), which the sweep's total counts
 once (`sweep_flops`).
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import math
 
-SEARCH_KEYS = ("model", "dataset", "data_dir", "train_size", "max_length", "batch_size", "seed", "lr",
-               "weight_decay", "warmup_ratio", "adv_method", "adv_steps", "adv_lr", "adv_init_mag", "adv_max_norm",
-               "adv_norm", "l1_head", "l1_ffn", "search_epochs", "check_interval")
+SEARCH_KEYS = (
+    "model",
+    "dataset",
+    "data_dir",
+    "train_size",
+    "max_length",
+    "batch_size",
+    "seed",
+    "lr",
+    "weight_decay",
+    "warmup_ratio",
+    "adv_method",
+    "adv_steps",
+    "adv_lr",
+    "adv_init_mag",
+    "adv_max_norm",
+    "adv_norm",
+    "l1_head",
+    "l1_ffn",
+    "search_epochs",
+    "check_interval",
+)
 
 
 def search_key(cfg: dict) -> str:
@@ -36,8 +56,10 @@ def shareable(cfg: dict) -> bool:
 
 def sweep_flops(rows: list[dict]) -> tuple[float, float]:
     """(the sweep's real training FLOPs, each shared search counted once; the sum of the trials' own)."""
+
     def total(key, subset):
         return sum(r[key] for r in subset if isinstance(r.get(key), (int, float)) and math.isfinite(r[key]))
+
     shared = [r for r in rows if r.get("search_shared") == 1.0]
     own = total("train_flops", rows)  # a recorder that then searched alone carries its recording too
     return own - total("search_flops", shared) + total("recorded_search_flops", rows), own

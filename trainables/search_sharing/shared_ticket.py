@@ -1,5 +1,6 @@
 """A trial's ticket from the search its settings share with other trials of the sweep: the recording
 made once (here, if no other trial has made it) and replayed with this trial's rule, ratios and ε."""
+
 from __future__ import annotations
 
 import json
@@ -28,15 +29,23 @@ def shared_ticket(trial, rule) -> Ticket | None:
         snapshots: list = []
         trial.progress.begin("recording")
         try:
-            run_search(trial.fresh_model(), loader, SearchSettings.from_config(cfg), adversarial.from_config(cfg),
-                       trial.rule(), CostMeter(), trial.dev,
-                       on_check=lambda check: trial.report({"phase": "recording", "recording_epoch": check["epoch"]},
-                                                         None),
-                       recording=snapshots, stop_on_convergence=False,
-                       enough=Coverage(trial.recordings.grid) if trial.recordings.grid else None)
+            run_search(
+                trial.fresh_model(),
+                loader,
+                SearchSettings.from_config(cfg),
+                adversarial.from_config(cfg),
+                trial.rule(),
+                CostMeter(),
+                trial.dev,
+                on_check=lambda check: trial.report({"phase": "recording", "recording_epoch": check["epoch"]}, None),
+                recording=snapshots,
+                stop_on_convergence=False,
+                enough=Coverage(trial.recordings.grid) if trial.recordings.grid else None,
+            )
         except DivergedError:  # the checks recorded before it still hold for the trials that stop earlier
             pass
         return snapshots
+
     key = search_key(cfg)
     last = [-math.inf]
 
@@ -44,6 +53,7 @@ def shared_ticket(trial, rule) -> Ticket | None:
         if seconds - last[0] >= 30:
             last[0] = seconds
             trial.report({"phase": "waiting", "waited_s": seconds}, None)
+
     recording, recorded_here = trial.recordings.get(key, record, waiting)
     if recorded_here:  # the recording's real cost, counted once in the sweep's total
         trial.state["recorded_search_flops"] = recording[-1].flops if recording else 0.0
@@ -60,8 +70,11 @@ def shared_ticket(trial, rule) -> Ticket | None:
     (trial.dir / "distances.json").write_text(json.dumps(result.checks))
     result.ticket.save(trial.dir / "ticket.json")
     last = result.checks[-1] if result.checks else {}
-    trial.save_state(ticket=json.loads(result.ticket.to_json()), search_epochs=result.stop_epoch,
-                     mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
-                     shared_search=key)
+    trial.save_state(
+        ticket=json.loads(result.ticket.to_json()),
+        search_epochs=result.stop_epoch,
+        mask_distance=max(last.get("head_window", math.nan), last.get("ffn_window", math.nan)),
+        shared_search=key,
+    )
     trial.report(trial.search_metrics(), trial.dir)
     return result.ticket

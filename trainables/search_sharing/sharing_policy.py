@@ -7,6 +7,7 @@ and the waits they cause,
 and a recording stops once the replay of every point of the space's grid has converged.  The reasoning
 and the measured stops: docs/method.md ("Shared searches").
 """
+
 from __future__ import annotations
 
 import itertools
@@ -55,9 +56,11 @@ def decide(space, mode: str, trainable: str, num_samples: int, max_concurrent: i
         return True, f"yes (--share-searches on): trials with equal search settings replay one recording ({shared})"
     k = distinct_settings(space)
     saving, recordings = expected_saving(k, num_samples, max_concurrent)
-    about = (f"{num_samples} trials over {'a range of' if math.isinf(k) else f'{k:g}'} search settings: "
-             f"~{recordings:.1f} recordings of <= 1 budget against {num_samples} online searches stopping at "
-             f"~{TYPICAL_STOP:g} of it")
+    about = (
+        f"{num_samples} trials over {'a range of' if math.isinf(k) else f'{k:g}'} search settings: "
+        f"~{recordings:.1f} recordings of <= 1 budget against {num_samples} online searches stopping at "
+        f"~{TYPICAL_STOP:g} of it"
+    )
     if saving <= 0:
         return False, f"no: {about} (expected saving {saving:+.1f} budgets; --share-searches on to share anyway)"
     return True, f"yes: {about} (expected saving {saving:+.1f} budgets; shared by {shared})"
@@ -84,6 +87,16 @@ class Coverage:
 
         for p, rule in self.points:
             if not rule.converged:
-                rule.update(draw_ticket(snap.heads, snap.ffn, p["head_ratio"], p["ffn_ratio"], p["prune_scope"],
-                                        step=snap.step, epoch=snap.epoch, ffn_multiple=p["ffn_multiple"]))
+                rule.update(
+                    draw_ticket(
+                        snap.heads,
+                        snap.ffn,
+                        p["head_ratio"],
+                        p["ffn_ratio"],
+                        p["prune_scope"],
+                        step=snap.step,
+                        epoch=snap.epoch,
+                        ffn_multiple=p["ffn_multiple"],
+                    )
+                )
         return bool(self.points) and all(rule.converged for _, rule in self.points)

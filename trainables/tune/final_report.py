@@ -6,6 +6,7 @@ storage (every node reaches it), the data from the driver through Ray's object s
 go to the trial's MLflow run as `report_*` metrics (with the `report_split` tag) and back to the
 driver.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,7 @@ class ReportBoard:
     """Where the report tasks post how far their attacks have got, for the driver to show."""
 
     def __init__(self):
-        self.seen: dict[str, tuple] = {}   # trial -> (done, total, first done, first time, last time)
+        self.seen: dict[str, tuple] = {}  # trial -> (done, total, first done, first time, last time)
 
     def post(self, trial: str, done: int, total: int) -> None:
         first = self.seen.get(trial, (done, total, done, time.monotonic(), 0.0))
@@ -49,11 +50,12 @@ class ReportBoard:
             left.append((total - done) * rate)
         finite = [x for x in left if math.isfinite(x)]
         eta = f"{duration(max(finite))} left" if len(finite) == len(left) else "measuring the time left"
-        return ("report: attacked " + ", ".join(f"{d}/{t}" for d, t, *_ in self.seen.values()) + f"; {eta}")
+        return "report: attacked " + ", ".join(f"{d}/{t}" for d, t, *_ in self.seen.values()) + f"; {eta}"
 
 
-def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None,
-                  board=None, trial: str = "") -> dict:
+def report_ticket(
+    run_id: str, config: dict, tracking_uri: str, checkpoint, inputs: dict | None = None, board=None, trial: str = ""
+) -> dict:
     provided.install(inputs)
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps the driver's console to the sweep's lines
     cfg = validate_config(config)
@@ -73,13 +75,18 @@ def report_ticket(run_id: str, config: dict, tracking_uri: str, checkpoint, inpu
             if board is not None and (done == total or time.monotonic() - last[0] >= 5):
                 last[0] = time.monotonic()
                 board.post.remote(trial, done, total)
+
         result = evaluate_robustness(model.to(dev).eval(), tokenizer, cfg, cfg["report_split"], out, dev, progress)
         # the worst case and each attack of a list, and the page of its examples
         for path in [*sorted(folder.glob(f"{out.stem}*.jsonl")), out.with_suffix(".html")]:
             if path.exists():
                 client.log_artifact(run_id, str(path))
     metrics = {f"report_{k}": float(v) for k, v in result.items() if isinstance(v, (int, float)) and math.isfinite(v)}
-    client.log_batch(run_id, metrics=[mlflow.entities.Metric(k, v, mlflow.utils.time.get_current_time_millis(), 0)
-                                      for k, v in metrics.items()])
+    client.log_batch(
+        run_id,
+        metrics=[
+            mlflow.entities.Metric(k, v, mlflow.utils.time.get_current_time_millis(), 0) for k, v in metrics.items()
+        ],
+    )
     client.set_tag(run_id, "report_split", cfg["report_split"])
     return {**metrics, "ticket_model_uri": uri}

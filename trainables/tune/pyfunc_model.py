@@ -8,6 +8,7 @@ folder.  This file imports nothing from the project: the folder carries its own 
 transformers' module cache).  So the registered model loads and serves wherever mlflow, torch,
 transformers and pandas are installed.  Inputs are truncated at the trial's `max_length` (the model
 config's `max_length`).  (`mlflow.pytorch.log_model` defaults to pt2 export, which fails on HF models.)"""
+
 from __future__ import annotations
 
 import importlib.util
@@ -46,8 +47,14 @@ class TicketClassifier(mlflow.pyfunc.PythonModel):
         chunks = []
         with torch.no_grad():
             for start in range(0, len(texts), BATCH):
-                enc = self.tokenizer(texts[start:start + BATCH], pairs[start:start + BATCH] if pair else None,
-                                     padding=True, truncation=True, max_length=self.max_length, return_tensors="pt")
+                enc = self.tokenizer(
+                    texts[start : start + BATCH],
+                    pairs[start : start + BATCH] if pair else None,
+                    padding=True,
+                    truncation=True,
+                    max_length=self.max_length,
+                    return_tensors="pt",
+                )
                 chunks.append(torch.softmax(self.model(**enc).logits.float(), dim=-1))
         probs = torch.cat(chunks).numpy() if chunks else torch.empty(0, self.model.config.num_labels).numpy()
         ids = probs.argmax(1).astype("int64")

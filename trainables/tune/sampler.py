@@ -1,4 +1,5 @@
 """The sweep's Optuna sampler: TPE with start-up trials that follow the sweep's size."""
+
 from __future__ import annotations
 
 import optuna
@@ -14,8 +15,13 @@ def make_sampler(seed: int, num_samples: int, constrained: bool = False) -> optu
     """TPE with start-up trials that follow the sweep's size; the constant liar makes trials proposed
     while others still run avoid those points (concurrent trials would otherwise get near-duplicates).
     `constrained`: TPE models which trials reached the robustness target (`target_constraint`)."""
-    return optuna.samplers.TPESampler(seed=seed, n_startup_trials=startup_trials(num_samples), constant_liar=True,
-                                      multivariate=True, constraints_func=target_constraint if constrained else None)
+    return optuna.samplers.TPESampler(
+        seed=seed,
+        n_startup_trials=startup_trials(num_samples),
+        constant_liar=True,
+        multivariate=True,
+        constraints_func=target_constraint if constrained else None,
+    )
 
 
 def target_constraint(trial: optuna.trial.FrozenTrial) -> list[float]:

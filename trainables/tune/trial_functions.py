@@ -6,6 +6,7 @@ epoch, and resumes from Tune's checkpoint.  With `searches`, trials share record
 (`recordings.py`).  Its last checkpoint holds only the ticket model and the
 results (Tune keeps one checkpoint a trial).  The device is whatever Ray made visible.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,7 +34,9 @@ def _workdir() -> Path:
     return root
 
 
-def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None, searches: dict | None = None) -> None:
+def _run(
+    config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict | None, searches: dict | None = None
+) -> None:
     # one line per checkpoint in the driver's console drowns the progress table
     logging.getLogger("ray.train._internal.storage").setLevel(logging.WARNING)
     provided.install(inputs)  # datasets and synonyms resolved by the driver: this node may have no copy
@@ -55,8 +58,13 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         checkpoint = tune.Checkpoint.from_directory(str(folder)) if folder is not None else None
         tune.report(full, checkpoint=checkpoint)
 
-    recordings = None if searches is None or dense else SharedRecordings(
-        searches["storage"], searches["sweep"], searches["claims"], context.get_trial_id(), searches.get("grid"))
+    recordings = (
+        None
+        if searches is None or dense
+        else SharedRecordings(
+            searches["storage"], searches["sweep"], searches["claims"], context.get_trial_id(), searches.get("grid")
+        )
+    )
     try:
         Trial(config, workdir, report, dense=dense, recordings=recordings).run()
     except DivergedError as exc:
@@ -69,14 +77,16 @@ def _run(config: dict, tracking: TrackingInfo | None, dense: bool, inputs: dict 
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def ticket_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None,
-                     searches: dict | None = None) -> None:
+def ticket_trainable(
+    config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None, searches: dict | None = None
+) -> None:
     """Search (or replay a shared recorded search) -> draw -> prune -> fine-tune -> attack."""
     _run(config, tracking, False, inputs, searches)
 
 
-def dense_trainable(config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None,
-                    searches: dict | None = None) -> None:
+def dense_trainable(
+    config: dict, tracking: TrackingInfo | None = None, inputs: dict | None = None, searches: dict | None = None
+) -> None:
     """Dense baseline: fine-tune the whole model with `ft_mode` (freelb/pgd/ce), then attack."""
     _run(config, tracking, True, inputs)
 

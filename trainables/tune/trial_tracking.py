@@ -6,6 +6,7 @@ reuses it, so no trial ever gets two runs; each start is counted in the `attempt
 Metrics are logged *before* they are reported to Tune: a trial stopped by a scheduler dies
 inside `tune.report`.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,9 +30,13 @@ INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a w
 def signature(num_labels: int, named: bool = False, pair: bool = False) -> ModelSignature:
     """`text` (and `text_pair` for a sentence-pair ticket) in; the label (the user's class name when the
     data had string labels) and each class probability out."""
-    return ModelSignature(inputs=Schema([ColSpec("string", "text")] + ([ColSpec("string", "text_pair")] if pair else [])),
-                          outputs=Schema([ColSpec("string" if named else "long", "label")] +
-                                         [ColSpec("double", f"prob_{k}") for k in range(num_labels)]))
+    return ModelSignature(
+        inputs=Schema([ColSpec("string", "text")] + ([ColSpec("string", "text_pair")] if pair else [])),
+        outputs=Schema(
+            [ColSpec("string" if named else "long", "label")]
+            + [ColSpec("double", f"prob_{k}") for k in range(num_labels)]
+        ),
+    )
 
 
 def custom_labels(config) -> bool:
@@ -46,15 +51,20 @@ def pip_requirements() -> list[str]:
     import torch
     import transformers
 
-    return [f"mlflow=={mlflow.__version__}", f"torch=={torch.__version__.split('+')[0]}",
-            f"transformers=={transformers.__version__}", f"safetensors=={safetensors.__version__}",
-            f"pandas=={pandas.__version__}"]
+    return [
+        f"mlflow=={mlflow.__version__}",
+        f"torch=={torch.__version__.split('+')[0]}",
+        f"transformers=={transformers.__version__}",
+        f"safetensors=={safetensors.__version__}",
+        f"pandas=={pandas.__version__}",
+    ]
 
 
 @dataclass(frozen=True)
 class TrackingInfo:
     """Where the trials log.  Tune pickles this into the sweep's storage, so it holds the URI
     redacted; `uri` is the whole one, from the environment of the driver and of every worker."""
+
     tracking_uri: str
     experiment_id: str
     parent_run_id: str
@@ -68,8 +78,11 @@ class TrackingInfo:
 
 
 def find_trial_run(client: MlflowClient, info: TrackingInfo, trial_id: str):
-    runs = client.search_runs([info.experiment_id], f"tags.ray_trial_id = '{trial_id}' and "
-                              f"tags.mlflow.parentRunId = '{info.parent_run_id}'", max_results=2)
+    runs = client.search_runs(
+        [info.experiment_id],
+        f"tags.ray_trial_id = '{trial_id}' and tags.mlflow.parentRunId = '{info.parent_run_id}'",
+        max_results=2,
+    )
     return runs[0] if runs else None
 
 
@@ -79,10 +92,14 @@ class TrialTracker:
         self.client = MlflowClient(info.uri)
         run = find_trial_run(self.client, info, trial_id)
         if run is None:
-            run = self.client.create_run(info.experiment_id, run_name=trial_name, tags={
-                "mlflow.parentRunId": info.parent_run_id, "ray_trial_id": trial_id, "attempts": "1"})
-            self.client.log_batch(run.info.run_id, params=[mlflow.entities.Param(k, str(v))
-                                                           for k, v in sorted(params.items())])
+            run = self.client.create_run(
+                info.experiment_id,
+                run_name=trial_name,
+                tags={"mlflow.parentRunId": info.parent_run_id, "ray_trial_id": trial_id, "attempts": "1"},
+            )
+            self.client.log_batch(
+                run.info.run_id, params=[mlflow.entities.Param(k, str(v)) for k, v in sorted(params.items())]
+            )
         else:
             attempts = int(run.data.tags.get("attempts", "1")) + 1
             self.client.set_tag(run.info.run_id, "attempts", str(attempts))
@@ -92,12 +109,17 @@ class TrialTracker:
         self.set_tag("ray_node_id", ray.get_runtime_context().get_node_id())
 
     def log_metrics(self, report: dict, step: int) -> None:
-        metrics = {k: float(v) for k, v in report.items()
-                   if logged(k) and isinstance(v, (int, float)) and math.isfinite(v)}
+        metrics = {
+            k: float(v) for k, v in report.items() if logged(k) and isinstance(v, (int, float)) and math.isfinite(v)
+        }
         if metrics:
-            self.client.log_batch(self.run_id, metrics=[
-                mlflow.entities.Metric(k, v, int(mlflow.utils.time.get_current_time_millis()), step)
-                for k, v in metrics.items()])
+            self.client.log_batch(
+                self.run_id,
+                metrics=[
+                    mlflow.entities.Metric(k, v, int(mlflow.utils.time.get_current_time_millis()), step)
+                    for k, v in metrics.items()
+                ],
+            )
 
     def set_tag(self, key: str, value: str) -> None:
         self.client.set_tag(self.run_id, key, value)
@@ -105,8 +127,12 @@ class TrialTracker:
     def log_results(self, workdir: Path) -> None:
         """Artifacts of a finished trial: ticket, distance record and plot, attack JSONL.  The model
         itself is logged only for the trials the sweep reports on (`log_ticket_model`)."""
-        for name in ("ticket.json", "distances.json", "attack.html",
-                     *sorted(p.name for p in workdir.glob("attack*.jsonl"))):
+        for name in (
+            "ticket.json",
+            "distances.json",
+            "attack.html",
+            *sorted(p.name for p in workdir.glob("attack*.jsonl")),
+        ):
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
         if (workdir / "distances.json").exists():
@@ -130,12 +156,14 @@ def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
     # the fluent API checks the run against its active experiment: make it the run's own
     mlflow.set_experiment(experiment_id=client.get_run(run_id).info.experiment_id)
     with mlflow.start_run(run_id=run_id, nested=True):
-        info = mlflow.pyfunc.log_model(name="ticket", python_model=pyfunc_model.__file__,
-                                       artifacts={"ticket_model": str(model_dir)},
-                                       model_config={"max_length": int(max_length)},
-                                       pip_requirements=pip_requirements(),
-                                       signature=signature(num_labels, named, pair),
-                                       input_example=pd.DataFrame({"text": INPUT_EXAMPLE, **(
-                                           {"text_pair": INPUT_EXAMPLE[::-1]} if pair else {})}))
+        info = mlflow.pyfunc.log_model(
+            name="ticket",
+            python_model=pyfunc_model.__file__,
+            artifacts={"ticket_model": str(model_dir)},
+            model_config={"max_length": int(max_length)},
+            pip_requirements=pip_requirements(),
+            signature=signature(num_labels, named, pair),
+            input_example=pd.DataFrame({"text": INPUT_EXAMPLE, **({"text_pair": INPUT_EXAMPLE[::-1]} if pair else {})}),
+        )
     client.set_tag(run_id, "ticket_model_uri", info.model_uri)
     return info.model_uri

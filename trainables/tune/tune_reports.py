@@ -1,6 +1,7 @@
 """What Tune sees of the metric registry (`trainables/metric_registry.py`): every report carries every metric
 (NaN until known), because Tune checks that the searcher's and scheduler's metrics are in every
 result; which reported values are per-attack metrics, and which MLflow logs."""
+
 from __future__ import annotations
 
 
@@ -12,10 +13,10 @@ def per_attack(name: str) -> tuple[str, str] | None:
 
     each = names(each_attack=True)
     prefix = "report_" if name.startswith("report_") else ""
-    bare = name[len(prefix):]
+    bare = name[len(prefix) :]
     for attack in ATTACKS:
-        if bare.endswith("_" + attack) and bare[:-len(attack) - 1] in each:
-            return prefix + bare[:-len(attack) - 1], attack
+        if bare.endswith("_" + attack) and bare[: -len(attack) - 1] in each:
+            return prefix + bare[: -len(attack) - 1], attack
     return None
 
 

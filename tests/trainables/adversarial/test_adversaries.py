@@ -1,5 +1,6 @@
 """FreeLB, PGD and the cheap methods (single-step with a random start, free): perturbations respect their
 norms; adversarial loss >= clean loss when trained; free replays each batch, carrying its perturbation."""
+
 import pytest
 import torch
 import torch.nn.functional as F
@@ -29,7 +30,7 @@ def test_pgd_stays_inside_its_ball(norm, radius, batch):
 def test_freelb_respects_its_norm_bound(norm, bound, batch):
     model = load_model("tiny-bert", 2)
     freelb = make_adversary("freelb", steps=3, step_size=1.0, init_mag=0.05, max_norm=bound, norm=norm)
-    steps = []   # every perturbation FreeLB moves to; the last is the one its final pass uses
+    steps = []  # every perturbation FreeLB moves to; the last is the one its final pass uses
     ascend = freelb.ascend
     freelb.ascend = lambda *a: steps.append(ascend(*a)) or steps[-1]
     freelb.train_backward(model, batch)
@@ -109,8 +110,9 @@ def test_adversarial_loss_is_at_least_the_clean_loss_on_a_trained_model(method, 
     batch = dict(enc)
     model.eval()
     with torch.no_grad():
-        clean = F.cross_entropy(model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits,
-                                batch["labels"]).item()
+        clean = F.cross_entropy(
+            model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits, batch["labels"]
+        ).item()
     adversary = make_adversary(method, steps=5, step_size=0.1, init_mag=0.05, max_norm=0.5)
     if method == "pgd":
         delta = adversary.perturb(model, batch)
@@ -129,12 +131,15 @@ def test_token_type_ids_reach_the_model_in_adversarial_passes(batch):
     assert not torch.allclose(adv_loss(model, batch, emb), adv_loss(model, other, emb))
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(method="freelb", steps=0, step_size=0.01, init_mag=0.05), "adv_steps' = 0"),
-    (dict(method="pgd", steps=3, step_size=0.01, init_mag=0.05, max_norm=0.0), "adv_max_norm' must be > 0"),
-    (dict(method="trades", steps=3, step_size=0.01, init_mag=0.05), "adv_method' = 'trades' is unknown"),
-    (dict(method="freelb", steps=3, step_size=0.01, init_mag=0.05, norm="l1"), "adv_norm' = 'l1' is unknown"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(method="freelb", steps=0, step_size=0.01, init_mag=0.05), "adv_steps' = 0"),
+        (dict(method="pgd", steps=3, step_size=0.01, init_mag=0.05, max_norm=0.0), "adv_max_norm' must be > 0"),
+        (dict(method="trades", steps=3, step_size=0.01, init_mag=0.05), "adv_method' = 'trades' is unknown"),
+        (dict(method="freelb", steps=3, step_size=0.01, init_mag=0.05, norm="l1"), "adv_norm' = 'l1' is unknown"),
+    ],
+)
 def test_bad_adversary_parameters_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_adversary(**kwargs)
@@ -144,12 +149,27 @@ def test_bad_adversary_parameters_are_named(kwargs, message):
 def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, finetune, tmp_path):
     from trainables.pipeline import run_trial
 
-    cfg = {"model": "tiny-bert", "train_size": 64, "eval_size": 16, "max_length": 24, "batch_size": 16,
-           "adv_method": search, "ft_mode": finetune, "adv_max_norm": 0.3, "adv_steps": 2, "search_epochs": 0.5,
-           "check_interval": 0.5, "conv_window": 1, "ft_epochs": 1, "attack": "none", "attack_n": 8}
+    cfg = {
+        "model": "tiny-bert",
+        "train_size": 64,
+        "eval_size": 16,
+        "max_length": 24,
+        "batch_size": 16,
+        "adv_method": search,
+        "ft_mode": finetune,
+        "adv_max_norm": 0.3,
+        "adv_steps": 2,
+        "search_epochs": 0.5,
+        "check_interval": 0.5,
+        "conv_window": 1,
+        "ft_epochs": 1,
+        "attack": "none",
+        "attack_n": 8,
+    }
     result = run_trial(cfg, tmp_path / "trial")
     assert result["train_flops"] > 0 and 0 <= result["clean_acc"] <= 1
     ce = run_trial({**cfg, "adv_method": "freelb", "ft_mode": "ce"}, tmp_path / "ce")
     if finetune == "free":  # m = 2 replays a batch, each a training pass: twice CE's fine-tuning
         assert result["train_flops"] - result["search_flops"] == pytest.approx(
-            2 * (ce["train_flops"] - ce["search_flops"]), rel=1e-9)
+            2 * (ce["train_flops"] - ce["search_flops"]), rel=1e-9
+        )

@@ -1,5 +1,6 @@
 """The published recipes: TextAttack's word split, the greedy search's choices, each recipe's
 constraints, determinism, metrics with intervals, the stratified sample, the JSONL runner."""
+
 import json
 
 import numpy as np
@@ -59,6 +60,7 @@ def test_words_are_split_like_textattack_and_the_text_is_rebuilt_around_them():
 
 class Lexicon(Victim):
     """A transparent victim: P(positive) = sigmoid(sum of word scores)."""
+
     def __init__(self, scores):
         self.scores, self.queries, self.max_length = scores, 0, 64
         self.tokenizer = type("T", (), {"unk_token": "[UNK]"})()
@@ -95,7 +97,9 @@ def test_the_greedy_search_ranks_by_importance_keeps_the_best_swap_and_stops_at_
     r = budgeted.attack(Lexicon(scores), "great fine plot", 1)
     assert r.words_changed == 1 and r.status == "failed"
     # the query budget is never exceeded
-    r = Fixed({"great": ["meh"], "fine": ["ok"], "plot": ["bad"]}, query_budget=5).attack(Lexicon(scores), "great fine plot", 1)
+    r = Fixed({"great": ["meh"], "fine": ["ok"], "plot": ["bad"]}, query_budget=5).attack(
+        Lexicon(scores), "great fine plot", 1
+    )
     assert r.queries <= 5
 
 
@@ -105,9 +109,9 @@ def textbugger_edit(x, y):
 
     inner = len(x) > 2 and x[0] == y[0] and x[-1] == y[-1]
     space = inner and y.replace(" ", "", 1) == x and " " in y
-    deleted = inner and len(y) == len(x) - 1 and any(x[:i] + x[i + 1:] == y for i in range(1, len(x) - 1))
-    swapped = inner and any(x[:i] + x[i + 1] + x[i] + x[i + 2:] == y for i in range(1, len(x) - 2))
-    glyph = any(x[:i] + HOMOGLYPHS[c] + x[i + 1:] == y for i, c in enumerate(x) if c in HOMOGLYPHS)
+    deleted = inner and len(y) == len(x) - 1 and any(x[:i] + x[i + 1 :] == y for i in range(1, len(x) - 1))
+    swapped = inner and any(x[:i] + x[i + 1] + x[i] + x[i + 2 :] == y for i in range(1, len(x) - 2))
+    glyph = any(x[:i] + HOMOGLYPHS[c] + x[i + 1 :] == y for i, c in enumerate(x) if c in HOMOGLYPHS)
     return space or deleted or swapped or glyph
 
 
@@ -152,14 +156,19 @@ def test_textbugger_builds_the_recipes_five_kinds_of_bug_and_keeps_the_whole_tex
     assert sorted(swapped) == sorted("terrible") and swapped[0] == "t" and swapped[-1] == "e" and swapped != "terrible"
     glyphs = [w for w in options[3:] if len(w) == len("terrible") and w not in attack.neighbours_of("terrible", 5)]
     assert len(glyphs) == len("terrible"), "one homoglyph swap per character of the table"
-    assert options[-len(attack.neighbours_of("terrible", 5)):] == attack.neighbours_of("terrible", 5)
+    assert options[-len(attack.neighbours_of("terrible", 5)) :] == attack.neighbours_of("terrible", 5)
     assert 0 < len(attack.neighbours_of("terrible", 5)) <= 5
     assert attack.candidates("ab", draws_for(0, 3)) == ["ɑb", "aЬ"] + attack.neighbours_of("ab", 5), "no inner position"
     assert draws_for(0, 3, textattack_rng=True).position(1, 7) == np.random.RandomState(3).randint(1, 7)
     # similarity: the whole text against the original, angular >= 0.8, short texts checked too
     rule = attack.rule
     assert (rule.threshold, rule.metric, rule.window, rule.against_original, rule.skip_short) == (
-        0.8, "angular", float("inf"), True, False)
+        0.8,
+        "angular",
+        float("inf"),
+        True,
+        False,
+    )
     original = SplitText.of("a truly terrible film")
     options = ["terrib le", "awful", "fantastic"]
     scores = rule.scores(original, original, 2, options, "cpu")
@@ -171,7 +180,12 @@ def test_bertattack_is_the_papers_rebuilt_bae_not_the_masked_lm_attack():
     attack = make_attack("bertattack")
     rule = attack.rule
     assert (rule.threshold, rule.metric, rule.window, rule.against_original, rule.skip_short) == (
-        0.2, "cosine", 15, True, False)
+        0.2,
+        "cosine",
+        15,
+        True,
+        False,
+    )
     assert attack.stopwords == NLTK_ENGLISH and attack.importance == "delete" and attack.max_change == 1.0
     assert attack.candidates("terrible") == attack.neighbours_of("terrible", 50) != []
     # a 4-word text is checked (no skipping of texts shorter than the window), against the original
@@ -209,7 +223,9 @@ def test_metrics_match_a_hand_computed_case_with_wilson_intervals():
 def test_the_sample_is_seeded_and_label_stratified():
     labels = [0] * 300 + [1] * 100  # a label-sorted file: the first rows are one class
     picked = choose_examples(labels, 40, seed=3)
-    assert len(set(picked)) == 40 and picked == choose_examples(labels, 40, seed=3) != choose_examples(labels, 40, seed=4)
+    assert len(set(picked)) == 40 and picked == choose_examples(labels, 40, seed=3) != choose_examples(
+        labels, 40, seed=4
+    )
     assert sum(labels[i] for i in picked) == 10, "each class gets its share"
     assert sorted(choose_examples([0, 1, 2] * 5, 7, seed=0)) != list(range(7))
     three = [0, 0, 0, 1, 1, 2, 2]
@@ -226,6 +242,7 @@ def test_runner_writes_jsonl_counts_empty_texts_and_survives_interruption(victim
     def interrupt(done, total):
         if done == 4:
             raise KeyboardInterrupt
+
     with pytest.raises(KeyboardInterrupt):
         run_attack(attack, victim, texts, labels, 8, out, progress=interrupt)
     assert len(out.read_text().splitlines()) == 4, "results written before the interruption are kept"
@@ -244,15 +261,19 @@ def test_a_line_cut_by_a_kill_resumes_to_exactly_the_uninterrupted_file(victim, 
     run_attack(attack, victim, texts, labels, 10, whole)
     lines = whole.read_bytes().splitlines(keepends=True)
     cut = tmp_path / "cut.jsonl"  # killed while writing the fourth row
-    cut.write_bytes(b"".join(lines[:3]) + lines[3][:len(lines[3]) // 2])
+    cut.write_bytes(b"".join(lines[:3]) + lines[3][: len(lines[3]) // 2])
     assert len(read_rows(cut)) == 3 and len(read_statuses(cut)) == 3, "a cut line is not a row"
     summary = run_attack(attack, victim, texts, labels, 10, cut, resume=True)
     assert cut.read_bytes() == whole.read_bytes()
     assert summary["n"] == 10 and len(read_statuses(cut)) == 10
     again = run_attack(attack, victim, texts, labels, 10, cut, resume=True)
+
     def counts(s):
         return {k: v for k, v in s.items() if not k.endswith("_seconds")}  # the outcomes, not the time they took
-    assert cut.read_bytes() == whole.read_bytes() and counts(again) == counts(summary), "a finished file is left as it is"
+
+    assert cut.read_bytes() == whole.read_bytes() and counts(again) == counts(summary), (
+        "a finished file is left as it is"
+    )
 
 
 def test_n_larger_than_the_split_is_refused(victim):

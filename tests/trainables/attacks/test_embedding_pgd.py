@@ -1,4 +1,5 @@
 """Embedding-space PGD robust accuracy is below clean accuracy on a trained model."""
+
 import torch
 
 from trainables.attacks.embedding_pgd import robust_accuracy

@@ -1,5 +1,6 @@
 """Attacking many examples in lockstep gives each example exactly the row it gets attacked alone: every
 recipe, single texts and sentence pairs, on a trained model; and the batches really are shared."""
+
 import json
 
 import pytest
@@ -51,8 +52,17 @@ def test_sentence_pairs_too(name, trained_tiny, tokenizer, tmp_path):
     out = {}
     for width in (1, 16):
         out[width] = tmp_path / f"w{width}.jsonl"
-        run_attack(make_attack(name, seed=0), Victim(trained_tiny[0], tokenizer, max_length=64), texts, labels, 16,
-                   out[width], pairs=pairs, columns=pair_columns(rte), width=width)
+        run_attack(
+            make_attack(name, seed=0),
+            Victim(trained_tiny[0], tokenizer, max_length=64),
+            texts,
+            labels,
+            16,
+            out[width],
+            pairs=pairs,
+            columns=pair_columns(rte),
+            width=width,
+        )
     assert rows(out[16]) == rows(out[1])
     assert {r["original_pair"] is not None for r in rows(out[1])} == {True}
 

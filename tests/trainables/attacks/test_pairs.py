@@ -1,5 +1,6 @@
 """Sentence pairs: read as pairs (never one column), tokenised as pairs with token types in the clean,
 adversarial and attack passes, and attacked only in the columns each recipe allows."""
+
 import numpy as np
 import pytest
 import torch
@@ -17,6 +18,7 @@ from trainables.data.models import load_model, load_tokenizer
 class PairLexicon:
     """A transparent pair victim: P(class 1) = sigmoid(sum of word scores over both texts); it records
     what it was asked."""
+
     def __init__(self, scores):
         self.scores, self.queries, self.max_length, self.asked = scores, 0, 64, []
         self.tokenizer = type("T", (), {"unk_token": "[UNK]"})()
@@ -38,11 +40,13 @@ class Swap(Attack):
         return {"good": ["bad"], "fine": ["awful"]}.get(word, [])
 
 
-@pytest.mark.parametrize("columns, fixed", [
-    (("premise", "hypothesis"), {0}), (("sentence1", "sentence2"), set()), (("question", "sentence"), set())])
+@pytest.mark.parametrize(
+    "columns, fixed",
+    [(("premise", "hypothesis"), {0}), (("sentence1", "sentence2"), set()), (("question", "sentence"), set())],
+)
 def test_a_pair_attack_changes_only_the_columns_its_rule_allows(columns, fixed):
     attack = Swap()
-    attack.column_rules = ((("premise", "hypothesis"), ("premise",)),)   # textfooler's rule
+    attack.column_rules = ((("premise", "hypothesis"), ("premise",)),)  # textfooler's rule
     victim = PairLexicon({"good": 2.0, "fine": 1.5, "bad": -3.0, "awful": -3.0})
     r = attack.attack(victim, "a good start", 1, text_pair="a fine end", columns=columns)
     assert all(isinstance(q, tuple) and len(q) == 2 for q in victim.asked), "the victim always sees the pair"

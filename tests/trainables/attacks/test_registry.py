@@ -1,5 +1,6 @@
 """An attack is one module and one line in ATTACKS: the parameter table, validation, --list-params and
 a real tiny trial accept it with nothing else changed."""
+
 import json
 import sys
 
@@ -18,9 +19,20 @@ class Opposite(Attack):
     def candidates(self, word, rng):
         return ["awful", "superb"]
 '''
-CONFIG = {"model": "tiny-bert", "dataset": "sst2", "train_size": 128, "eval_size": 16, "max_length": 24,
-          "lr": 1e-3, "ft_lr": 1e-3, "adv_steps": 1, "check_interval": 0.5, "conv_window": 1, "ft_epochs": 1,
-          "attack_n": 8}
+CONFIG = {
+    "model": "tiny-bert",
+    "dataset": "sst2",
+    "train_size": 128,
+    "eval_size": 16,
+    "max_length": 24,
+    "lr": 1e-3,
+    "ft_lr": 1e-3,
+    "adv_steps": 1,
+    "check_interval": 0.5,
+    "conv_window": 1,
+    "ft_epochs": 1,
+    "attack_n": 8,
+}
 
 
 def test_an_attack_is_one_module_and_one_registry_line(tmp_path, monkeypatch):

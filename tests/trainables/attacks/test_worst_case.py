@@ -1,5 +1,6 @@
 """Several attacks per trial: each attacks the same sample into its own JSONL and keeps its own metrics;
 `aua` is the worst case (an example is robust only if every attack failed on it)."""
+
 import json
 
 import pytest
@@ -21,7 +22,9 @@ def test_a_list_of_attacks_gives_each_attacks_metrics_and_the_worst_case(trained
     cfg = validate_config({"attack": "textfooler,deepwordbug", "attack_n": 40, "max_length": 48, "seed": 0})
     seen = []
     out = tmp_path / "attack.jsonl"
-    result = evaluate_robustness(model, tokenizer, cfg, "validation", out, CPU, progress=lambda d, t: seen.append((d, t)))
+    result = evaluate_robustness(
+        model, tokenizer, cfg, "validation", out, CPU, progress=lambda d, t: seen.append((d, t))
+    )
     each = {name: rows(tmp_path / f"attack_{name}.jsonl") for name in ("textfooler", "deepwordbug")}
     worst = rows(out)
     assert set(worst) == set(each["textfooler"]) == set(each["deepwordbug"]) and len(worst) == 40

@@ -1,4 +1,5 @@
 """Convergence rules on synthetic mask sequences fire exactly when they should."""
+
 import numpy as np
 import pytest
 
@@ -7,7 +8,9 @@ from trainables.earlyrobust.tickets import draw_ticket
 
 
 def ticket_from(step, head_scores, ffn_scores):
-    return draw_ticket([np.asarray(head_scores, float)], [np.asarray(ffn_scores, float)], 0.5, 0.5, step=step, epoch=step / 100)
+    return draw_ticket(
+        [np.asarray(head_scores, float)], [np.asarray(ffn_scores, float)], 0.5, 0.5, step=step, epoch=step / 100
+    )
 
 
 # 10 heads / 10 neurons, half pruned: flipping one pair of ranks changes 2 of 10 bits (distance 0.2)
@@ -63,12 +66,18 @@ def test_earlybird_compares_newest_with_older_and_draws_the_newest():
     assert rule.ticket.step == 3
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    (dict(name="earlyrobust", eps=0.0, window=5), "conv_eps"),
-    (dict(name="earlyrobust", eps=-0.1, window=5), "conv_eps"),
-    (dict(name="earlyrobust", eps=0.1, window=0), "conv_window"),
-    (dict(name="sometimes", eps=0.1, window=5), "conv_rule' = 'sometimes' is unknown: use one of earlyrobust, earlybird"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(name="earlyrobust", eps=0.0, window=5), "conv_eps"),
+        (dict(name="earlyrobust", eps=-0.1, window=5), "conv_eps"),
+        (dict(name="earlyrobust", eps=0.1, window=0), "conv_window"),
+        (
+            dict(name="sometimes", eps=0.1, window=5),
+            "conv_rule' = 'sometimes' is unknown: use one of earlyrobust, earlybird",
+        ),
+    ],
+)
 def test_bad_rule_parameters_are_named(kwargs, message):
     with pytest.raises(ValueError, match=message):
         make_rule(**kwargs)

@@ -1,4 +1,5 @@
 """Datasets by name from ../shared/data, by path, and the errors for bad input."""
+
 import pandas as pd
 import pytest
 
@@ -53,17 +54,26 @@ def test_subset_is_seeded():
     assert len(subset(ds, 0, 1)) == 872
 
 
-@pytest.mark.parametrize("setup, message", [
-    ("unknown", r"'dataset' = 'no-such-set' is unknown: use one of sst2, rte, qnli, mnli, qqp, ag_news, imdb or a path"),
-    ("empty", r"is empty"),
-    ("nolabel", r"has no 'label' column"),
-    ("notext", r"has no text column"),
-    ("badlabel", r"column 'label' must hold integers"),
-])
+@pytest.mark.parametrize(
+    "setup, message",
+    [
+        (
+            "unknown",
+            r"'dataset' = 'no-such-set' is unknown: use one of sst2, rte, qnli, mnli, qqp, ag_news, imdb or a path",
+        ),
+        ("empty", r"is empty"),
+        ("nolabel", r"has no 'label' column"),
+        ("notext", r"has no text column"),
+        ("badlabel", r"column 'label' must hold integers"),
+    ],
+)
 def test_bad_datasets_are_named(setup, message, tmp_path):
-    frames = {"empty": pd.DataFrame({"text": [], "label": []}), "nolabel": pd.DataFrame({"text": ["a"]}),
-              "notext": pd.DataFrame({"words": ["a"], "label": [0]}),
-              "badlabel": pd.DataFrame({"text": ["a", "b"], "label": ["pos", 1]})}  # numbers and names mixed
+    frames = {
+        "empty": pd.DataFrame({"text": [], "label": []}),
+        "nolabel": pd.DataFrame({"text": ["a"]}),
+        "notext": pd.DataFrame({"words": ["a"], "label": [0]}),
+        "badlabel": pd.DataFrame({"text": ["a", "b"], "label": ["pos", 1]}),
+    }  # numbers and names mixed
     name = "no-such-set"
     if setup in frames:
         frames[setup].to_csv(tmp_path / "d.csv", index=False)
@@ -74,7 +84,9 @@ def test_bad_datasets_are_named(setup, message, tmp_path):
 
 def test_a_named_dataset_missing_offline_says_where_it_looked(monkeypatch):
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
-    with pytest.raises(ValueError, match="dataset 'imdb' split 'train' is not in .* and the Hugging Face hub could not"):
+    with pytest.raises(
+        ValueError, match="dataset 'imdb' split 'train' is not in .* and the Hugging Face hub could not"
+    ):
         load_split("imdb", "train")
 
 

@@ -1,6 +1,7 @@
 """Analytic FLOPs against an independent count (torch's FlopCounterMode) of real steps: forward,
 a CE training step, FreeLB and PGD steps, on a dense and a pruned model of every encoder family; the
 speed-up's edge cases."""
+
 import math
 
 import numpy as np
@@ -27,15 +28,21 @@ def tiny(pruned: bool, name: str = "tiny-bert"):
     model = AutoModelForSequenceClassification.from_config(config)
     if pruned:
         heads, ffn = structure(model)
-        prune_model(model, draw_ticket([np.arange(n, dtype=float) for n in heads],
-                                       [np.arange(n, dtype=float) for n in ffn], 0.5, 0.4))
+        prune_model(
+            model,
+            draw_ticket([np.arange(n, dtype=float) for n in heads], [np.arange(n, dtype=float) for n in ffn], 0.5, 0.4),
+        )
     return model
 
 
 def batch(name: str = "tiny-bert"):
     g = torch.Generator().manual_seed(1)
-    b = {"input_ids": torch.randint(3, 100, (BATCH, SEQ), generator=g), "attention_mask": torch.ones(BATCH, SEQ, dtype=torch.long),
-         "token_type_ids": torch.zeros(BATCH, SEQ, dtype=torch.long), "labels": torch.tensor([0, 1, 0, 1])}
+    b = {
+        "input_ids": torch.randint(3, 100, (BATCH, SEQ), generator=g),
+        "attention_mask": torch.ones(BATCH, SEQ, dtype=torch.long),
+        "token_type_ids": torch.zeros(BATCH, SEQ, dtype=torch.long),
+        "labels": torch.tensor([0, 1, 0, 1]),
+    }
     return {k: v for k, v in b.items() if k == "labels" or k in TINY_INPUTS.get(name, b)}
 
 
@@ -60,7 +67,9 @@ def test_formulas_match_an_independent_count(pruned, name):
         assert cost.forward_flops(tokens, SEQ) == pytest.approx(counted(lambda: model(**inputs)), rel=1e-9)
     assert cost.train_flops(tokens, SEQ) == pytest.approx(counted(lambda: ce_step(model, b)), rel=0.02)
     freelb = make_adversary("freelb", 3, 0.01, 0.05)
-    assert freelb.step_flops(cost, tokens, SEQ) == pytest.approx(counted(lambda: freelb.train_backward(model, b)), rel=0.02)
+    assert freelb.step_flops(cost, tokens, SEQ) == pytest.approx(
+        counted(lambda: freelb.train_backward(model, b)), rel=0.02
+    )
     pgd = make_adversary("pgd", 3, 0.01, 0.05, max_norm=0.5)
     assert pgd.step_flops(cost, tokens, SEQ) == pytest.approx(counted(lambda: pgd.train_backward(model, b)), rel=0.02)
     # PGD's K ascent passes compute no weight gradients: cheaper than K + 1 training passes

@@ -1,4 +1,5 @@
 """A NaN or infinite loss or gradient stops training with DivergedError, before the weights change."""
+
 import pytest
 import torch
 

@@ -1,5 +1,6 @@
 """A trial killed mid fine-tune and restored from its checkpoint continues with the data order, RNG
 state and loss curve it would have had uninterrupted (a real tiny trial, no Ray)."""
+
 import shutil
 
 import pytest
@@ -8,9 +9,24 @@ from safetensors.torch import load_file
 
 from trainables.pipeline import FT_WEIGHTS, run_trial
 
-CONFIG = {"model": "tiny-bert", "dataset": "sst2", "train_size": 192, "eval_size": 32, "batch_size": 32,
-          "max_length": 24, "lr": 1e-3, "ft_lr": 1e-3, "adv_steps": 1, "search_epochs": 0.5, "check_interval": 0.25,
-          "conv_window": 2, "conv_eps": 1e-6, "ft_epochs": 3, "attack": "none", "attack_n": 16}
+CONFIG = {
+    "model": "tiny-bert",
+    "dataset": "sst2",
+    "train_size": 192,
+    "eval_size": 32,
+    "batch_size": 32,
+    "max_length": 24,
+    "lr": 1e-3,
+    "ft_lr": 1e-3,
+    "adv_steps": 1,
+    "search_epochs": 0.5,
+    "check_interval": 0.25,
+    "conv_window": 2,
+    "conv_eps": 1e-6,
+    "ft_epochs": 3,
+    "attack": "none",
+    "attack_n": 16,
+}
 
 
 class Killed(Exception):
@@ -33,6 +49,7 @@ def test_a_restored_trial_continues_exactly(tmp_path):
         if metrics["phase"] == "finetune" and metrics["ft_epoch"] == 1:
             shutil.copytree(folder, snapshot)  # what Tune keeps of the trial at its last checkpoint
             raise Killed
+
     with pytest.raises(Killed):
         run_trial(CONFIG, tmp_path / "b", dies_after_epoch_one)
     torch.manual_seed(1234)  # a restored worker's RNG is anything: the checkpoint must restore it

@@ -1,5 +1,6 @@
 """Every family adapter records, in the ticket's config.json, the pruned head counts and widths its
 forward pass may read (so a ticket does not lean on one transformers release reshaping with -1)."""
+
 import json
 
 import pytest
@@ -22,9 +23,14 @@ def test_the_ticket_records_what_each_pruned_attention_reads(name, tmp_path):
     layers = family.layers(model)
     heads = [list(range(1 + k % family.num_heads(l))) for k, l in enumerate(layers)]  # 1, 2, ... heads kept
     size = family.head_size(layers[0])
-    ticket = Ticket(heads=heads, neurons=[list(range(0, family.ffn_size(l), 2)) for l in layers],
-                    num_heads=[family.num_heads(l) for l in layers], ffn_sizes=[family.ffn_size(l) for l in layers],
-                    head_ratio=0.0, ffn_ratio=0.5)
+    ticket = Ticket(
+        heads=heads,
+        neurons=[list(range(0, family.ffn_size(l), 2)) for l in layers],
+        num_heads=[family.num_heads(l) for l in layers],
+        ffn_sizes=[family.ffn_size(l) for l in layers],
+        head_ratio=0.0,
+        ffn_ratio=0.5,
+    )
     prune_model(model, ticket)
     folder = save_pruned(model, ticket, tmp_path / "t", load_tokenizer(name), 32)
     recorded = json.loads((folder / "config.json").read_text())["ticket_layout"]["attributes"]

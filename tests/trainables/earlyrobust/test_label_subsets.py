@@ -1,5 +1,6 @@
 """A two-class file labelled with part of a GLUE label set trains a two-class head, whose ticket loads
 and serves its class names (not GLUE's three)."""
+
 import itertools
 from types import SimpleNamespace
 
@@ -29,8 +30,17 @@ def test_a_subset_of_a_glue_label_set_gives_a_head_of_its_own_size(labels, tmp_p
     train = load_split(str(data), "train")
     assert label_names(train) == [n for n in NLI if n in labels], "GLUE's order, only the classes present"
     assert num_labels(str(data), train) == len(labels)
-    cfg = {"model": "tiny-bert", "dataset": str(data), "max_length": 32, "batch_size": 8, "search_epochs": 0.5,
-           "check_interval": 0.25, "ft_epochs": 1, "attack": "none", "attack_n": 0}
+    cfg = {
+        "model": "tiny-bert",
+        "dataset": str(data),
+        "max_length": 32,
+        "batch_size": 8,
+        "search_epochs": 0.5,
+        "check_interval": 0.25,
+        "ft_epochs": 1,
+        "attack": "none",
+        "attack_n": 0,
+    }
     run_trial(cfg, tmp_path / "trial")
     folder = tmp_path / "trial" / "final" / "ticket_model"
     model, _ = load_pruned(folder)
@@ -39,4 +49,6 @@ def test_a_subset_of_a_glue_label_set_gives_a_head_of_its_own_size(labels, tmp_p
     served = TicketClassifier()
     served.load_context(SimpleNamespace(artifacts={"ticket_model": str(folder)}, model_config={"max_length": 32}))
     out = served.predict(None, pd.DataFrame({"text": ["a premise", "another"], "text_pair": ["a", "b"]}))
-    assert set(out["label"]) <= set(labels) and list(out.columns) == ["label"] + [f"prob_{k}" for k in range(len(labels))]
+    assert set(out["label"]) <= set(labels) and list(out.columns) == ["label"] + [
+        f"prob_{k}" for k in range(len(labels))
+    ]

@@ -1,13 +1,29 @@
 """What Tune's table shows while a trial runs: phase, position in each phase, time left, outcome; a
 real tiny trial (no Ray) reporting through the pipeline's own hook."""
+
 import re
 
 from trainables.pipeline import run_trial
 from trainables.trial_progress import Progress, duration
 
-CONFIG = {"model": "tiny-bert", "dataset": "sst2", "train_size": 256, "eval_size": 32, "batch_size": 32,
-          "max_length": 24, "lr": 1e-3, "ft_lr": 1e-3, "adv_steps": 1, "search_epochs": 1.0, "check_interval": 0.25,
-          "conv_window": 2, "conv_eps": 1e-6, "ft_epochs": 2, "attack": "deepwordbug", "attack_n": 8}
+CONFIG = {
+    "model": "tiny-bert",
+    "dataset": "sst2",
+    "train_size": 256,
+    "eval_size": 32,
+    "batch_size": 32,
+    "max_length": 24,
+    "lr": 1e-3,
+    "ft_lr": 1e-3,
+    "adv_steps": 1,
+    "search_epochs": 1.0,
+    "check_interval": 0.25,
+    "conv_window": 2,
+    "conv_eps": 1e-6,
+    "ft_epochs": 2,
+    "attack": "deepwordbug",
+    "attack_n": 8,
+}
 
 
 def test_a_trial_reports_its_progress_without_nan(tmp_path):
@@ -47,9 +63,9 @@ def test_time_left_waits_for_a_rate_and_shared_searches_show_their_state(monkeyp
     monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
     p = Progress(validate_config({**CONFIG, "attack_n": 400}))
     p.begin("attack", 0)
-    clock[0] += 0.2   # the first example after 0.2 s: too soon for a rate
+    clock[0] += 0.2  # the first example after 0.2 s: too soon for a rate
     assert p.columns({"phase": "attack", "attack_done": 1, "attack_total": 400})["eta"] == "measuring"
-    clock[0] += 9.8   # 10 s for 50 examples: 0.2 s each, 350 left
+    clock[0] += 9.8  # 10 s for 50 examples: 0.2 s each, 350 left
     assert p.columns({"phase": "attack", "attack_done": 50, "attack_total": 400})["eta"] == "1m10s"
     p.begin("recording")
     clock[0] += 30

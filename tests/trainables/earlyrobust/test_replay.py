@@ -1,5 +1,6 @@
 """One recorded search gives, for other ratios and ε, exactly the ticket, stop step and search cost
 of an online search run with them (search once, draw many)."""
+
 import pytest
 import torch
 
@@ -18,12 +19,27 @@ def search(sst2_train, tokenizer, head_ratio, ffn_ratio, eps, recording=None):
     torch.manual_seed(0)
     model = load_model("tiny-bert", 2, seed=0)
     loader = make_loader(sst2_train.select(range(1024)), tokenizer, 32, 48, shuffle=True, seed=0)
-    settings = SearchSettings.with_defaults(head_ratio=head_ratio, ffn_ratio=ffn_ratio, lr=1e-3, l1_head=1e-3, l1_ffn=1e-3,
-                              epochs=BUDGET, check_interval=0.125)
+    settings = SearchSettings.with_defaults(
+        head_ratio=head_ratio,
+        ffn_ratio=ffn_ratio,
+        lr=1e-3,
+        l1_head=1e-3,
+        l1_ffn=1e-3,
+        epochs=BUDGET,
+        check_interval=0.125,
+    )
     cost = CostMeter()
-    result = run_search(model, loader, settings, make_adversary("freelb", 2, 0.01, 0.05),
-                        make_rule("earlyrobust", eps, 3), cost, torch.device("cpu"),
-                        recording=recording, stop_on_convergence=recording is None)
+    result = run_search(
+        model,
+        loader,
+        settings,
+        make_adversary("freelb", 2, 0.01, 0.05),
+        make_rule("earlyrobust", eps, 3),
+        cost,
+        torch.device("cpu"),
+        recording=recording,
+        stop_on_convergence=recording is None,
+    )
     return result, cost
 
 
@@ -62,4 +78,9 @@ def test_a_saved_recording_replays_the_same(recording, tmp_path):
     assert [s.step for s in loaded] == [s.step for s in recording] and loaded[-1].check == recording[-1].check
     a = replay(recording, 0.5, 0.3, make_rule("earlyrobust", 0.2, 3))
     b = replay(loaded, 0.5, 0.3, make_rule("earlyrobust", 0.2, 3))
-    assert (a.ticket.heads, a.ticket.neurons, a.stop_step, a.flops) == (b.ticket.heads, b.ticket.neurons, b.stop_step, b.flops)
+    assert (a.ticket.heads, a.ticket.neurons, a.stop_step, a.flops) == (
+        b.ticket.heads,
+        b.ticket.neurons,
+        b.stop_step,
+        b.flops,
+    )

@@ -1,4 +1,5 @@
 """A real search on SST-2 (tiny BERT) stops on convergence before its budget; cost is accounted."""
+
 import math
 
 import torch
@@ -14,11 +15,20 @@ from trainables.earlyrobust.search import SearchSettings, run_search
 def search(sst2_train, tokenizer, eps, epochs=2.0):
     model = load_model("tiny-bert", 2, seed=0)
     loader = make_loader(sst2_train.select(range(1024)), tokenizer, 32, 48, shuffle=True, seed=0)
-    settings = SearchSettings.with_defaults(head_ratio=0.25, ffn_ratio=0.4, lr=1e-3, l1_head=1e-3, l1_ffn=1e-3,
-                              epochs=epochs, check_interval=0.125)
+    settings = SearchSettings.with_defaults(
+        head_ratio=0.25, ffn_ratio=0.4, lr=1e-3, l1_head=1e-3, l1_ffn=1e-3, epochs=epochs, check_interval=0.125
+    )
     cost, seen = CostMeter(), []
-    result = run_search(model, loader, settings, make_adversary("freelb", 2, 0.01, 0.05),
-                        make_rule("earlyrobust", eps, 3), cost, torch.device("cpu"), seen.append)
+    result = run_search(
+        model,
+        loader,
+        settings,
+        make_adversary("freelb", 2, 0.01, 0.05),
+        make_rule("earlyrobust", eps, 3),
+        cost,
+        torch.device("cpu"),
+        seen.append,
+    )
     return result, cost, seen, model
 
 

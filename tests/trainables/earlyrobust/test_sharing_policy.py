@@ -2,6 +2,7 @@
 need: the policy's decisions on the named spaces, a recording that stops once the space's grid has
 converged, trials that search alone when a recording ends before their own stop (also when training
 diverged after the grid's stops), every ticket equal to its own online search's."""
+
 import json
 
 import pytest
@@ -13,15 +14,39 @@ from trainables.errors import DivergedError
 from trainables.pipeline import Trial, run_trial
 from trainables.search_sharing.sharing_policy import decide, expected_saving, replay_grid
 
-BASE = {"model": "tiny-bert", "dataset": "sst2", "train_size": 256, "eval_size": 32, "batch_size": 32,
-        "max_length": 24, "lr": 2e-3, "l1_head": 1e-3, "l1_ffn": 1e-3, "adv_steps": 1, "search_epochs": 2.0,
-        "check_interval": 0.125, "conv_window": 2, "head_ratio": 0.25, "ffn_ratio": 0.5, "ft_epochs": 0,
-        "attack": "none", "attack_n": 16}
+BASE = {
+    "model": "tiny-bert",
+    "dataset": "sst2",
+    "train_size": 256,
+    "eval_size": 32,
+    "batch_size": 32,
+    "max_length": 24,
+    "lr": 2e-3,
+    "l1_head": 1e-3,
+    "l1_ffn": 1e-3,
+    "adv_steps": 1,
+    "search_epochs": 2.0,
+    "check_interval": 0.125,
+    "conv_window": 2,
+    "head_ratio": 0.25,
+    "ffn_ratio": 0.5,
+    "ft_epochs": 0,
+    "attack": "none",
+    "attack_n": 16,
+}
 
 
-@pytest.mark.parametrize("name, shares", [("sst2-bert-base", False), ("agnews-bert-base", False),
-                                          ("imdb-bert-base", False), ("ticket-sizes", True), ("quick", False),
-                                          ("smoke", False)])
+@pytest.mark.parametrize(
+    "name, shares",
+    [
+        ("sst2-bert-base", False),
+        ("agnews-bert-base", False),
+        ("imdb-bert-base", False),
+        ("ticket-sizes", True),
+        ("quick", False),
+        ("smoke", False),
+    ],
+)
 def test_auto_shares_where_the_expected_saving_is_positive(name, shares):
     space = load_space(name)
     n, c = int(space.sweep.get("num_samples", 4)), int(space.sweep.get("max_concurrent", 1))
@@ -53,6 +78,7 @@ class Memory:
             if self.diverge_after is not None and steps[0] > self.diverge_after:
                 raise DivergedError("training diverged: loss nan")
             return original(*args, **kwargs)
+
         search_module.optimizer_step = failing
         try:
             self.store[key] = record()

@@ -1,6 +1,7 @@
 """For every encoder family (a tiny random model each): coefficients act exactly like heads/neurons;
 physical pruning matches zeroing; save -> load (the project's loader and plain transformers with
 `trust_remote_code`) is exact."""
+
 import copy
 
 import numpy as np

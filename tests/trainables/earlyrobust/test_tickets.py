@@ -1,4 +1,5 @@
 """Drawing tickets: counts match the ratios, ranks use the signed score, every layer keeps a head."""
+
 import json
 
 import numpy as np
@@ -11,7 +12,7 @@ def test_global_draw_prunes_the_lowest_signed_scores():
     heads = [np.array([0.9, -0.5, 0.1]), np.array([0.2, 0.8, -0.1])]
     ffn = [np.array([0.5, 0.4, -0.3, 0.2]), np.array([0.1, 0.9, 0.8, 0.7])]
     t = draw_ticket(heads, ffn, head_ratio=2 / 6, ffn_ratio=0.25)
-    assert t.heads == [[0, 2], [0, 1]]          # -0.5 and -0.1 pruned (signed, not |c|)
+    assert t.heads == [[0, 2], [0, 1]]  # -0.5 and -0.1 pruned (signed, not |c|)
     assert t.neurons == [[0, 1, 3], [1, 2, 3]]  # -0.3 and 0.1 pruned
     assert t.head_sparsity == pytest.approx(2 / 6) and t.ffn_sparsity == pytest.approx(0.25)
 

@@ -1,5 +1,6 @@
 """Shared recorded searches across trials (a real local Ray): recorded once when several trials ask at
 the same time, found again by a later trial (a resumed sweep), recorded again if the recorder failed."""
+
 import threading
 import time
 
@@ -17,15 +18,28 @@ pytestmark = pytest.mark.slow  # a real local Ray
 def local_ray(tmp_path_factory):
     if ray.is_initialized():  # an earlier test of the session started one in this process
         ray.shutdown()
-    ray.init(num_cpus=1, include_dashboard=False, logging_level="ERROR",
-             _temp_dir=str(tmp_path_factory.mktemp("r", numbered=True)))
+    ray.init(
+        num_cpus=1,
+        include_dashboard=False,
+        logging_level="ERROR",
+        _temp_dir=str(tmp_path_factory.mktemp("r", numbered=True)),
+    )
     yield
     ray.shutdown()
 
 
 def snapshots(tag: float) -> list:
-    return [Snapshot(step=s, epoch=s / 4, heads=[np.full(4, tag + s, dtype=np.float32)],
-                     ffn=[np.full(8, tag, dtype=np.float32)], flops=1e9 * s, seconds=0.5 * s) for s in (1, 2, 3, 4)]
+    return [
+        Snapshot(
+            step=s,
+            epoch=s / 4,
+            heads=[np.full(4, tag + s, dtype=np.float32)],
+            ffn=[np.full(8, tag, dtype=np.float32)],
+            flops=1e9 * s,
+            seconds=0.5 * s,
+        )
+        for s in (1, 2, 3, 4)
+    ]
 
 
 def test_one_recording_per_key_whoever_asks_first(local_ray, tmp_path):
@@ -39,6 +53,7 @@ def test_one_recording_per_key_whoever_asks_first(local_ray, tmp_path):
 
     def trial(trial_id):
         results[trial_id] = SharedRecordings(str(tmp_path), "sw", claims, trial_id).get("k1", record)
+
     threads = [threading.Thread(target=trial, args=(f"t{i}",)) for i in range(3)]
     for t in threads:
         t.start()
@@ -50,7 +65,9 @@ def test_one_recording_per_key_whoever_asks_first(local_ray, tmp_path):
         assert [s.step for s in recording] == [1, 2, 3, 4] and recording[2].heads[0][0] == 4.0
     assert sorted(p.name for p in (tmp_path / "sw" / "searches").iterdir()) == ["k1.json"], "no temporary file left"
     # a resumed sweep: a new claims actor, the recording found in storage, nothing recorded again
-    later = SharedRecordings(str(tmp_path), "sw", SearchClaims.remote(), "t9").get("k1", lambda: pytest.fail("re-recorded"))
+    later = SharedRecordings(str(tmp_path), "sw", SearchClaims.remote(), "t9").get(
+        "k1", lambda: pytest.fail("re-recorded")
+    )
     assert later[1] is False and later[0][3].flops == 4e9
 
 
@@ -59,6 +76,7 @@ def test_a_failed_recorder_gives_the_key_back(local_ray, tmp_path):
 
     def broken():
         raise RuntimeError("node lost")
+
     with pytest.raises(RuntimeError):
         SharedRecordings(str(tmp_path), "sw", claims, "a").get("k2", broken)
     recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "b").get("k2", lambda: snapshots(2.0))
@@ -74,6 +92,7 @@ def test_a_trial_that_ends_in_error_gives_its_claims_back(local_ray, tmp_path):
 
     class Ended:
         trial_id = "dead"
+
     ReleaseSearchClaims("earlyrobust-searches-t").on_trial_error(0, [], Ended())
     recording, recorded = SharedRecordings(str(tmp_path), "sw", claims, "waiting").get("k3", lambda: snapshots(3.0))
     assert recorded, "the waiting trial records it instead of waiting for ever"

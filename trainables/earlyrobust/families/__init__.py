@@ -1,5 +1,6 @@
 """Encoder families by config `model_type`.  Adding a family: one adapter module beside these (see
 `base.py`) and one line in FAMILIES."""
+
 from __future__ import annotations
 
 from trainables.earlyrobust.families.bert import Bert

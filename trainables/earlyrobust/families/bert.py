@@ -1,6 +1,7 @@
 """BERT layout (BERT, RoBERTa, XLM-R, ELECTRA, CamemBERT): `encoder.layer[i].attention.self.{query,key,
 value}`, `attention.output.dense`, `intermediate.dense`, `output.dense`.  Attention reshapes with -1
 heads, so layers may keep different head counts."""
+
 from __future__ import annotations
 
 import torch
@@ -36,5 +37,10 @@ class Bert(Family):
 
     def attributes(self, layer):
         attn = layer.attention.self
-        return {"attention.self": {"num_attention_heads": attn.num_attention_heads, "all_head_size": attn.all_head_size,
-                                   "attention_head_size": attn.attention_head_size}}
+        return {
+            "attention.self": {
+                "num_attention_heads": attn.num_attention_heads,
+                "all_head_size": attn.all_head_size,
+                "attention_head_size": attn.attention_head_size,
+            }
+        }

@@ -3,6 +3,7 @@ relative-position table (2 x position span rows) with its own `pos_key_proj` / `
 with `share_att_key`, with its key / query projections), so the position projections follow the kept
 heads: every per-head projection loses the same rows.  Content-to-position and position-to-content
 scores add 2 x span keys per query and type to the attention's matrix products."""
+
 from __future__ import annotations
 
 from trainables.earlyrobust.families.bert import Bert
@@ -12,6 +13,7 @@ PROJECTIONS = ("query_proj", "key_proj", "value_proj", "pos_key_proj", "pos_quer
 
 class DebertaV2(Bert):
     """BERT's layout; the position projections are pruned with the heads' other projections."""
+
     name = "deberta-v2"
     model_types = ("deberta-v2",)
     projections = PROJECTIONS
@@ -34,7 +36,10 @@ class DebertaV2(Bert):
         flops = 0.0
         for layer in self.layers(model):
             a = layer.attention.self
-            projections = ((a.query_proj, a.key_proj) if a.share_att_key else
-                           tuple(getattr(a, n) for n, t in (("pos_key_proj", "c2p"), ("pos_query_proj", "p2c")) if t in types))
+            projections = (
+                (a.query_proj, a.key_proj)
+                if a.share_att_key
+                else tuple(getattr(a, n) for n, t in (("pos_key_proj", "c2p"), ("pos_query_proj", "p2c")) if t in types)
+            )
             flops += sum(2.0 * rows * p.weight.numel() for p in projections)
         return flops

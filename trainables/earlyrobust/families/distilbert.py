@@ -1,6 +1,7 @@
 """DistilBERT: `transformer.layer[i].attention.{q_lin,k_lin,v_lin,out_lin}`, `ffn.{lin1,lin2}`.
 Attention reshapes with -1 heads, so layers may keep different head counts; releases that compute the
 head size as `dim // n_heads` read both, so pruning sets `n_heads` and `dim` to what the layer keeps."""
+
 from __future__ import annotations
 
 import torch
@@ -35,4 +36,6 @@ class DistilBert(Family):
 
     def attributes(self, layer):
         attn = layer.attention
-        return {"attention": {"n_heads": attn.n_heads, "dim": attn.dim, "attention_head_size": attn.attention_head_size}}
+        return {
+            "attention": {"n_heads": attn.n_heads, "dim": attn.dim, "attention_head_size": attn.attention_head_size}
+        }

@@ -6,6 +6,7 @@ Gating acts on the input of two linear layers of each encoder layer:
 - `head_output(layer)`: the attention output projection, whose input is the heads side by side;
 - `ffn_output(layer)`: the FFN output projection, whose input is one value per FFN neuron.
 """
+
 from __future__ import annotations
 
 import torch

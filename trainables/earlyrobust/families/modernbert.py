@@ -8,6 +8,7 @@
   table with one small matrix product per forward pass.
 - transformers 5.2 reshapes Q, K and V with -1 heads; other releases read `attn.num_heads` and
   `attn.all_head_size`, so pruning sets both to what the layer keeps and the ticket records them."""
+
 from __future__ import annotations
 
 import torch
@@ -47,8 +48,13 @@ class ModernBert(Family):
 
     def attributes(self, layer):
         attn = layer.attn
-        return {"attn": {"num_heads": self.num_heads(layer), "all_head_size": attn.Wo.in_features,
-                         "head_dim": attn.head_dim}}
+        return {
+            "attn": {
+                "num_heads": self.num_heads(layer),
+                "all_head_size": attn.Wo.in_features,
+                "head_dim": attn.head_dim,
+            }
+        }
 
     def call_flops(self, model, seq_len):
         # each layer computes its rotary table: inv_freq (head_dim / 2 x 1) @ positions (1 x seq_len)
