@@ -39,7 +39,7 @@ def estimate(plan) -> str:
     from platform.preflight import check_model
     from trainables.config import validate_config
     from trainables.data import provided
-    from trainables.trial_progress import duration
+    from trainables.phase_clock import duration
 
     try:
         per_token = _step_seconds_per_token()

@@ -1,15 +1,16 @@
 """The table a sweep prints while it runs, made to fit a 120-column terminal: one row per trial with its
 short id, the searched parameters (short names, 3 significant digits), and what the trial shows of its
-progress (`trainables/trial_progress.py`).  Tune's own table adds the node address and long
+progress (`trial_progress.py`, fed every report by `FollowProgress`).  Tune's own table adds the node address and long
 headers and runs to ~250 columns; this one drops what says nothing on one node.  Used by the driver."""
 
 from __future__ import annotations
 
 from collections import Counter
 
-from ray.tune import CLIReporter
+from ray.tune import Callback, CLIReporter
 
-from trainables.trial_progress import Progress
+from platform.trial_progress import Progress
+from trainables.config import validate_config
 
 WIDTH = 120
 SHORT = {
@@ -63,16 +64,32 @@ def render_live(trials: list[dict], varied: list[str], width: int = WIDTH) -> st
     return fit(header, rows, width)
 
 
-class LiveReporter(CLIReporter):
-    """Tune's CLI reporter (its timing and triggers) printing `render_live`'s table."""
+class FollowProgress(Callback):
+    """Every report of every trial, as it arrives, into that trial's `Progress`: what the table shows."""
 
-    def __init__(self, varied: list[str], **kwargs):
+    def __init__(self):
+        self.progress: dict[str, Progress] = {}
+        self.shown: dict[str, dict] = {}
+
+    def on_trial_result(self, iteration, trials, trial, result, **info):
+        if trial.trial_id not in self.progress:
+            self.progress[trial.trial_id] = Progress(validate_config(trial.config))
+        self.shown[trial.trial_id] = self.progress[trial.trial_id].columns(result)
+
+
+class LiveReporter(CLIReporter):
+    """Tune's CLI reporter (its timing and triggers) printing `render_live`'s table of what `follow` saw."""
+
+    def __init__(self, varied: list[str], follow: FollowProgress, **kwargs):
         super().__init__(metric_columns=Progress.COLUMNS, parameter_columns=varied, **kwargs)
-        self.varied = list(varied)
+        self.varied, self.follow = list(varied), follow
 
     def report(self, trials, done: bool, *sys_info) -> None:
         counts = Counter(STATUS.get(t.status, t.status.lower()) for t in trials)
-        rows = [{"id": t.trial_id, "status": t.status, "config": t.config, "result": t.last_result} for t in trials]
+        rows = [
+            {"id": t.trial_id, "status": t.status, "config": t.config, "result": self.follow.shown.get(t.trial_id, {})}
+            for t in trials
+        ]
         print(
             f"\n{len(trials)} trials ("
             + ", ".join(f"{n} {s}" for s, n in counts.items())

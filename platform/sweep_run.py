@@ -79,7 +79,7 @@ def _with_resources(plan, info):
 def _tuner(plan, info):
     from ray import tune
 
-    from platform.live_table import LiveReporter
+    from platform.live_table import FollowProgress, LiveReporter
     from platform.tune_callbacks import CloseMlflowRuns, ReleaseSearchClaims
 
     path = plan.storage.where(plan.name)
@@ -88,7 +88,8 @@ def _tuner(plan, info):
 
         plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
     trainable = _with_resources(plan, info)
-    callbacks = [CloseMlflowRuns(info)] + (
+    follow = FollowProgress()
+    callbacks = [CloseMlflowRuns(info), follow] + (
         [ReleaseSearchClaims(f"earlyrobust-searches-{plan.name}")] if plan.share_searches else []
     )
     if plan.args.resume and tune.Tuner.can_restore(path):
@@ -110,7 +111,9 @@ def _tuner(plan, info):
         callbacks=callbacks,
         verbose=1,
         # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
-        progress_reporter=LiveReporter(plan.space.varied(), max_report_frequency=15, print_intermediate_tables=True),
+        progress_reporter=LiveReporter(
+            plan.space.varied(), follow, max_report_frequency=15, print_intermediate_tables=True
+        ),
         checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
         failure_config=tune.FailureConfig(max_failures=1),
     )
@@ -183,7 +186,7 @@ def _reference(plan, info, arm: str) -> tuple:
     Returns (its Target, its row to report on, or None when reused)."""
     from ray import tune
 
-    from platform.live_table import LiveReporter
+    from platform.live_table import FollowProgress, LiveReporter
     from platform.robustness_target import from_reference, reference_config, reference_key
     from platform.tune_callbacks import CloseMlflowRuns
     from trainables.tune.trial_functions import TRAINABLES
@@ -204,13 +207,14 @@ def _reference(plan, info, arm: str) -> tuple:
         tune.with_parameters(TRAINABLES["dense"], tracking=info, inputs=plan.inputs),
         {"cpu": plan.cpus, "gpu": plan.gpus},
     )
+    follow = FollowProgress()
     run_config = tune.RunConfig(
         name=f"{plan.name}-reference",
         storage_path=plan.storage.uri,
         verbose=1,
-        callbacks=[CloseMlflowRuns(info)],
+        callbacks=[CloseMlflowRuns(info), follow],
         checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
-        progress_reporter=LiveReporter([], max_report_frequency=15),
+        progress_reporter=LiveReporter([], follow, max_report_frequency=15),
         failure_config=tune.FailureConfig(max_failures=1),
     )
     result = tune.Tuner(

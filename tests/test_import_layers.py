@@ -15,7 +15,7 @@ FLOORS = [
     ["trainables.config"],
     ["trainables.earlyrobust"],
     ["trainables.search_sharing"],
-    ["trainables.trial_progress"],
+    ["trainables.phase_clock"],
     ["trainables.pipeline"],
     ["trainables.tune"],
     ["search_spaces"],

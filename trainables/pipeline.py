@@ -32,8 +32,8 @@ from trainables.earlyrobust.finetune import finetune
 from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import Ticket, full_ticket
+from trainables.phase_clock import PhaseClock
 from trainables.search_sharing import shareable, shared_ticket
-from trainables.trial_progress import Progress
 
 Report = Callable[[dict, "Path | None"], None]
 SEARCHED_WEIGHTS = "searched.safetensors"
@@ -67,9 +67,9 @@ class Trial:
         self.observer = observer
         # shared recorded searches (`get(key, record) -> (snapshots, recorded_here)`), or None: search alone
         self.recordings = recordings if recordings is not None and shareable(self.cfg) else None
-        self.progress = Progress(self.cfg)
+        self.clock = PhaseClock()
         sink = report or (lambda metrics, folder: None)
-        self.report = lambda metrics, folder: sink({**metrics, **self.progress.columns(metrics)}, folder)
+        self.report = lambda metrics, folder: sink({**metrics, **self.clock.numbers(metrics.get("phase", ""))}, folder)
         self.dev = device()
         cfg = self.cfg
         self.tokenizer = load_tokenizer(cfg["model"])
@@ -112,7 +112,7 @@ class Trial:
         if "ticket" in self.state:
             return Ticket(**self.state["ticket"])
         cfg = self.cfg
-        self.progress.begin("search")
+        self.clock.begin("search")
         rule = self.rule()
         if self.recordings is not None:
             ticket = shared_ticket(self, rule)
@@ -190,7 +190,7 @@ class Trial:
         cfg = self.cfg
         model, dense_cost = self.ticket_model(ticket)
         start = self.state.get("ft_epoch", 0)
-        self.progress.begin("finetune", start)
+        self.clock.begin("finetune", start)
         train_loader = self.loader(self.train, True, seed_offset=1)
         opt_state = None
         if start:  # continue exactly: weights, optimizer, data order and RNG as after epoch `start`
@@ -251,7 +251,7 @@ class Trial:
         # to Tune's table: each report waits for the driver, so the first, the last and one each 30 s
         def progress(done: int, total: int) -> None:
             if not last[0]:  # the first example this process attacks (a resumed attack starts further on)
-                self.progress.begin("attack", done - 1, at=entered)
+                self.clock.begin("attack", done - 1, at=entered)
             elif done != total and time.monotonic() - last[0] < 30:
                 return
             last[0] = time.monotonic()

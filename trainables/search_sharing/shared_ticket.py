@@ -27,7 +27,7 @@ def shared_ticket(trial, rule) -> Ticket | None:
 
     def record() -> list:
         snapshots: list = []
-        trial.progress.begin("recording")
+        trial.clock.begin("recording")
         try:
             run_search(
                 trial.fresh_model(),

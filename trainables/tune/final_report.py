@@ -24,8 +24,8 @@ from trainables.compute import device
 from trainables.config import validate_config
 from trainables.data import provided
 from trainables.earlyrobust.pruning import load_pruned
+from trainables.phase_clock import duration
 from trainables.secrets import MLFLOW_ENV, resolve
-from trainables.trial_progress import duration
 from trainables.tune.trial_tracking import log_ticket_model
 
 

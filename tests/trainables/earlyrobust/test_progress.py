@@ -1,10 +1,13 @@
 """What Tune's table shows while a trial runs: phase, position in each phase, time left, outcome; a
-real tiny trial (no Ray) reporting through the pipeline's own hook."""
+real tiny trial (no Ray) reporting raw numbers through the pipeline's own hook, shown by the driver's
+Progress as the live table does."""
 
 import re
 
+from platform.trial_progress import Progress
+from trainables.config import validate_config
+from trainables.phase_clock import duration
 from trainables.pipeline import run_trial
-from trainables.trial_progress import Progress, duration
 
 CONFIG = {
     "model": "tiny-bert",
@@ -27,8 +30,13 @@ CONFIG = {
 
 
 def test_a_trial_reports_its_progress_without_nan(tmp_path):
-    reports = []
-    run_trial(CONFIG, tmp_path, lambda metrics, folder: reports.append(metrics))
+    raw = []
+    run_trial(CONFIG, tmp_path, lambda metrics, folder: raw.append(metrics))
+    assert not [r for r in raw if any(isinstance(r.get(k), str) and k != "phase" for k in Progress.COLUMNS)], (
+        "the trial reports numbers; the driver formats them"
+    )
+    progress = Progress(validate_config(CONFIG))
+    reports = [{**r, **progress.columns(r)} for r in raw]
     phases = [r["phase"] for r in reports]
     assert phases[0] == "started" and phases[-1] == "done"
     order = ["search", "searched", "finetune", "attack", "done"]
@@ -55,21 +63,14 @@ def test_durations_read_like_a_clock():
     assert [duration(s) for s in (0, 9.6, 75, 3599, 3725)] == ["0s", "10s", "1m15s", "59m59s", "1h02m"]
 
 
-def test_time_left_waits_for_a_rate_and_shared_searches_show_their_state(monkeypatch):
-    import trainables.trial_progress as progress
-    from trainables.config import validate_config
-
-    clock = [100.0]
-    monkeypatch.setattr(progress.time, "monotonic", lambda: clock[0])
+def test_time_left_waits_for_a_rate_and_shared_searches_show_their_state():
     p = Progress(validate_config({**CONFIG, "attack_n": 400}))
-    p.begin("attack", 0)
-    clock[0] += 0.2  # the first example after 0.2 s: too soon for a rate
-    assert p.columns({"phase": "attack", "attack_done": 1, "attack_total": 400})["eta"] == "measuring"
-    clock[0] += 9.8  # 10 s for 50 examples: 0.2 s each, 350 left
-    assert p.columns({"phase": "attack", "attack_done": 50, "attack_total": 400})["eta"] == "1m10s"
-    p.begin("recording")
-    clock[0] += 30
-    shown = p.columns({"phase": "recording", "recording_epoch": 0.25})
+    began = {"phase": "attack", "attack_total": 400, "phase_from": 0}  # the trial began the attack at 0
+    # the first example after 0.2 s: too soon for a rate
+    assert p.columns({**began, "attack_done": 1, "phase_s": 0.2})["eta"] == "measuring"
+    # 10 s for 50 examples: 0.2 s each, 350 left
+    assert p.columns({**began, "attack_done": 50, "phase_s": 10.0})["eta"] == "1m10s"
+    shown = p.columns({"phase": "recording", "recording_epoch": 0.25, "phase_from": 0, "phase_s": 30.0})
     assert shown["search"] == "rec 0.25/1" and shown["eta"].endswith("+ attack") and shown["eta"] != "0s"
     shown = p.columns({"phase": "waiting", "waited_s": 95})
     assert shown["search"] == "wait 1m35s" and shown["eta"] == "after rec."

@@ -1,5 +1,6 @@
 """What a running trial shows in Tune's table: its phase, how far each phase has got, and the time
-left.  Display strings only (never NaN placeholders); the numbers themselves are reported as metrics.
+left, formatted by the driver from every report the trial sends (its positions, and the clock numbers of
+`trainables/phase_clock.py`).  Display strings only (never NaN placeholders).
 
 Time left is measured, not guessed: the current phase's rate so far, applied to what is left of it,
 plus the fine-tuning still to come at the search's rate per epoch (an upper bound: the ticket is
@@ -13,15 +14,8 @@ recording shows for how long it has waited.
 from __future__ import annotations
 
 import math
-import time
 
-
-def duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
-    if seconds >= 3600:
-        return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
-
+from trainables.phase_clock import duration
 
 MIN_S = 3.0  # seconds of a phase before its rate is trusted
 
@@ -41,20 +35,16 @@ class Progress:
 
     def __init__(self, cfg: dict):
         self.cfg = cfg
-        self.started: dict[str, float] = {}
-        self.first: dict[str, float] = {}  # the phase's position when this process began it (resumes)
         self.shown = {key: "" for key in self.COLUMNS}
         self.search_rate = math.nan  # seconds per search epoch
 
-    def begin(self, phase: str, position: float = 0.0, at: float | None = None) -> None:
-        """The phase starts (at `position`; at the monotonic time `at`, default now)."""
-        self.started[phase], self.first[phase] = time.monotonic() if at is None else at, position
-
-    def _rate(self, phase: str, position: float) -> float:
-        done = position - self.first.get(phase, 0.0)
-        if phase not in self.started or done <= 0 or time.monotonic() - self.started[phase] < MIN_S:
+    @staticmethod
+    def _rate(report: dict, position: float) -> float:
+        """Seconds per unit of the phase's position, measured since the trial began the phase."""
+        done, seconds = position - report.get("phase_from", 0.0), report.get("phase_s", math.nan)
+        if not seconds >= MIN_S or done <= 0:
             return math.nan
-        return (time.monotonic() - self.started[phase]) / done
+        return seconds / done
 
     def _finetune_left(self, epochs_done: float, rate: float) -> float:
         cfg = self.cfg
@@ -73,7 +63,7 @@ class Progress:
         shown["phase"] = phase
         if phase == "search":
             epoch = report["search_epoch"]
-            self.search_rate = self._rate("search", epoch)
+            self.search_rate = self._rate(report, epoch)
             distance = report["mask_distance"]  # none at the first check: no earlier mask to compare with
             shown["search"] = f"{epoch:.2f}/{cfg['search_epochs']:g}" + (
                 f", {distance:.3f}" if math.isfinite(distance) else ""
@@ -82,7 +72,7 @@ class Progress:
             shown["eta"] = self._eta(left + self._finetune_left(0, self.search_rate), True)
         elif phase == "recording":  # this trial records the search that trials with its settings share
             epoch = report["recording_epoch"]
-            rate = self._rate("recording", epoch)
+            rate = self._rate(report, epoch)
             shown["search"] = f"rec {epoch:.2f}/{cfg['search_epochs']:g}"
             shown["eta"] = self._eta((cfg["search_epochs"] - epoch) * rate + self._finetune_left(0, rate), True)
         elif phase == "waiting":  # another trial records the search this one will replay
@@ -95,12 +85,12 @@ class Progress:
         elif phase == "finetune":
             epoch = report["ft_epoch"]
             shown["finetune"] = f"{epoch}/{cfg['ft_epochs']}, {report['eval_acc']:.3f}"
-            rate = self._rate("finetune", epoch)
+            rate = self._rate(report, epoch)
             shown["eta"] = self._eta((cfg["ft_epochs"] - epoch) * rate, True)
         elif phase == "attack":
             done, total = report["attack_done"], report["attack_total"]
             shown["attack"] = f"{done}/{total}"
-            shown["eta"] = self._eta((total - done) * self._rate("attack", done), False)
+            shown["eta"] = self._eta((total - done) * self._rate(report, done), False)
         elif phase == "done":
             shown["eta"] = "done"
             if "aua" in report and math.isfinite(report["aua"]):
