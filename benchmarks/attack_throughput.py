@@ -29,6 +29,7 @@ from attack_crosscheck import RANDOM, SCALES, assembled, import_textattack, run_
 from common import machine, write_results
 from trainables.attacks import ATTACKS, make_attack
 from trainables.attacks.attack_runs import WIDTH, choose_examples, run_attack
+from trainables.attacks.similarity import sentence_encoder
 from trainables.attacks.victim import Victim
 from trainables.data.datasets import load_split
 
@@ -117,6 +118,7 @@ def main(argv=None) -> list[dict]:
             "aua": lock["aua"],
         }
         if name in theirs:
+            sentence_encoder("cpu").cache.clear()  # TextAttack's side uses the same encoder: nothing remembered
             start = time.perf_counter()
             ta = run_textattack(theirs[name], texts, labels, picked)
             ta_rate = scale["n"] / (time.perf_counter() - start)

@@ -74,3 +74,11 @@ def test_results_come_back_as_each_search_finishes(trained_tiny, tokenizer, sst2
     lock = Lockstep(victim, None, width=4)
     keys = [key for key, _ in lock.run(searches)]
     assert sorted(keys) == sorted(picked) and lock.seconds["victim"] > 0
+
+
+def test_inputs_the_model_sees_alike_get_the_very_same_answer(trained_tiny, tokenizer):
+    victim = Victim(trained_tiny[0], tokenizer, max_length=48)
+    alone = victim.probs(["it 's just fIller ."])
+    both = victim.probs(["a different sentence , longer than the first one .", "it 's just filler ."])
+    assert (both[1] == alone[0]).all(), "an uncased model sees fIller as filler: the same answer, bit for bit"
+    assert victim.queries == 3 and len(victim.cache) == 2
