@@ -14,12 +14,12 @@ papers' "BERT-Attack" column comes from TextAttack's BAE recipe (`BAEGarg2019`) 
 
 from __future__ import annotations
 
+from trainables.attacks.neighbour_swap import NeighbourSwap
 from trainables.attacks.similarity import WINDOW, Similarity
 from trainables.attacks.stopwords import NLTK_ENGLISH
-from trainables.attacks.textfooler import TextFooler
 
 
-class BertAttack(TextFooler):
+class BertAttack(NeighbourSwap):
     name = "bertattack"
     importance = "delete"
     stopwords = NLTK_ENGLISH

@@ -16,9 +16,9 @@ from __future__ import annotations
 import math
 
 from trainables.attacks.draws import draws_for
+from trainables.attacks.neighbour_swap import NeighbourSwap
 from trainables.attacks.similarity import Similarity
 from trainables.attacks.stopwords import NLTK_ENGLISH
-from trainables.attacks.textfooler import TextFooler
 
 # The recipe's homoglyph table (TextAttack's `WordSwapHomoglyphSwap`, after Boucher et al. 2021).
 HOMOGLYPHS = {
@@ -63,7 +63,7 @@ HOMOGLYPHS = {
 }
 
 
-class TextBugger(TextFooler):
+class TextBugger(NeighbourSwap):
     name = "textbugger"
     importance = "delete"
     stopwords = NLTK_ENGLISH

@@ -30,7 +30,8 @@ class Victim:
         self.tokenizer = tokenizer
         self.max_length, self.batch_size = max_length, batch_size
         self.device = device or next(model.parameters()).device
-        self.queries = 0
+        self.queries = 0  # inputs asked about (TextAttack's count)
+        self.computed = 0  # inputs the model actually ran (the rest came from the cache)
         self.cache: dict[tuple, np.ndarray] = {}  # token ids -> probabilities (model outputs, computed once)
 
     @property
@@ -60,6 +61,7 @@ class Victim:
             if len(self.cache) + len(missing) > CACHE_SIZE:
                 self.cache.clear()
             rows = bucketed(self.tokenizer, list(missing.values()), self.max_length, self.batch_size, run, self.device)
+            self.computed += len(rows)
             self.cache.update(zip(missing, rows))
         probs = np.stack([self.cache[key] for key in keys])
         return probs @ self.merge if self.merge is not None else probs
