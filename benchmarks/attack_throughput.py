@@ -97,8 +97,9 @@ def main(argv=None) -> list[dict]:
     print(f"ceiling: {limit:.0f} inputs/s", flush=True)
     theirs = {}
     if textattack is not None:
-        from textattack.attack_recipes import DeepWordBugGao2018
-        from textattack.models.wrappers import HuggingFaceModelWrapper
+        # optional: TextAttack is a test extra (scripts/setup.sh --test)
+        from textattack.attack_recipes import DeepWordBugGao2018  # noqa: PLC0415
+        from textattack.models.wrappers import HuggingFaceModelWrapper  # noqa: PLC0415
 
         padded = type(tok).from_pretrained(tok.name_or_path)  # TextAttack pads every query to model_max_length
         padded.model_max_length = scale["max_length"]

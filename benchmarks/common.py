@@ -10,6 +10,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from transformers import (
+    AutoModelForSequenceClassification,
+    BertConfig,
+    DebertaV2Config,
+    DistilBertConfig,
+    ModernBertConfig,
+)
+
+from trainables.data.models import load_model
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
@@ -18,8 +27,6 @@ if str(ROOT) not in sys.path:
 
 def _base_configs() -> dict:
     """The published base shapes of each encoder family (transformers' defaults, DeBERTa-v3's settings)."""
-    from transformers import BertConfig, DebertaV2Config, DistilBertConfig, ModernBertConfig
-
     return {
         "bert-base": BertConfig,
         "distilbert-base": DistilBertConfig,
@@ -45,11 +52,8 @@ def build_model(name: str, num_labels: int = 2):
     loader (minilm, tiny-bert, HF names)."""
     configs = _base_configs()
     if name in configs:
-        from transformers import AutoModelForSequenceClassification
-
         torch.manual_seed(0)
         return AutoModelForSequenceClassification.from_config(configs[name](num_labels=num_labels))
-    from trainables.data.models import load_model
 
     return load_model(name, num_labels)
 

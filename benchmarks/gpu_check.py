@@ -18,6 +18,7 @@ import torch
 import torch.nn.functional as F
 
 from common import build_model, interleaved_medians, machine, peak_flops, write_results  # noqa: I001
+from ticket_latency import main as latency
 from trainables.adversarial import make_adversary
 from trainables.compute import autocast
 from trainables.convergence import make_rule
@@ -163,7 +164,6 @@ def main(argv=None):
             {"machine": machine(dev), "steps": rows, "implied": implied, "search": search}, indent=1, default=str
         )
     )
-    from ticket_latency import main as latency
 
     latency(
         [
@@ -193,7 +193,8 @@ def time_to_robustness(out: Path, budget_s: float) -> None:
     """The cost to reach dense adversarial training's robustness at the GPU scale, arms in the order
     that gives the target first; what is missing for it is said in one line."""
     try:
-        from time_to_robustness import main as ttr
+        # optional: a missing package or dataset is reported in one line below
+        from time_to_robustness import main as ttr  # noqa: PLC0415
 
         ttr(["--scale", "gpu", "--budget-s", str(budget_s), "--out", str(out)])
     except (ImportError, OSError) as e:  # a package, the weights or the data not on this machine

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -130,8 +131,6 @@ def rehearse(space: str, scale: dict, folder: Path, data: Path, model: str = "ra
 
 
 def _env() -> dict:
-    import os
-
     return {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1", "CUDA_VISIBLE_DEVICES": ""}
 
 

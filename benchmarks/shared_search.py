@@ -31,6 +31,8 @@ os.environ.setdefault("MLFLOW_ENABLE_ARTIFACTS_PROGRESS_BAR", "false")
 from common import machine, write_results  # noqa: I001
 from trainables.search_sharing.search_keys import sweep_flops
 from trainables.compute import device
+from search_spaces import load_space, named_spaces
+from trainables.search_sharing.sharing_policy import decide
 
 ROOT = Path(__file__).resolve().parents[1]
 SCALES = {
@@ -127,9 +129,6 @@ def compare(shared: list[dict], alone: list[dict]) -> list[str]:
 
 
 def auto_decisions() -> str:
-    from search_spaces import load_space, named_spaces
-    from trainables.search_sharing.sharing_policy import decide
-
     lines = []
     for name in named_spaces():
         space = load_space(name)

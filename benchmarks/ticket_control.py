@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
+from early_emergence import every
 from trainables.attacks.attack_runs import read_statuses
 from trainables.attacks.attack_stats import paired_difference, verdict
 from trainables.compute import device
@@ -65,7 +66,6 @@ def main(argv=None) -> None:
     if not Path(args.recording).is_file():
         p.error(f"--recording {args.recording} is not a file: run benchmarks/early_emergence.py first")
     cfg = validate_config({**COMMON, **SCALES[args.scale]})
-    from early_emergence import every
 
     recording = load_recording(args.recording)
     base = min(s.epoch for s in recording if s.check)

@@ -10,7 +10,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import mlflow
+import torch
+from mlflow.store.artifact.utils.models import get_model_name_and_version
+from mlflow.tracking import MlflowClient
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
 from platform.usage import UsageError
+from trainables.earlyrobust.pruning import load_pruned
 
 
 @dataclass
@@ -23,10 +30,6 @@ class Classifier:
 
 def load_classifier(source: str, mlflow_uri: str | None = None) -> Classifier:
     """Load `source`; an MLflow model is downloaded into a temporary folder, never under `--out`."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    from trainables.earlyrobust.pruning import load_pruned
-
     if source.startswith(("models:/", "runs:/")):
         with tempfile.TemporaryDirectory(prefix="er-model-") as work:
             folder = _download(source, Path(work), mlflow_uri)
@@ -70,8 +73,6 @@ def load_classifier(source: str, mlflow_uri: str | None = None) -> Classifier:
 
 def weights_hash(model) -> str:
     """SHA-256 over the model's tensors (names, dtypes, shapes, bytes): the same weights, the same hash."""
-    import torch
-
     digest = hashlib.sha256()
     for name, tensor in sorted(model.state_dict().items()):
         digest.update(f"{name}|{tensor.dtype}|{tuple(tensor.shape)}".encode())
@@ -80,8 +81,6 @@ def weights_hash(model) -> str:
 
 
 def _download(uri: str, work: Path, mlflow_uri: str | None) -> Path:
-    import mlflow
-
     try:
         root = Path(mlflow.artifacts.download_artifacts(uri, dst_path=str(work), tracking_uri=mlflow_uri))
     except Exception as exc:  # no such model, alias or run; the store unreachable
@@ -95,9 +94,6 @@ def _download(uri: str, work: Path, mlflow_uri: str | None) -> Path:
 
 def _mlflow_identity(uri: str, mlflow_uri: str | None) -> dict:
     """The registered version (and its run) behind `models:/name@alias`, or the run of `runs:/id/...`."""
-    from mlflow.store.artifact.utils.models import get_model_name_and_version
-    from mlflow.tracking import MlflowClient
-
     client = MlflowClient(mlflow_uri)
     if uri.startswith("runs:/"):
         return {"run_id": uri[len("runs:/") :].split("/", 1)[0]}

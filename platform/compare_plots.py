@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from trainables.tune.mask_plot import plt
 
 
@@ -81,8 +83,6 @@ def plot_pareto(rows: list[dict], front: list[bool], out: str | Path) -> Path:
 
 def plot_champion(ticket: dict, out: str | Path, trial: str = "", bins: int = 32) -> Path:
     """Per-layer heat-maps of the champion's kept heads and kept FFN neurons (fraction per bin)."""
-    import numpy as np
-
     layers = len(ticket["num_heads"])
     heads = np.zeros((layers, max(ticket["num_heads"])))
     for layer, kept in enumerate(ticket["heads"]):

@@ -7,7 +7,8 @@ from platform import gpu_estimate, sweep_tracking
 
 
 def list_params() -> str:
-    from trainables.config import PARAMS
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.config import PARAMS  # noqa: PLC0415
 
     rows = [(name, repr(p.default), p.allowed(), p.help) for name, p in PARAMS.items()]
     widths = [max(len(r[i]) for r in rows + [("parameter", "default", "allowed", "")]) for i in range(3)]
@@ -36,7 +37,8 @@ def describe_plan(plan) -> str:
         "  searched:",
     ]
     lines += [f"    {key:<20} {kind} {args}" for key, spec in space.search.items() for kind, args in spec.items()]
-    from trainables.config import validate_config
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.config import validate_config  # noqa: PLC0415
 
     resolved = validate_config({**space.fixed, **{k: _first(spec) for k, spec in space.search.items()}})
     lines.append("  fixed (space, --set and defaults):")

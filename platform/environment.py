@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 from pathlib import Path
+
+import psutil
 
 from platform.usage import UsageError
 from trainables.secrets import has_secret
@@ -41,8 +44,6 @@ SECRET = ("MLFLOW_TRACKING_PASSWORD", "MLFLOW_TRACKING_TOKEN")
 
 
 def quiet_defaults() -> None:
-    import logging
-
     for key, value in QUIET.items():
         os.environ.setdefault(key, value)
     logging.getLogger("mlflow").setLevel(logging.WARNING)  # keeps stderr to our own lines
@@ -97,8 +98,6 @@ def _driver_file(local: Path, sweep: str) -> Path:
 
 def claim_driver(local: Path, sweep: str) -> None:
     """Record that this process drives `sweep` (read by `running_driver` on --resume)."""
-    import psutil
-
     me = psutil.Process()
     path = _driver_file(local, sweep)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -107,8 +106,6 @@ def claim_driver(local: Path, sweep: str) -> None:
 
 def running_driver(local: Path, sweep: str) -> int | None:
     """The pid of a live driver of `sweep` on this machine, if any (the same pid and start time)."""
-    import psutil
-
     try:
         record = json.loads(_driver_file(local, sweep).read_text())
         proc = psutil.Process(record["pid"])
@@ -134,10 +131,8 @@ def kill_orphans(temp_dir: Path, ray_root: Path | None = None) -> int:
     Only this user's Ray processes -- programs or scripts of the Ray installation (`ray_root`, default
     the installed package) -- whose command line names this sweep's own Ray temp folder are touched;
     anything else that names the folder (`tail -f .../raylet.out`) is left alone."""
-    import psutil
-
     if ray_root is None:
-        import ray
+        import ray  # noqa: PLC0415 deferred: Ray takes seconds to load; bad input is answered before it
 
         ray_root = Path(ray.__file__).parent
     root = str(Path(ray_root).resolve()) + "/"

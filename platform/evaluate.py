@@ -22,12 +22,14 @@ from pathlib import Path
 
 from platform import environment, sweep_tracking
 from platform.usage import Parser, UsageError
+from trainables.errors import ConfigError
 
 SETTINGS = "evaluation.json"
 
 
 def parser() -> Parser:
-    from trainables.config import PARAMS
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.config import PARAMS  # noqa: PLC0415
 
     p = Parser(prog="python -m platform.evaluate", description=__doc__.splitlines()[0])
     p.add_argument(
@@ -66,7 +68,8 @@ def parser() -> Parser:
 
 def settings(args, max_length: int | None = None) -> dict:
     """The trial config the evaluation runs by (validated as a trial's)."""
-    from trainables.config import validate_config
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.config import validate_config  # noqa: PLC0415
 
     given = {
         "dataset": args.dataset,
@@ -101,7 +104,8 @@ def model_store(args) -> str | None:
 
 def model_max_length(classifier, given: int | None) -> int:
     """--max-length, or the model's own (its tokenizer's, a ticket's being its trial's), within its positions."""
-    from platform.preflight import position_limit
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from platform.preflight import position_limit  # noqa: PLC0415
 
     limit = position_limit(classifier.model.config)
     if given is not None:
@@ -194,13 +198,14 @@ def render(table: list[dict]) -> str:
 
 
 def run(args) -> dict:
-    import pandas as pd
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    import pandas as pd  # noqa: PLC0415
 
-    from platform.classifiers import load_classifier
-    from trainables.attacks.robustness import evaluate_robustness
-    from trainables.compute import device
-    from trainables.data.dataset_tables import label_names
-    from trainables.data.datasets import load_split
+    from platform.classifiers import load_classifier  # noqa: PLC0415
+    from trainables.attacks.robustness import evaluate_robustness  # noqa: PLC0415
+    from trainables.compute import device  # noqa: PLC0415
+    from trainables.data.dataset_tables import label_names  # noqa: PLC0415
+    from trainables.data.datasets import load_split  # noqa: PLC0415
 
     settings(args)  # the flags that need no model, checked before anything is loaded
     out = Path(args.out).resolve()
@@ -300,8 +305,9 @@ def _identity(identity: dict | None) -> str:
 
 
 def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
-    import mlflow
-    from mlflow.tracking import MlflowClient
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    import mlflow  # noqa: PLC0415
+    from mlflow.tracking import MlflowClient  # noqa: PLC0415
 
     client = MlflowClient(args.mlflow_uri)
     mlflow.set_tracking_uri(args.mlflow_uri)
@@ -321,8 +327,6 @@ def log_to_mlflow(args, wanted: dict, result: dict, out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     environment.quiet_defaults()
-    from trainables.errors import ConfigError
-
     try:
         run(parser().parse_args(argv))
     except (UsageError, ConfigError) as exc:

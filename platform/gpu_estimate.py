@@ -23,10 +23,11 @@ def _step_seconds_per_token() -> dict:
 
 
 def _flops_per_token(config, seq_len: int) -> float:
-    import torch
-    from transformers import AutoModelForSequenceClassification
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    import torch  # noqa: PLC0415
+    from transformers import AutoModelForSequenceClassification  # noqa: PLC0415
 
-    from trainables.earlyrobust.cost import ModelCost
+    from trainables.earlyrobust.cost import ModelCost  # noqa: PLC0415
 
     with torch.device("meta"):
         model = AutoModelForSequenceClassification.from_config(config)
@@ -34,12 +35,13 @@ def _flops_per_token(config, seq_len: int) -> float:
 
 
 def estimate(plan) -> str:
-    from transformers import BertConfig
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from transformers import BertConfig  # noqa: PLC0415
 
-    from platform.preflight import check_model
-    from trainables.config import validate_config
-    from trainables.data import provided
-    from trainables.phase_clock import duration
+    from platform.preflight import check_model  # noqa: PLC0415
+    from trainables.config import validate_config  # noqa: PLC0415
+    from trainables.data import provided  # noqa: PLC0415
+    from trainables.phase_clock import duration  # noqa: PLC0415
 
     try:
         per_token = _step_seconds_per_token()

@@ -19,7 +19,8 @@ from trainables.errors import ConfigError
 def check_model(name: str):
     """The model exists here (or on the hub, when online) and its encoder family is supported;
     returns its config."""
-    from transformers import AutoConfig
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from transformers import AutoConfig  # noqa: PLC0415
 
     if name in TINY:
         config = TINY[name](8, 2)
@@ -127,7 +128,8 @@ def check_attack(name: str) -> None:
     WordNet parts of speech shipped with the package, the packaged sentence encoder)."""
     if name != "textfooler":
         return
-    from trainables.attacks.pos import lexicon
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.attacks.pos import lexicon  # noqa: PLC0415
 
     load_neighbours()
     lexicon()

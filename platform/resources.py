@@ -13,6 +13,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import psutil
+import ray
 import yaml
 
 from platform.usage import UsageError
@@ -22,8 +24,6 @@ MONITOR = "autoscaler/_private/monitor.py"
 
 def autoscaler_config(gcs_address: str) -> dict | None:
     """The autoscaling config of the cluster at `gcs_address`, or None for a cluster without one."""
-    import psutil
-
     candidates = [os.environ.get("EARLYROBUST_AUTOSCALER_CONFIG", "")]
     port = gcs_address.rsplit(":", 1)[-1]
     for proc in psutil.process_iter(["cmdline"]):
@@ -60,8 +60,6 @@ def _shown(resources: dict) -> str:
 
 
 def check_resources(plan) -> None:
-    import ray
-
     need = {"CPU": plan.cpus, "GPU": plan.gpus}
     asked = f"--cpus-per-trial {plan.cpus:g} --gpus-per-trial {plan.gpus:g}"
     alive = [n.get("Resources", {}) for n in ray.nodes() if n.get("Alive")]
@@ -90,8 +88,6 @@ def check_resources(plan) -> None:
 def trials_stay_here(need: dict) -> bool:
     """True when every trial must run on the driver's own node: the cluster is that one node and it
     can run a trial (a head that declares no CPUs, as on an autoscaling cluster, cannot)."""
-    import ray
-
     nodes = [n for n in ray.nodes() if n.get("Alive")]
     here = ray.get_runtime_context().get_node_id()
     if len(nodes) != 1 or nodes[0]["NodeID"] != here:

@@ -18,6 +18,8 @@ import json
 import math
 from dataclasses import dataclass, field
 
+from mlflow.store.artifact.utils.models import get_model_name_and_version
+
 from platform.usage import UsageError
 from trainables.attacks.attack_stats import paired_bits
 from trainables.config import validate_config
@@ -81,8 +83,6 @@ def parse(spec: str | None, space, client=None):
 
 def from_mlflow(spec: str, space, client) -> Target:
     """A run's (or a registered version's run's) selection Aua and clean accuracy, on the space's sample."""
-    from mlflow.store.artifact.utils.models import get_model_name_and_version
-
     try:
         if spec.startswith("runs:/"):
             run_id = spec[len("runs:/") :].split("/", 1)[0]

@@ -142,7 +142,8 @@ def render(table: pd.DataFrame, terminal: bool = False, varied: list[str] | tupl
     """The table as text: every column, or (`terminal`) the ones that fit 160 columns, short headers."""
     table = display(table)
     if terminal:
-        from platform.live_table import SHORT
+        # deferred: live_table loads Ray Tune, which platform.compare does not need
+        from platform.live_table import SHORT  # noqa: PLC0415
 
         keep = {
             **{k: v for k, v in TERMINAL.items() if k in ("pareto", "trial", "status")},

@@ -37,6 +37,7 @@ from platform import describe, environment, sweep_tracking  # noqa: E402
 from platform.storage import Storage  # noqa: E402
 from platform.usage import Parser, UsageError  # noqa: E402
 from platform.validation import check_args  # noqa: E402
+from trainables.errors import ConfigError  # noqa: E402
 from trainables.secrets import SECRET_ARGS, redact  # noqa: E402
 
 OBJECTIVES = ("aua", "multi", "cost")
@@ -155,7 +156,8 @@ def latest_sweep(storage: Storage) -> str:
 
 def plan_from(args: argparse.Namespace) -> Plan:
     """Validate everything before anything starts: no Ray, no MLflow run on bad input."""
-    from search_spaces import load_space
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from search_spaces import load_space  # noqa: PLC0415
 
     check_args(args)
     try:
@@ -223,15 +225,17 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if num < 1 or conc < 1 or cpus <= 0 or gpus < 0:
         raise UsageError("--num-samples and --max-concurrent must be >= 1, --cpus-per-trial > 0, --gpus-per-trial >= 0")
     if not args.ray_address:  # a new local Ray: its GPUs are this machine's
-        import torch
+        # deferred: loads torch/transformers/Ray; the command answers bad input before
+        import torch  # noqa: PLC0415
 
         if gpus > torch.cuda.device_count():
             raise UsageError(
                 f"--gpus-per-trial {gpus:g} but this machine has {torch.cuda.device_count()} GPUs: "
                 "use --gpus-per-trial 0, or --ray-address of a cluster with GPUs"
             )
-    from platform.preflight import check_sources
-    from platform.robustness_target import parse
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from platform.preflight import check_sources  # noqa: PLC0415
+    from platform.robustness_target import parse  # noqa: PLC0415
 
     in_mlflow = str(target_spec).startswith(("runs:/", "models:/"))
     target = target_spec if in_mlflow else parse(target_spec, space)
@@ -246,7 +250,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if not args.resume and storage.exists(name, STATE_FILE):
         raise UsageError(f"--name {name!r} already exists in {storage}: use --resume to finish it, or another name")
     trainable = sweep.get("trainable", "ticket")
-    from trainables.search_sharing import decide
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from trainables.search_sharing import decide  # noqa: PLC0415
 
     return Plan(
         args,
@@ -270,8 +275,6 @@ def plan_from(args: argparse.Namespace) -> Plan:
 
 def main(argv: list[str] | None = None) -> int:
     environment.quiet_defaults()
-    from trainables.errors import ConfigError
-
     try:
         args = parser().parse_args(argv)
         if args.list_params:
@@ -284,7 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         print(describe.describe_plan(plan))
         return 0
-    from platform.sweep_run import run_sweep
+    # deferred: loads torch/transformers/Ray; the command answers bad input before
+    from platform.sweep_run import run_sweep  # noqa: PLC0415
 
     try:
         return run_sweep(plan)

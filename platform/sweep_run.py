@@ -10,22 +10,30 @@ import sys
 import time
 from pathlib import Path
 
+import ray
 from mlflow.entities import Metric
+from ray import tune
+from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
+from ray.tune.search import ConcurrencyLimiter
 
 from platform import environment, summary, sweep_tracking
+from platform.live_table import FollowProgress, LiveReporter
+from platform.optuna_search import OutcomeAwareOptunaSearch, RedactedRDBStorage
 from platform.resources import check_resources, check_storage
+from platform.robustness_target import from_reference, reference_config, reference_key
+from platform.tune_callbacks import CloseMlflowRuns, ReleaseSearchClaims
 from platform.usage import UsageError
-from trainables.metric_registry import names, summary_columns
+from trainables.metric_registry import names, objectives, summary_columns
+from trainables.search_sharing import SearchClaims, replay_grid, sweep_flops
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
+from trainables.tune.final_report import ReportBoard, report_ticket
+from trainables.tune.sampler import make_sampler
+from trainables.tune.trial_functions import TRAINABLES
+from trainables.tune.trial_tracking import TrackingInfo, find_trial_run
+from trainables.tune.tune_reports import per_attack
 
 
 def _searcher(plan):
-    from ray.tune.search import ConcurrencyLimiter
-
-    from platform.optuna_search import OutcomeAwareOptunaSearch, RedactedRDBStorage
-    from trainables.metric_registry import objectives
-    from trainables.tune.sampler import make_sampler
-
     if not plan.space.search:  # everything fixed: run the configuration num_samples times
         return None
     storage = None
@@ -46,8 +54,6 @@ def _searcher(plan):
 
 
 def _scheduler(plan):
-    from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
-
     if plan.scheduler == "asha":
         # rungs at fine-tune epochs: eval_acc exists only from the first fine-tune epoch on
         return ASHAScheduler(metric="eval_acc", mode="max", time_attr="ft_epoch", grace_period=1, max_t=100)
@@ -55,14 +61,8 @@ def _scheduler(plan):
 
 
 def _with_resources(plan, info):
-    from ray import tune
-
-    from trainables.tune.trial_functions import TRAINABLES
-
     searches = None
     if plan.share_searches:
-        from trainables.search_sharing import replay_grid
-
         searches = {
             "storage": plan.storage.uri,
             "sweep": plan.name,
@@ -77,15 +77,8 @@ def _with_resources(plan, info):
 
 
 def _tuner(plan, info):
-    from ray import tune
-
-    from platform.live_table import FollowProgress, LiveReporter
-    from platform.tune_callbacks import CloseMlflowRuns, ReleaseSearchClaims
-
     path = plan.storage.where(plan.name)
     if plan.share_searches:
-        from trainables.search_sharing import SearchClaims
-
         plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
     trainable = _with_resources(plan, info)
     follow = FollowProgress()
@@ -127,8 +120,6 @@ def _tuner(plan, info):
 
 
 def _start_tracking(plan):
-    from trainables.tune.trial_tracking import TrackingInfo
-
     if plan.args.resume:
         saved = json.loads(plan.storage.read_text(plan.name, "sweep.json"))
         return TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"])
@@ -152,9 +143,6 @@ def _log_target(plan, info) -> None:
 
 
 def _rows(results, plan, info) -> list[dict]:
-    from trainables.tune.trial_tracking import find_trial_run
-    from trainables.tune.tune_reports import per_attack
-
     rows = []
     for result in results:
         metrics = result.metrics or {}
@@ -184,14 +172,6 @@ def _reference(plan, info, arm: str) -> tuple:
     """The dense reference a target names: reused from MLflow when an identical one finished (the same
     config, `reference_key` tag), else trained now as a trial of its own under the sweep's parent run.
     Returns (its Target, its row to report on, or None when reused)."""
-    from ray import tune
-
-    from platform.live_table import FollowProgress, LiveReporter
-    from platform.robustness_target import from_reference, reference_config, reference_key
-    from platform.tune_callbacks import CloseMlflowRuns
-    from trainables.tune.trial_functions import TRAINABLES
-    from trainables.tune.trial_tracking import find_trial_run
-
     cfg = reference_config(plan.space, arm)
     key = reference_key(cfg)
     found = plan.client.search_runs(
@@ -283,10 +263,6 @@ def _read_back(plan, row: dict) -> bool:
 def _report(plan, chosen: list[dict]) -> None:
     """Log the chosen tickets' models to MLflow and attack them once more on the held-out report
     split (Ray tasks on any node: the tickets come from the trials' last checkpoints in storage)."""
-    import ray
-
-    from trainables.tune.final_report import ReportBoard, report_ticket
-
     chosen = [row for row in chosen if not _read_back(plan, row)]
     if not chosen:
         return
@@ -319,8 +295,6 @@ def _report(plan, chosen: list[dict]) -> None:
 
 
 def run_sweep(plan) -> int:
-    import ray
-
     local = plan.storage.local_dir()
     if plan.args.resume and not plan.args.ray_address:
         killed = environment.kill_orphans(environment.ray_temp_dir(local, plan.name))
@@ -399,8 +373,6 @@ def run_sweep(plan) -> int:
         + f"\n(every column: {files[0]}, {files[1]})"
     )
     if plan.share_searches:
-        from trainables.search_sharing import sweep_flops
-
         real, own = sweep_flops(rows)
         print(
             f"\ntraining FLOPs of the sweep: {real:.3g} with each shared search counted once "

@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+import mlflow
 from mlflow.tracking import MlflowClient
 
 from platform.validation import check_listening
@@ -45,7 +46,6 @@ def check_reachable(uri: str) -> MlflowClient:
             f"--mlflow-uri {redact(uri)!r} is not supported: use sqlite:///path, http(s)://host:port "
             "or a database URI (postgresql://...)"
         )
-    import mlflow
 
     mlflow.set_tracking_uri(uri)  # the fluent API (model registration) must use the same store
     failure: list = []
@@ -149,8 +149,6 @@ def describe(row: dict) -> str:
 def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
     """Register the trial's `ticket` model, point the `champion` alias at it, and tag the version with
     its selection and report numbers (clearly named); returns the version."""
-    import mlflow
-
     run_id = row["run_id"]
     uri = row.get("ticket_model_uri") or client.get_run(run_id).data.tags["ticket_model_uri"]
     version = mlflow.register_model(uri, model_name)
@@ -165,8 +163,9 @@ def register_champion(client: MlflowClient, row: dict, model_name: str) -> str:
 def version_tags(row: dict) -> dict:
     """The registered version's tags: the splits, and the registry's `tag` metrics (attack numbers as
     `selection_*` and `report_*`, each attack of a list too)."""
-    from trainables.metric_registry import names
-    from trainables.tune.tune_reports import attack_columns
+    # deferred: these load the attacks (torch, transformers); the CLI answers bad input before
+    from trainables.metric_registry import names  # noqa: PLC0415
+    from trainables.tune.tune_reports import attack_columns  # noqa: PLC0415
 
     config = row.get("config", {})
     tags = {

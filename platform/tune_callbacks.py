@@ -6,6 +6,7 @@ A trial stopped by a scheduler or an error cannot close its own run (it dies ins
 
 from __future__ import annotations
 
+import ray
 from mlflow.tracking import MlflowClient
 from ray.tune import Callback
 
@@ -38,8 +39,6 @@ class ReleaseSearchClaims(Callback):
         self.actor_name = actor_name  # a name, not a handle: Tune pickles its callbacks with the sweep
 
     def on_trial_error(self, iteration, trials, trial, **info):
-        import ray
-
         try:
             ray.get_actor(self.actor_name).release_all.remote(trial.trial_id)
         except ValueError:  # no such actor (a sweep resumed without sharing)

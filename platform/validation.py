@@ -8,6 +8,8 @@ import socket
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy.engine import make_url
+
 from platform.usage import UsageError
 from trainables.secrets import redact
 
@@ -44,7 +46,6 @@ def check_optuna_storage(url: str) -> None:
             f"--optuna-storage {redact(url)!r} is not a database URL Optuna can use: "
             "give postgresql://user:password@host/db, mysql://... or sqlite:///path/study.db"
         )
-    from sqlalchemy.engine import make_url
 
     try:
         make_url(url).get_dialect()

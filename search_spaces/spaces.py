@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from ray import tune
 
 from trainables.config import PARAMS, validate_config
 from trainables.errors import ConfigError
@@ -46,8 +47,6 @@ class SearchSpace:
 
     def tune_space(self) -> dict:
         """The Ray Tune param_space: constants plus tune domains (OptunaSearch reads both)."""
-        from ray import tune
-
         makers = {
             "uniform": lambda a: tune.uniform(*a),
             "loguniform": lambda a: tune.loguniform(*a),

@@ -13,6 +13,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from trainables.adversarial import ADVERSARIES
+from trainables.attacks import ATTACKS, OTHER
+from trainables.convergence import RULES
 from trainables.errors import ConfigError
 
 
@@ -94,26 +97,18 @@ def _positive(default, kind=float, help=""):
 
 
 def _attacks() -> tuple:
-    from trainables.attacks import ATTACKS, OTHER
-
     return tuple(ATTACKS) + OTHER
 
 
 def _not_text_attacks() -> tuple:
-    from trainables.attacks import OTHER
-
     return OTHER
 
 
 def _adversaries() -> tuple:
-    from trainables.adversarial import ADVERSARIES
-
     return tuple(ADVERSARIES)
 
 
 def _rules() -> tuple:
-    from trainables.convergence import RULES
-
     return tuple(RULES)
 
 

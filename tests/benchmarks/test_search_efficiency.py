@@ -7,6 +7,7 @@ import math
 import pytest
 
 import search_efficiency as se
+from trainables.tune.sampler import make_sampler, startup_trials
 
 
 def test_hypervolume_of_known_points():
@@ -29,8 +30,6 @@ def test_grid_spans_the_space():
 
 
 def test_the_sweeps_sampler_follows_its_size():
-    from trainables.tune.sampler import make_sampler, startup_trials
-
     assert [startup_trials(n) for n in (1, 4, 9, 16, 40, 400)] == [2, 2, 2, 4, 10, 10]
     sampler = make_sampler(0, 16)
     assert sampler._n_startup_trials == 4 and sampler._constant_liar

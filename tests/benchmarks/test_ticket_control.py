@@ -2,6 +2,7 @@
 search, every control has exactly its sparsity, and each ticket is fine-tuned and attacked."""
 
 import csv
+import json
 import math
 
 import pytest
@@ -45,8 +46,6 @@ def test_robust_and_random_tickets_share_the_sparsity(recording, tmp_path):
 
 
 def json_ticket(folder):
-    import json
-
     return json.loads((folder / "state.json").read_text())["ticket"]["heads"]
 
 

@@ -4,14 +4,17 @@ import json
 import os
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import mlflow
 import pandas as pd
+import pytest
 import torch
 from transformers import AutoTokenizer
 
-from sweep_helpers import ROOT
+from sweep_helpers import ROOT, free_port
 from trainables.earlyrobust.pruning import load_pruned
 
 TEXTS = ["a wonderful , moving film", "a dull mess", "the plot is thin but the acting is superb " * 8]
@@ -71,13 +74,6 @@ def isolated_predictions(client, cwd: Path) -> list[dict]:
 
 def serve_records(tracking_uri: str, records: list[dict], cwd: Path, uri: str = URI) -> list[dict]:
     """Start `mlflow models serve` on the model, post the records to /invocations, return the predictions."""
-    import time
-    import urllib.request
-
-    import pytest
-
-    from sweep_helpers import free_port
-
     port = free_port()
     server = subprocess.Popen(
         [

@@ -2,9 +2,13 @@
 
 import contextlib
 import json
+import os
+import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,8 +43,6 @@ def child_runs(client, parent_id):
 
 
 def free_port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -49,10 +51,6 @@ def free_port() -> int:
 @contextlib.contextmanager
 def mlflow_server(backend_store_uri: str, *extra: str):
     """`mlflow server` on a free loopback port (job execution off: 2 processes, not 10); yields its URL."""
-    import os
-    import time
-    import urllib.request
-
     port = free_port()
     server = subprocess.Popen(
         [
@@ -71,6 +69,7 @@ def mlflow_server(backend_store_uri: str, *extra: str):
             *extra,
         ],
         env=dict(os.environ, MLFLOW_SERVER_ENABLE_JOB_EXECUTION="false"),
+        cwd=tempfile.mkdtemp(prefix="mlflow-server-"),  # its default ./mlruns and ./mlartifacts: not the repo
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

@@ -3,12 +3,14 @@ every section, every flag out of range.  Each is refused with one line and exit 
 anything exists (no sweep folder, no MLflow store, no Ray).  Run in-process: `main()` returns the
 exit code (the CLI cases in test_sweep_errors.py cover the subprocess path)."""
 
+import importlib.util
 import re
 import socket
+from pathlib import Path
 
 import pytest
 
-from platform.sweep import main
+from platform.sweep import main, parser
 
 DATA = {  # name -> bytes
     "binary.csv": b"\xff\xfe\x00\x81garbage\x00\xc3\x28",
@@ -228,12 +230,8 @@ def test_bad_input_one_line_exit_2_nothing_created(args, message, names, tmp_pat
 
 
 def test_the_bad_input_cases_cover_every_flag_and_format():
-    from platform.sweep import parser
-
     flags = {a for action in parser()._actions for a in action.option_strings if a.startswith("--")}
     used = {a for args, _ in CASES for a in args if a.startswith("--")}
-    import importlib.util
-    from pathlib import Path
 
     spec = importlib.util.spec_from_file_location("cli_cases", Path(__file__).with_name("test_sweep_errors.py"))
     module = importlib.util.module_from_spec(spec)

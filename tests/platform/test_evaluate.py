@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 import torch
 
-from platform.evaluate import main
+from platform.evaluate import main, parser
+from sweep_helpers import free_port as closed_port
 from trainables.attacks.robustness import evaluate_robustness
 from trainables.config import validate_config
 from trainables.data.models import load_model, load_tokenizer
@@ -198,8 +199,6 @@ BAD_DATA = {
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(change, message, dense_folder, tmp_path, capsys, monkeypatch):
-    from sweep_helpers import free_port as closed_port
-
     monkeypatch.delenv("MLFLOW_TRACKING_URI", raising=False)
     monkeypatch.chdir(tmp_path)
 
@@ -223,8 +222,6 @@ def test_bad_input_is_one_line_and_exit_2(change, message, dense_folder, tmp_pat
 
 
 def test_the_bad_input_cases_cover_every_flag():
-    from platform.evaluate import parser
-
     flags = {a for action in parser()._actions for a in action.option_strings if a.startswith("--")}
     cases = test_bad_input_is_one_line_and_exit_2.pytestmark[0].args[1]
     used = {a for change, _ in cases for a in change if a.startswith("--")}

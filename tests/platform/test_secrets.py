@@ -10,6 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import optuna
 import pytest
 from mlflow.tracking import MlflowClient
 
@@ -44,7 +45,6 @@ def tracking_server(postgres):  # noqa: F811
 @pytest.mark.slow
 @needs_postgres
 def test_a_sweep_on_postgres_writes_no_password_and_resume_asks_for_it(postgres, tracking_server):  # noqa: F811
-    import optuna
 
     study = postgres.replace("postgresql://postgres@", f"postgresql+psycopg://postgres:{SECRET}@") + "/optuna"
     mlflow_uri = tracking_server.replace("http://", f"http://alice:{SECRET}@")  # a token or password in the URI

@@ -1,10 +1,12 @@
 """The end-of-sweep table and the champion rule under uncertainty."""
 
 import math
+import random
 
 import pytest
 
 from platform import summary
+from trainables.attacks.attack_stats import _decode, paired_bits, robust_bits, wilson
 
 
 def row(trial, aua, lo, hi, sparsity, flops=1.0, run_id="r"):
@@ -33,16 +35,10 @@ def test_the_champion_is_the_sparsest_trial_the_sample_cannot_tell_from_the_best
 
 
 def outcomes(robust: list[int]) -> str:
-    from trainables.attacks.attack_stats import robust_bits
-
     return robust_bits([{"index": i, "status": "failed" if r else "succeeded"} for i, r in enumerate(robust)])
 
 
 def test_trials_attacked_on_the_same_sentences_are_compared_paired():
-    import random
-
-    from trainables.attacks.attack_stats import paired_bits, wilson
-
     rng = random.Random(0)
     best_bits = [int(rng.random() < 0.40) for _ in range(400)]
     # 'close' is 'best' with 8 of its robust sentences broken (-2 points, always worse): unpaired intervals
@@ -75,8 +71,6 @@ def test_trials_attacked_on_the_same_sentences_are_compared_paired():
 
 
 def test_robust_bits_round_trip_and_name_their_sample():
-    from trainables.attacks.attack_stats import _decode
-
     bits = [1, 0, 0, 1, 1, 1, 0]
     sample, decoded = _decode(outcomes(bits))
     assert decoded == bits and len(sample) == 12

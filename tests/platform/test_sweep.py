@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 import mlflow
+import optuna
 import pandas as pd
 import pytest
 from mlflow.tracking import MlflowClient
 
+from platform.summary import ties
 from sweep_helpers import ROOT, child_runs, short_dir, sweep, sweep_state  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -71,7 +73,6 @@ def test_smoke_sweep_end_to_end(smoke_sweep):
     assert list(out.columns) == ["label", "prob_0", "prob_1"] and len(out) == 2
     assert ((out["prob_0"] + out["prob_1"] - 1).abs() < 1e-5).all()
     # the champion rule: the sparsest trial that ties with the best one, paired on the same 16 sentences
-    from platform.summary import ties
 
     def as_row(r):
         return {**r.data.metrics, "robust_bits": r.data.tags["robust_bits"]}
@@ -151,7 +152,6 @@ def test_one_study_holds_a_finished_an_asha_stopped_and_a_diverged_trial(tmp_pat
     first = [m.value for m in client.get_metric_history(finished.info.run_id, "eval_acc")][0]
     assert [m.value for m in client.get_metric_history(stopped.info.run_id, "ft_epoch")] == [1]
     assert stopped.data.metrics["eval_acc"] < first
-    import optuna
 
     states = [t.state.name for t in optuna.load_study(study_name="outcomes", storage=study_db).trials]
     assert states == ["FAIL", "COMPLETE", "PRUNED"], "Optuna is told how each trial ended; none left RUNNING"
@@ -240,7 +240,6 @@ def test_the_cheapest_way_to_a_dense_reference_trained_first_then_reused(tmp_pat
     assert parent.data.metrics["target_aua"] == pytest.approx(reference.data.metrics["aua"])
     assert len(trials) == 2 and all("reached_target" in r.data.metrics for r in trials)
     reached = [r for r in trials if r.data.metrics["reached_target"] == 1.0]
-    import optuna
 
     study = optuna.load_study(study_name="cheap", storage=study_db)
     assert all(len(t.system_attrs["constraints"]) == 1 for t in study.trials), "Optuna saw each trial's margin"

@@ -6,9 +6,13 @@ import subprocess
 import sys
 
 import pytest
+import ray
 
+from platform.sweep import parser, plan_from
+from platform.sweep_run import _tuner
 from sweep_helpers import ROOT, sweep_state
 from trainables.config import PARAMS
+from trainables.tune.trial_tracking import TrackingInfo
 
 
 def cli(*args, cwd=ROOT):
@@ -59,10 +63,6 @@ def test_dry_run_checks_and_describes_without_starting_anything(tmp_path):
 
 @pytest.mark.slow
 def test_resume_may_change_concurrency_and_time_budget_only(smoke_sweep):
-    from platform.sweep import parser, plan_from
-    from platform.sweep_run import _tuner
-    from trainables.tune.trial_tracking import TrackingInfo
-
     folder = smoke_sweep["folder"]
     args = parser().parse_args(
         [
@@ -81,7 +81,6 @@ def test_resume_may_change_concurrency_and_time_budget_only(smoke_sweep):
     saved = sweep_state(folder, "e2e")
     assert (plan.space.name, plan.num_samples, plan.mlflow_uri) == ("smoke", 2, saved["args"]["mlflow_uri"])
     assert plan.max_concurrent == 1 and plan.args.time_budget_s == 77
-    import ray
 
     try:  # (a shared-search sweep: _tuner starts the actor, hence a Ray, in this process)
         tuner = _tuner(plan, TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"]))

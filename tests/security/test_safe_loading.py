@@ -6,7 +6,14 @@ import re
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
+import torch
+
+from trainables.data.models import load_model
+from trainables.earlyrobust.architecture import structure
+from trainables.earlyrobust.pruning import load_pruned, prune_model, save_pruned
+from trainables.earlyrobust.tickets import draw_ticket
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = [
@@ -67,14 +74,6 @@ def test_checkpoints_and_tickets_hold_only_safetensors_and_json(smoke_sweep):
 
 
 def test_the_projects_loader_never_runs_the_tickets_code(tmp_path, batch):
-    import numpy as np
-    import torch
-
-    from trainables.data.models import load_model
-    from trainables.earlyrobust.architecture import structure
-    from trainables.earlyrobust.pruning import load_pruned, prune_model, save_pruned
-    from trainables.earlyrobust.tickets import draw_ticket
-
     model = load_model("tiny-bert", 2).eval()
     heads, ffn = structure(model)
     prune_model(

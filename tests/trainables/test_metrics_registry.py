@@ -10,6 +10,7 @@ from platform import summary, sweep_tracking
 from platform.compare import load_rows
 from trainables import metric_registry
 from trainables.metric_registry import Metric
+from trainables.tune.tune_reports import complete, logged
 
 
 @pytest.fixture()
@@ -20,8 +21,6 @@ def with_new_metric(monkeypatch):
 
 
 def test_a_metric_added_in_one_place_is_in_every_view(with_new_metric, tmp_path):
-    from trainables.tune.tune_reports import complete, logged
-
     assert math.isnan(complete({})["robust_margin"]), "Tune: every report carries it"
     assert complete({"robust_margin": 0.3})["robust_margin"] == 0.3
     assert logged("robust_margin") and not logged("not_a_metric"), "MLflow logs it"

@@ -7,6 +7,7 @@ avg_queries = mean queries over the succeeded and failed examples (TextAttack's 
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 Z95 = 1.959963984540054
@@ -99,8 +100,6 @@ def clean_bits(rows: list[dict]) -> str:
 
 
 def _bits(rows: list[dict], good) -> str:
-    import hashlib
-
     sample = hashlib.sha256(",".join(str(r["index"]) for r in rows).encode()).hexdigest()[:12]
     bits = "".join("1" if good(r) else "0" for r in rows)
     pad = -len(bits) % 4

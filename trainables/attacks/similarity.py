@@ -19,9 +19,11 @@ from functools import lru_cache
 
 import numpy as np
 import torch
+from transformers import AutoModel, AutoTokenizer
 
 from trainables.attacks.buckets import bucketed
 from trainables.attacks.lockstep import ENCODER, Ask, run_one
+from trainables.data.models import minilm_path
 
 THRESHOLD = 1 - 0.5 / math.pi  # 0.840845057, angular
 WINDOW = 15
@@ -32,10 +34,6 @@ class SentenceEncoder:
     text (a search asks for the same windows again and again)."""
 
     def __init__(self, device=None, batch_size: int = 128, cache_size: int = 200_000):
-        from transformers import AutoModel, AutoTokenizer
-
-        from trainables.data.models import minilm_path
-
         self.device = device or torch.device("cpu")
         self.tokenizer = AutoTokenizer.from_pretrained(str(minilm_path()))
         self.model = AutoModel.from_pretrained(str(minilm_path())).to(self.device).eval()

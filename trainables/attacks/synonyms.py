@@ -6,6 +6,7 @@ import json
 from functools import lru_cache
 from pathlib import Path
 
+from trainables.data import provided
 from trainables.data.datasets import data_dir
 from trainables.errors import ConfigError
 
@@ -18,8 +19,6 @@ def default_synonym_file() -> Path | None:
 @lru_cache(maxsize=4)
 def load_neighbours(path: str | None = None) -> dict[str, list[str]]:
     if path is None:
-        from trainables.data import provided
-
         if provided.synonyms() is not None:  # shipped by the driver through Ray
             return provided.synonyms()
     path = Path(path) if path else default_synonym_file()

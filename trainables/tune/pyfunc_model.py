@@ -19,15 +19,14 @@ import mlflow.models
 import mlflow.pyfunc
 import pandas as pd
 import torch
+import transformers
+from transformers import AutoTokenizer
 
 BATCH = 64
 
 
 class TicketClassifier(mlflow.pyfunc.PythonModel):
     def load_context(self, context):
-        import transformers
-        from transformers import AutoTokenizer
-
         transformers.logging.disable_progress_bar()
         folder = Path(context.artifacts["ticket_model"])
         spec = importlib.util.spec_from_file_location("modeling_ticket", folder / "modeling_ticket.py")

@@ -16,12 +16,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import mlflow
+import pandas
+import pandas as pd
 import ray
+import safetensors
+import torch
+import transformers
 from mlflow.models import ModelSignature
 from mlflow.tracking import MlflowClient
 from mlflow.types import ColSpec, Schema
+from transformers import AutoConfig
 
 from trainables.secrets import MLFLOW_ENV, redact, resolve
+from trainables.tune import pyfunc_model
+from trainables.tune.mask_plot import plot_distances
 from trainables.tune.tune_reports import logged
 
 INPUT_EXAMPLE = ["a gripping , beautifully acted film", "dull and lifeless , a waste of time"]
@@ -46,11 +54,6 @@ def custom_labels(config) -> bool:
 
 def pip_requirements() -> list[str]:
     """What the registered model needs, pinned to what logged it; all on the public index."""
-    import pandas
-    import safetensors
-    import torch
-    import transformers
-
     return [
         f"mlflow=={mlflow.__version__}",
         f"torch=={torch.__version__.split('+')[0]}",
@@ -136,8 +139,6 @@ class TrialTracker:
             if (workdir / name).exists():
                 self.client.log_artifact(self.run_id, str(workdir / name))
         if (workdir / "distances.json").exists():
-            from trainables.tune.mask_plot import plot_distances
-
             png = plot_distances(json.loads((workdir / "distances.json").read_text()), workdir / "mask_distance.png")
             self.client.log_artifact(self.run_id, str(png))
 
@@ -145,11 +146,6 @@ class TrialTracker:
 def log_ticket_model(client: MlflowClient, run_id: str, model_dir: Path) -> str:
     """Log a ticket folder as the run's MLflow model `ticket` (from code: nothing pickled, nothing of this
     project imported at load); tags the run with `ticket_model_uri` and returns it."""
-    import pandas as pd
-    from transformers import AutoConfig
-
-    from trainables.tune import pyfunc_model
-
     config = AutoConfig.from_pretrained(model_dir)
     num_labels, named, pair = config.num_labels, custom_labels(config), bool(getattr(config, "text_pair_columns", None))
     max_length = json.loads((model_dir / "tokenizer_config.json").read_text())["model_max_length"]

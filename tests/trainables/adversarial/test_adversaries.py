@@ -8,6 +8,7 @@ import torch.nn.functional as F
 from trainables.adversarial import make_adversary
 from trainables.adversarial.adversary import adv_loss, word_embeddings
 from trainables.data.models import load_model
+from trainables.pipeline import run_trial
 
 
 def norms(delta, norm):
@@ -147,8 +148,6 @@ def test_bad_adversary_parameters_are_named(kwargs, message):
 
 @pytest.mark.parametrize("search, finetune", [("free", "ce"), ("fgsm", "fgsm"), ("freelb", "free")])
 def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, finetune, tmp_path):
-    from trainables.pipeline import run_trial
-
     cfg = {
         "model": "tiny-bert",
         "train_size": 64,

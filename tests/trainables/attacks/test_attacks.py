@@ -7,13 +7,16 @@ import numpy as np
 import pytest
 from rapidfuzz.distance import Levenshtein
 
+from platform.describe import list_params
 from trainables.attacks import make_attack
 from trainables.attacks.attack_runs import choose_examples, read_rows, read_statuses, run_attack
-from trainables.attacks.attack_stats import summarize, wilson
+from trainables.attacks.attack_stats import paired_difference, summarize, verdict, wilson
+from trainables.attacks.draws import draws_for
 from trainables.attacks.greedy_search import Attack
 from trainables.attacks.pos import same_part_of_speech
 from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
 from trainables.attacks.text import SplitText, recover_case
+from trainables.attacks.textbugger import HOMOGLYPHS
 from trainables.attacks.victim import Victim
 
 
@@ -105,8 +108,6 @@ def test_the_greedy_search_ranks_by_importance_keeps_the_best_swap_and_stops_at_
 
 def textbugger_edit(x, y):
     """True when y is one of TextBugger's candidates for x (a character bug or a neighbour)."""
-    from trainables.attacks.textbugger import HOMOGLYPHS
-
     inner = len(x) > 2 and x[0] == y[0] and x[-1] == y[-1]
     space = inner and y.replace(" ", "", 1) == x and " " in y
     deleted = inner and len(y) == len(x) - 1 and any(x[:i] + x[i + 1 :] == y for i in range(1, len(x) - 1))
@@ -146,8 +147,6 @@ def test_punctuation_attached_words_are_attacked():
 
 
 def test_textbugger_builds_the_recipes_five_kinds_of_bug_and_keeps_the_whole_text_similar():
-    from trainables.attacks.draws import draws_for
-
     attack = make_attack("textbugger", seed=0)
     options = attack.candidates("terrible", draws_for(0, 3))
     space, deleted, swapped = options[:3]
@@ -192,7 +191,6 @@ def test_bertattack_is_the_papers_rebuilt_bae_not_the_masked_lm_attack():
     short = SplitText.of("a truly terrible film")
     sims = rule.scores(short, short, 2, ["awful"], "cpu")
     assert sims is not None and sims[0] < 1.0
-    from platform.describe import list_params
 
     line = next(line for line in list_params().splitlines() if line.startswith("attack "))
     assert "bertattack" in line and "not Li et al. 2020" in list_params()
@@ -289,8 +287,6 @@ def test_missing_synonym_file_and_bad_budgets_are_named(tmp_path):
 
 
 def test_paired_difference_of_two_attacks_on_the_same_sentences():
-    from trainables.attacks.attack_stats import paired_difference, verdict
-
     a = {i: "failed" for i in range(60)} | {i: "succeeded" for i in range(60, 100)}
     b = {i: "failed" for i in range(40)} | {i: "succeeded" for i in range(40, 100)}
     d = paired_difference(a, b)

@@ -9,6 +9,7 @@ from trainables.adversarial import make_adversary
 from trainables.attacks import make_attack
 from trainables.attacks.greedy_search import Attack
 from trainables.attacks.text import PairText, SplitText
+from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader, to_device
 from trainables.data.dataset_tables import label_names, pair_columns
 from trainables.data.datasets import load_split
@@ -109,7 +110,6 @@ def test_pairs_reach_every_pass_with_their_token_types():
     for method in ("freelb", "pgd"):
         make_adversary(method, 2, 0.03, 0.05, max_norm=1.0).train_backward(model, to_device(batch, torch.device("cpu")))
     assert len(seen) >= 4 and all(t is not None and torch.equal(t, batch["token_type_ids"]) for t in seen)
-    from trainables.attacks.victim import Victim
 
     seen.clear()
     Victim(model, tok, 48).probs([("a premise .", "a hypothesis .")])

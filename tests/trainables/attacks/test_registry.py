@@ -1,9 +1,11 @@
 """An attack is one module and one line in ATTACKS: the parameter table, validation, --list-params and
 a real tiny trial accept it with nothing else changed."""
 
+import importlib
 import json
 import sys
 
+from platform.describe import list_params
 from trainables.attacks import ATTACKS
 from trainables.config import PARAMS, validate_config
 from trainables.pipeline import run_trial
@@ -39,14 +41,11 @@ def test_an_attack_is_one_module_and_one_registry_line(tmp_path, monkeypatch):
     (tmp_path / "opposite_attack.py").write_text(MODULE)
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "opposite_attack", raising=False)
-    import opposite_attack
-
+    opposite_attack = importlib.import_module("opposite_attack")  # written above, by the user's one file
     assert "opposite" not in PARAMS["attack"].allowed()
     monkeypatch.setitem(ATTACKS, "opposite", opposite_attack.Opposite)  # the one registry line
     assert validate_config({"attack": "opposite"})["attack"] == "opposite"
     assert "opposite" in PARAMS["attack"].allowed()
-    from platform.describe import list_params
-
     assert any(line.startswith("attack ") and "opposite" in line for line in list_params().splitlines())
     result = run_trial({**CONFIG, "attack": "opposite"}, tmp_path / "trial")
     assert result["attack_n"] == 8 and 0 <= result["aua"] <= result["clean_acc"] <= 1

@@ -7,7 +7,7 @@ import copy
 import numpy as np
 import pytest
 import torch
-from transformers import AutoModelForSequenceClassification, AutoTokenizer
+from transformers import AutoModelForSequenceClassification, AutoTokenizer, GPT2Config, GPT2ForSequenceClassification
 
 from trainables.data.models import TINY, load_model, load_tokenizer
 from trainables.earlyrobust.architecture import structure
@@ -113,8 +113,6 @@ def test_ticket_must_fit_the_model():
 
 
 def test_unsupported_architecture_is_named():
-    from transformers import GPT2Config, GPT2ForSequenceClassification
-
     gpt2 = GPT2ForSequenceClassification(GPT2Config(n_layer=1, n_embd=16, n_head=2, vocab_size=50))
     with pytest.raises(ValueError, match="architecture 'gpt2' is not supported: use one of bert"):
         SlimmingCoefficients(gpt2)

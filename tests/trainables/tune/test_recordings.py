@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import ray
 
+from platform.tune_callbacks import ReleaseSearchClaims
 from trainables.earlyrobust.search import Snapshot
 from trainables.search_sharing.claims import SearchClaims, SharedRecordings
 
@@ -84,8 +85,6 @@ def test_a_failed_recorder_gives_the_key_back(local_ray, tmp_path):
 
 
 def test_a_trial_that_ends_in_error_gives_its_claims_back(local_ray, tmp_path):
-    from platform.tune_callbacks import ReleaseSearchClaims
-
     claims = SearchClaims.options(name="earlyrobust-searches-t").remote()
     assert ray.get(claims.claim.remote("k3", "dead")), "a recorder whose worker was killed keeps its claim"
     assert not ray.get(claims.claim.remote("k3", "waiting"))
