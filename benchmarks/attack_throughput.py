@@ -59,6 +59,7 @@ def ours(name: str, model, tok, split, n: int, max_length: int, width: int, out:
     if encoder is not None:  # loaded, and nothing remembered from an earlier run
         encoder.encode(["warm up"])
         encoder.cache.clear()
+    out.unlink(missing_ok=True)  # a file left by an earlier run would be resumed, not attacked
     start = time.perf_counter()
     s = run_attack(attack, victim, list(split["text"]), list(split["label"]), n, out, seed=0, width=width)
     seconds = time.perf_counter() - start
@@ -69,6 +70,8 @@ def ours(name: str, model, tok, split, n: int, max_length: int, width: int, out:
         "queries_per_s": victim.queries / seconds,
         "forward_per_s": victim.computed / seconds,
         "in_model_calls": (s["model_seconds"] + s["encoder_seconds"]) / seconds,
+        "in_victim_calls": s["model_seconds"] / seconds,
+        "victim_call_rate": victim.computed / s["model_seconds"] if s["model_seconds"] else 0.0,
         "aua": s["aua"],
         "rows": [json.loads(line) for line in out.read_text().splitlines()],
     }
@@ -120,6 +123,8 @@ def main(argv=None) -> list[dict]:
             "lockstep_forward_per_s": lock["forward_per_s"],
             "lockstep_share_of_ceiling": lock["forward_per_s"] / limit,
             "lockstep_time_in_model_calls": lock["in_model_calls"],
+            "lockstep_time_in_victim_calls": lock["in_victim_calls"],
+            "victim_calls_share_of_ceiling": lock["victim_call_rate"] / limit,
             "one_at_a_time_sentences_per_s": single["sentences_per_s"],
             "lockstep_speedup_over_one_at_a_time": lock["sentences_per_s"] / single["sentences_per_s"],
             "rows_identical": lock["rows"] == single["rows"],
@@ -145,7 +150,10 @@ def main(argv=None) -> list[dict]:
         "time spent in victim and sentence-encoder calls (tokenising included). `lockstep_queries_per_s` counts "
         "every input the attack asks about; `lockstep_forward_per_s` those the victim ran (an input that "
         "tokenises as one asked before is answered from its cache), which `lockstep_share_of_ceiling` divides "
-        "by the ceiling. `same_outcome_as_textattack`: the share of sentences whose outcome (skipped, succeeded, "
+        "by the ceiling. `lockstep_time_in_victim_calls`: the part of that time in victim calls (the rest of "
+        "the model time is the sentence encoder's); `victim_calls_share_of_ceiling`: the victim's inputs per "
+        "second while it runs, over the ceiling (how full its batches are). `same_outcome_as_textattack`: the "
+        "share of sentences whose outcome (skipped, succeeded, "
         "failed) is TextAttack's."
     )
     md = write_results(
