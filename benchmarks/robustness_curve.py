@@ -23,8 +23,9 @@ class Curve:
     (`per_epoch` times an epoch); a point already there is not measured again (a resumed trial retrains the
     same weights up to it)."""
 
-    def __init__(self, arm: str, folder: Path, cfg: dict, attack: str, per_epoch: int = 1):
-        self.arm, self.folder, self.cfg, self.attack, self.per_epoch = arm, folder, cfg, attack, per_epoch
+    def __init__(self, arm: str, folder: Path, cfg: dict, attack: str, per_epoch: int = 1, sample_seed: int = 42):
+        self.arm, self.folder, self.attack, self.per_epoch = arm, folder, attack, per_epoch
+        self.cfg = {**cfg, "seed": sample_seed}  # the same sentences whatever seed trained the arm
         self.path = folder / "curve.json"
         self.points = json.loads(self.path.read_text()) if self.path.exists() else []
         self.tokenizer = load_tokenizer(cfg["model"])
@@ -38,14 +39,9 @@ class Curve:
         with torch.random.fork_rng(devices=[dev] if dev.type == "cuda" else []):  # training goes on as if unmeasured
             was = model.training
             model.eval()
-            r = evaluate_robustness(
-                model,
-                self.tokenizer,
-                {**self.cfg, "attack": self.attack},
-                self.cfg["attack_split"],
-                self.folder / "curve" / key / "attack.jsonl",
-                dev,
-            )
+            run = {**self.cfg, "attack": self.attack}
+            r = evaluate_robustness(model, self.tokenizer, run, self.cfg["attack_split"], self._file(key), dev)
+            h = evaluate_robustness(model, self.tokenizer, run, self.cfg["report_split"], self._file(key, True), dev)
             model.train(was)
         random.setstate(state[0])
         np.random.set_state(state[1])
@@ -55,21 +51,27 @@ class Curve:
             "train_flops": cost.train_flops,
             "train_s": cost.train_seconds,
             **{k: r[k] for k in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n")},
+            **{f"report_{k}": h[k] for k in ("aua", "aua_ci_low", "aua_ci_high", "clean_acc", "attack_n")},
         }
         self.points.append(point)
         ckpt.write_json_atomic(self.path, self.points)
         print(
-            f"  [{self.arm}] epoch {epoch:.2f}: Aua {r['aua']:.3f} [{r['aua_ci_low']:.3f}, {r['aua_ci_high']:.3f}]"
-            f" (n={r['attack_n']}), clean {r['clean_acc']:.3f}, {cost.train_flops:.3g} FLOPs, "
+            f"  [{self.arm}] epoch {epoch:.2f}: selection Aua {r['aua']:.3f} [{r['aua_ci_low']:.3f}, {r['aua_ci_high']:.3f}]"
+            f" (n={r['attack_n']}), clean {r['clean_acc']:.3f}; report Aua {h['aua']:.3f} (n={h['attack_n']}); "
+            f"{cost.train_flops:.3g} FLOPs, "
             f"{cost.train_seconds:.0f} s training",
             flush=True,
         )
 
-    def outcomes(self) -> list[np.ndarray]:
-        """Per point, two rows in the sample's order: robust (every attack failed) and correct (not skipped)."""
+    def _file(self, key: str, report: bool = False) -> Path:
+        return self.folder / "curve" / key / ("report.jsonl" if report else "attack.jsonl")
+
+    def outcomes(self, report: bool = False) -> list[np.ndarray]:
+        """Per point, two rows in the sample's order: robust (every attack failed) and correct (not skipped);
+        on the selection split, or (`report`) on the held-out report split."""
         out = []
         for p in self.points:
-            statuses = read_statuses(self.folder / "curve" / p["key"] / "attack.jsonl")
+            statuses = read_statuses(self._file(p["key"], report))
             order = sorted(statuses)
             out.append(np.array([[statuses[i] == "failed" for i in order], [statuses[i] != "skipped" for i in order]]))
         return out

@@ -10,6 +10,7 @@ from safetensors.torch import load_file
 
 import time_to_robustness as ttr
 from bench_helpers import run_tiny
+from trainables.attacks.attack_runs import read_statuses
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.pipeline import FT_WEIGHTS, Trial
@@ -26,47 +27,65 @@ def read(path):
 
 
 @pytest.mark.slow
-def test_every_arm_is_attacked_every_half_epoch_with_its_training_cost_so_far(run):
+def test_every_arm_is_attacked_every_half_epoch_on_both_splits_with_its_training_cost_so_far(run):
     points = read(run / "out" / "time_to_robustness_tiny_points.csv")
     by = {}
     for p in points:
-        by.setdefault(p["arm"], []).append(p)
-    assert list(by) == list(ttr.ARMS)
+        by.setdefault((p["arm"], int(p["seed"])), []).append(p)
+    seeds = ttr.SEEDS["tiny"]
+    assert [a for a, s in by if s == 0] == list(ttr.ARMS)
+    assert sorted(a for a, s in by if s == seeds - 1) == sorted(ttr.SEEDED), "the seeded arms, every seed"
     n = ttr.SCALES["tiny"]["attack_n"]
     for arm, ps in by.items():
         assert [float(p["ft_epoch"]) for p in ps] == [0.5, 1.0], arm
         flops = [float(p["train_flops"]) for p in ps]
         assert 0 < flops[0] < flops[1], arm
-        assert all(
-            int(p["attack_n"]) == n and float(p["aua_ci_low"]) <= float(p["aua"]) <= float(p["aua_ci_high"]) for p in ps
-        )
-    at = {arm: float(ps[-1]["train_flops"]) for arm, ps in by.items()}
+        for split in ("", "report_"):
+            assert all(int(p[f"{split}attack_n"]) == n for p in ps)
+            assert all(
+                float(p[f"{split}aua_ci_low"]) <= float(p[f"{split}aua"]) <= float(p[f"{split}aua_ci_high"]) for p in ps
+            )
+    at = {arm: float(ps[-1]["train_flops"]) for (arm, s), ps in by.items() if s == 0}
     assert at["dense_freelb"] == pytest.approx(5 * at["dense_ce"], rel=1e-9)  # the same tokens, K = 5 passes
     search = ckpt.read_state(run / "w" / "earlyrobust")["cost"]["flops"]["search"]
-    assert search > 0 and float(by["earlyrobust_ft_pgd"][0]["train_flops"]) > search, "the ticket's search is counted"
+    assert search > 0 and float(by[("earlyrobust_ft_pgd", 0)][0]["train_flops"]) > search, "the search is counted"
     assert at["random_ticket"] < at["dense_ce"] < at["earlyrobust"], "a random ticket costs nothing to draw"
+    ft = {
+        a: at[a] - search for a in ("earlyrobust", "earlyrobust_ft_fgsm", "earlyrobust_ft_free", "earlyrobust_ft_pgd")
+    }
+    assert ft["earlyrobust"] < ft["earlyrobust_ft_fgsm"] < ft["earlyrobust_ft_pgd"], "FGSM: 2 passes, PGD-5: 6"
+    assert ft["earlyrobust_ft_free"] == pytest.approx(ttr.FREE_REPLAYS * ft["earlyrobust"], rel=1e-9)
+    a0, a1 = (read_statuses(run / w / "dense_pgd" / "curve" / "1.000" / "attack.jsonl") for w in ("w", "w/seed1"))
+    assert sorted(a0) == sorted(a1), "every seed is attacked on the same sentences"
+    trained = [load_file(run / w / "dense_pgd" / FT_WEIGHTS) for w in ("w", "w/seed1")]
+    assert any((trained[0][k] != trained[1][k]).any() for k in trained[0]), "seeds train differently"
 
 
 @pytest.mark.slow
 def test_the_table_follows_the_rule_from_the_measured_points(run):
     rows = {r["arm"]: r for r in read(run / "out" / "time_to_robustness_tiny.csv")}
-    points = read(run / "out" / "time_to_robustness_tiny_points.csv")
-    target = max(ttr.TARGETS, key=lambda a: float(rows[a]["final_aua"]))
-    assert float(rows[target]["speedup_flops"]) == 1.0
+    seeds = read(run / "out" / "time_to_robustness_tiny_seeds.csv")
+    target = max(ttr.TARGETS, key=lambda a: float(rows[a]["selection_aua"]))
+    assert float(rows[target]["speedup_flops"]) == 1.0 and rows[target]["reached_every_seed"] == "yes"
     for arm, r in rows.items():
-        mine = [p for p in points if p["arm"] == arm]
-        ok = [float(p["vs_target_high"]) >= -1e-12 and float(p["clean_vs_target_high"]) >= -1e-12 for p in mine]
-        if r["reached"] == "yes":
-            first = mine[ok.index(True)]
-            assert float(r["flops_to_target"]) == float(first["train_flops"])
-            assert float(r["speedup_flops"]) == pytest.approx(
-                float(rows[target]["flops_to_target"]) / float(r["flops_to_target"])
-            )
-            assert float(r["speedup_flops_low"]) <= float(r["speedup_flops"]) <= float(r["speedup_flops_high"])
-        else:
-            assert not any(ok)
+        mine = [s for s in seeds if s["arm"] == arm]
+        assert len(mine) == int(r["seeds"]) == (ttr.SEEDS["tiny"] if arm in ttr.SEEDED else 1)
+        own = {s["seed"]: float(s["flops_to_target"]) for s in seeds if s["arm"] == target}
+        ratios = []
+        for s in mine:
+            if s["reached"] == "yes":
+                ratios.append(own[s["seed"]] / float(s["flops_to_target"]))
+                assert float(s["speedup_flops"]) == pytest.approx(ratios[-1])
+            else:
+                ratios.append(0.0)
+                assert float(s["speedup_flops"]) == 0.0
+        assert float(r["speedup_flops"]) == pytest.approx(sum(ratios) / len(ratios))
+        assert r["reached_every_seed"] == ("yes" if all(x > 0 for x in ratios) else "no")
+        assert float(r["speedup_flops_low"]) <= float(r["speedup_flops"]) + 1e-9
+        assert float(r["speedup_flops"]) <= float(r["speedup_flops_high"]) + 1e-9
     md = (run / "out" / "time_to_robustness_tiny.md").read_text()
-    assert f"the final Aua of `{target}`" in md and "**Rule**" in md and "paper's 7x" in md
+    assert f"the final Aua of `{target}`, chosen on the selection split" in md and "**Rule**" in md
+    assert "paper's 7x" in md and "**Best new arm**" in md
     assert (run / "out" / "time_to_robustness_tiny.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -95,6 +114,8 @@ def test_a_rerun_on_the_same_folder_resumes(run, tmp_path):
         (["--arms", "dense_ce", "earlyrobust"], "must include dense_pgd or dense_freelb"),
         (["--arms", "dense_pgd", "random_ticket"], "include earlyrobust"),
         (["--measures", "0"], "--measures must be"),
+        (["--seeds", "0"], "--seeds must be"),
+        (["--arms", "dense_pgd", "earlyrobust_ft_free"], "include earlyrobust"),
         (["--set", "attack=none"], "measures no word-level robustness"),
         (["--set", "head_ratio=2"], "head_ratio"),
     ],

@@ -4,7 +4,7 @@ speed-up and its bootstrap interval."""
 import numpy as np
 import pytest
 
-from time_to_target import cost_to_target, reached_at, speedups
+from time_to_target import Run, cost_to_target, reached_at, seeded_speedups, speedups
 
 N = 400
 
@@ -69,3 +69,44 @@ def test_a_noisy_near_tie_gives_a_wide_interval():
     assert out["arm"]["speedup"] == pytest.approx(10.0)
     assert 0.2 < out["arm"]["reached_share"] < 1.0
     assert out["arm"]["speedup_low"] == 0.0 < out["arm"]["speedup_high"]
+
+
+def both(robust: np.ndarray) -> np.ndarray:
+    return np.stack([robust, np.ones_like(robust)])  # every sentence correct: robustness decides
+
+
+def test_the_look_is_chosen_on_the_selection_split_and_tested_once_on_the_report_split():
+    target = Run([10.0, 20.0], [both(outcomes(100)), both(outcomes(100))], [both(outcomes(90)), both(outcomes(90))])
+    low_sel, low_rep = outcomes(100), outcomes(90)
+    low_sel[np.flatnonzero(low_sel)[:40]] = False
+    low_rep[np.flatnonzero(low_rep)[:40]] = False
+    # ties on selection at its first look, but the report split at that look is 40 sentences below;
+    # its second look would pass the report split: it is never looked at
+    lucky = Run([1.0, 2.0], [both(outcomes(100)), both(outcomes(100))], [both(low_rep), both(outcomes(90))])
+    # below on selection at its first look: the second look is chosen, and the report confirms it
+    honest = Run([1.0, 4.0], [both(low_sel), both(outcomes(100))], [both(low_rep), both(outcomes(90))])
+    out = seeded_speedups({"dense": [target], "lucky": [lucky], "honest": [honest]}, "dense", resamples=200)
+    assert out["dense"]["seeds"][0] == {"look": 0, "cost_to_target": 10.0, "speedup": 1.0, "selection_speedup": 1.0}
+    assert out["lucky"]["seeds"][0]["look"] == -1 and out["lucky"]["speedup"] == 0.0
+    assert not out["lucky"]["reached_every_seed"]
+    assert out["lucky"]["selection_speedup"] == 10.0, "the selection split alone would have counted it"
+    assert out["honest"]["seeds"][0] == {"look": 1, "cost_to_target": 4.0, "speedup": 2.5, "selection_speedup": 2.5}
+    assert out["honest"]["reached_every_seed"]
+
+
+def test_seeds_pair_with_the_targets_seed_and_a_seed_that_misses_counts_zero():
+    def run(costs, robust_sel, robust_rep):
+        return Run(costs, [both(r) for r in robust_sel], [both(r) for r in robust_rep])
+
+    a, b = outcomes(100, seed=5), outcomes(100, seed=6)
+    miss = a.copy()
+    miss[np.flatnonzero(a)[:40]] = False
+    targets = [run([10.0], [a], [a]), run([30.0], [b], [b])]
+    arm = [run([2.0], [a], [a]), run([3.0], [miss], [miss])]  # seed 1 compared with target seed 1 (b)
+    out = seeded_speedups({"dense": targets, "arm": arm, "one_seed": [run([5.0], [a], [a])]}, "dense", 300)
+    assert [s["speedup"] for s in out["arm"]["seeds"]] == [5.0, 0.0]
+    assert out["arm"]["speedup"] == pytest.approx(2.5) and not out["arm"]["reached_every_seed"]
+    assert out["arm"]["speedup_low"] <= 2.5 <= out["arm"]["speedup_high"]
+    assert 0 < out["arm"]["reached_share"] < 1, "a resample that draws seed 0 twice reaches"
+    assert len(out["one_seed"]["seeds"]) == 1 and out["one_seed"]["speedup"] == 2.0
+    assert out["dense"]["speedup"] == 1.0 and out["dense"]["reached_every_seed"]
