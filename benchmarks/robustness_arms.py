@@ -1,0 +1,52 @@
+"""The arms of `time_to_robustness.py`: what each trains, which take EarlyRobust's ticket, which are
+trained with several seeds, and the one-line budget the tables show."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from trainables.earlyrobust import checkpoint as ckpt
+
+PGD_RADIUS = 0.1  # l2 radius of PGD: about the norm FreeLB's perturbation reaches in K=5 steps of 0.01
+ARMS = (
+    "dense_pgd",
+    "dense_freelb",
+    "dense_ce",
+    "earlyrobust",
+    "earlyrobust_pgd",
+    "earlyrobust_ft_pgd",
+    "earlyrobust_ft_fgsm",
+    "earlyrobust_ft_free",
+    "random_ticket",
+)
+TARGETS = ("dense_pgd", "dense_freelb")
+TICKET_TAKERS = ("earlyrobust_ft_pgd", "earlyrobust_ft_fgsm", "earlyrobust_ft_free", "random_ticket")
+SEEDED = (*TARGETS, "earlyrobust", "earlyrobust_ft_pgd", "earlyrobust_ft_fgsm", "earlyrobust_ft_free")
+FREE_REPLAYS = 2  # free adversarial training replays each minibatch twice: an epoch costs two training passes
+SETTINGS = {  # arm -> (trial settings, dense?)
+    "dense_pgd": ({"ft_mode": "pgd", "adv_max_norm": PGD_RADIUS}, True),
+    "dense_freelb": ({"ft_mode": "freelb"}, True),
+    "dense_ce": ({"ft_mode": "ce"}, True),
+    "earlyrobust": ({"ft_mode": "ce"}, False),
+    "earlyrobust_pgd": ({"ft_mode": "ce", "adv_method": "pgd", "adv_max_norm": PGD_RADIUS}, False),
+    "earlyrobust_ft_pgd": ({"ft_mode": "pgd", "adv_max_norm": PGD_RADIUS}, False),
+    "earlyrobust_ft_fgsm": ({"ft_mode": "fgsm", "adv_max_norm": PGD_RADIUS}, False),
+    "earlyrobust_ft_free": ({"ft_mode": "free", "adv_max_norm": PGD_RADIUS, "adv_steps": FREE_REPLAYS}, False),
+    "random_ticket": ({"ft_mode": "ce"}, False),
+}
+
+
+def budget(arm: str, cfg: dict, work: Path) -> str:
+    e, k = cfg["ft_epochs"], cfg["adv_steps"]
+    stop = ckpt.read_state(work / arm).get("search_epochs", 0.0)
+    return {
+        "dense_pgd": f"dense PGD-{k} {e} ep",
+        "dense_freelb": f"dense FreeLB-{k} {e} ep",
+        "dense_ce": f"dense CE {e} ep",
+        "earlyrobust": f"FreeLB search {stop:.2f} ep + ticket CE {e} ep",
+        "earlyrobust_pgd": f"PGD search {stop:.2f} ep + ticket CE {e} ep",
+        "earlyrobust_ft_pgd": f"FreeLB search {stop:.2f} ep + ticket PGD-{k} {e} ep",
+        "earlyrobust_ft_fgsm": f"FreeLB search {stop:.2f} ep + ticket FGSM (random start) {e} ep",
+        "earlyrobust_ft_free": f"FreeLB search {stop:.2f} ep + ticket free (m={FREE_REPLAYS}) {e} ep",
+        "random_ticket": f"random ticket CE {e} ep",
+    }[arm]
