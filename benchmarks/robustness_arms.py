@@ -1,5 +1,6 @@
 """The arms of `time_to_robustness.py`: what each trains, which take EarlyRobust's ticket, which are
-trained with several seeds, and the one-line budget the tables show."""
+trained with several seeds, the sweep's own answer (a trial's parameters, retrained here), and the
+one-line budget the tables show."""
 
 from __future__ import annotations
 
@@ -36,9 +37,39 @@ SETTINGS = {  # arm -> (trial settings, dense?)
 }
 
 
+ANSWER = "sweep_answer"  # a cost-to-target sweep's champion, given as its trial's parameters (`--answer`)
+# what the benchmark's scale fixes for every arm, the answer included: the data, the sample, the seeds
+SAME_FOR_ALL = (
+    "dataset",
+    "data_dir",
+    "train_size",
+    "eval_size",
+    "eval_split",
+    "max_length",
+    "attack",
+    "attack_n",
+    "attack_split",
+    "report_split",
+    "seed",
+    "model",
+)
+
+
+def answer_settings(params: dict, cfg: dict) -> dict:
+    """The method's settings of the sweep's answer (a Tune trial's `params.json`): all but what the
+    benchmark fixes for every arm. ValueError when it was searched on another model or dataset."""
+    for key in ("model", "dataset"):
+        if key in params and params[key] != cfg[key]:
+            raise ValueError(f"the answer was searched with {key}={params[key]!r}; this scale runs {cfg[key]!r}")
+    return {k: v for k, v in params.items() if k not in SAME_FOR_ALL}
+
+
 def budget(arm: str, cfg: dict, work: Path) -> str:
     e, k = cfg["ft_epochs"], cfg["adv_steps"]
     stop = ckpt.read_state(work / arm).get("search_epochs", 0.0)
+    if arm == ANSWER:
+        mine = {**cfg, **SETTINGS[ANSWER][0]}
+        return f"the sweep's answer: search {stop:.2f} ep + ticket {mine['ft_mode']} {mine['ft_epochs']} ep"
     return {
         "dense_pgd": f"dense PGD-{k} {e} ep",
         "dense_freelb": f"dense FreeLB-{k} {e} ep",

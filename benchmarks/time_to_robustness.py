@@ -34,13 +34,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import math
 import tempfile
 import time
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
-from robustness_arms import ARMS, FREE_REPLAYS, SEEDED, SETTINGS, TARGETS, TICKET_TAKERS  # noqa: F401 (tests read them)
+from robustness_arms import (  # noqa: F401 (tests read FREE_REPLAYS)
+    ANSWER,
+    ARMS,
+    FREE_REPLAYS,
+    SEEDED,
+    SETTINGS,
+    TARGETS,
+    TICKET_TAKERS,
+    answer_settings,
+)
 from robustness_curve import Curve, plot
 from time_to_robustness_table import notes, summarise, target_of, write_equal_epochs
 from trainables.compute import device
@@ -190,6 +200,11 @@ def main(argv=None) -> None:
     p.add_argument("--arms", nargs="+", choices=ARMS, default=list(ARMS))
     p.add_argument("--measures", type=int, default=2, help="measurements per epoch (>= 2: every half-epoch)")
     p.add_argument("--seeds", type=int, help="training seeds of the seeded arms (the scale's by default)")
+    p.add_argument(
+        "--answer",
+        type=Path,
+        help="a cost-to-target sweep's champion, as its trial's params.json: retrained as the arm sweep_answer",
+    )
     p.add_argument("--budget-s", type=float, default=math.inf, help="start no arm after this many seconds")
     p.add_argument("--work", help="folder for the trials (resumable); a fresh temporary one by default")
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
@@ -215,13 +230,25 @@ def main(argv=None) -> None:
         cfg = validate_config(chosen)
     except ConfigError as e:
         p.error(str(e))
+    arms = [a for a in ARMS if a in args.arms]
+    if args.answer is not None:
+        try:
+            params = json.loads(args.answer.read_text())
+            if not isinstance(params, dict):
+                raise ValueError("it holds no JSON object of trial parameters")
+            settings = answer_settings(params, cfg)
+            validate_config({**cfg, **settings})
+        except (OSError, ValueError, ConfigError) as e:
+            p.error(f"--answer {args.answer}: {e}")
+        SETTINGS[ANSWER] = (settings, False)
+        arms.append(ANSWER)
     attack = cfg["attack"]
     if attack in ("none", "embedding_pgd"):
         p.error(f"attack={attack} measures no word-level robustness: name word attacks (textfooler, ...)")
     work = Path(args.work or tempfile.mkdtemp(prefix="er-time-to-robustness-"))
     print(f"time to robustness, scale {args.scale}, trials in {work}", flush=True)
     start, runs, results = time.monotonic(), {}, {}
-    plan = [(s, a) for s in range(seeds) for a in ARMS if a in args.arms and (s == 0 or a in SEEDED)]
+    plan = [(s, a) for s in range(seeds) for a in arms if s == 0 or a in SEEDED or a == ANSWER]
     for seed, arm in plan:  # every arm once, then the seeded arms' further seeds
         if time.monotonic() - start > args.budget_s:
             print(f"budget of {args.budget_s:.0f} s spent: arm {arm} (seed {seed}) and the rest not run", flush=True)

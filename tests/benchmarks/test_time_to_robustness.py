@@ -3,6 +3,7 @@ with its training cost so far, the measurements do not change the training, the 
 rule from the measured points, and a rerun resumes."""
 
 import csv
+import json
 import time
 
 import pytest
@@ -13,12 +14,25 @@ from bench_helpers import run_tiny
 from trainables.attacks.attack_runs import read_statuses
 from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
+from trainables.earlyrobust.tickets import Ticket
 from trainables.pipeline import FT_WEIGHTS, Trial
+
+# a sweep's answer as Tune writes it (params.json): the data and sample keys are the benchmark's to fix
+ANSWER = {
+    "head_ratio": 0.25,
+    "ft_mode": "fgsm",
+    "adv_max_norm": 0.1,
+    "model": "tiny-bert",
+    "train_size": 999,
+    "attack_n": 3,
+}
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
-    return run_tiny(ttr.main, tmp_path_factory, "ttr")
+    answer = tmp_path_factory.mktemp("answer") / "params.json"
+    answer.write_text(json.dumps(ANSWER))
+    return run_tiny(ttr.main, tmp_path_factory, "ttr", "--answer", str(answer))
 
 
 def read(path):
@@ -33,9 +47,9 @@ def test_every_arm_is_attacked_every_half_epoch_on_both_splits_with_its_training
     for p in points:
         by.setdefault((p["arm"], int(p["seed"])), []).append(p)
     seeds = ttr.SEEDS["tiny"]
-    assert [a for a, s in by if s == 0] == list(ttr.ARMS)
+    assert [a for a, s in by if s == 0] == [*ttr.ARMS, ttr.ANSWER]
     target = max(ttr.TARGETS, key=lambda a: float(by[(a, 0)][-1]["aua"]))  # chosen on seed 0's selection split
-    seeded = sorted(a for a in ttr.SEEDED if a == target or a not in ttr.TARGETS)
+    seeded = sorted([ttr.ANSWER, *(a for a in ttr.SEEDED if a == target or a not in ttr.TARGETS)])
     assert sorted(a for a, s in by if s == seeds - 1) == seeded, "the seeded arms and the target, every seed"
     n = ttr.SCALES["tiny"]["attack_n"]
     for arm, ps in by.items():
@@ -59,6 +73,8 @@ def test_every_arm_is_attacked_every_half_epoch_on_both_splits_with_its_training
     assert ft["earlyrobust_ft_free"] == pytest.approx(ttr.FREE_REPLAYS * ft["earlyrobust"], rel=1e-9)
     a0, a1 = (read_statuses(run / w / "dense_pgd" / "curve" / "1.000" / "attack.jsonl") for w in ("w", "w/seed1"))
     assert sorted(a0) == sorted(a1), "every seed is attacked on the same sentences"
+    assert Ticket.load(run / "w" / ttr.ANSWER / "ticket.json").head_ratio == ANSWER["head_ratio"], "the answer's own"
+    assert float(by[(ttr.ANSWER, 0)][-1]["train_flops"]) > search, "it runs its own search"
     trained = [load_file(run / w / "dense_pgd" / FT_WEIGHTS) for w in ("w", "w/seed1")]
     assert any((trained[0][k] != trained[1][k]).any() for k in trained[0]), "seeds train differently"
 
@@ -72,7 +88,7 @@ def test_the_table_follows_the_rule_from_the_measured_points(run):
     assert float(rows[target]["speedup_flops"]) == 1.0 and rows[target]["reached_every_seed"] == "yes"
     for arm, r in rows.items():
         mine = [s for s in seeds if s["arm"] == arm]
-        seeded = arm in ttr.SEEDED and (arm == target or arm not in ttr.TARGETS)
+        seeded = arm == ttr.ANSWER or (arm in ttr.SEEDED and (arm == target or arm not in ttr.TARGETS))
         assert len(mine) == int(r["seeds"]) == (ttr.SEEDS["tiny"] if seeded else 1)
         own = {s["seed"]: float(s["flops_to_target"]) for s in seeds if s["arm"] == target}
         ratios = []
@@ -89,7 +105,11 @@ def test_the_table_follows_the_rule_from_the_measured_points(run):
         assert float(r["speedup_flops"]) <= float(r["speedup_flops_high"]) + 1e-9
     md = (run / "out" / "time_to_robustness_tiny.md").read_text()
     assert f"the final Aua of `{target}`, chosen on the selection split" in md and "**Rule**" in md
-    assert "paper's 7x" in md and "**Best new arm**" in md
+    assert "paper's 7x" in md and "**Best new arm**" in md and "**The sweep's answer**" in md
+    assert (
+        rows[ttr.ANSWER]["budget"].startswith("the sweep's answer:")
+        and "ticket fgsm 1 ep" in rows[ttr.ANSWER]["budget"]
+    )
     assert (run / "out" / "time_to_robustness_tiny.png").read_bytes()[:4] == b"\x89PNG"
 
 
@@ -107,9 +127,22 @@ def test_measuring_along_the_way_leaves_the_training_as_it_was(run, tmp_path):
 def test_a_rerun_on_the_same_folder_resumes(run, tmp_path):
     before = read(run / "out" / "time_to_robustness_tiny_points.csv")
     start = time.perf_counter()
-    ttr.main(["--scale", "tiny", "--work", str(run / "w"), "--out", str(tmp_path)])
+    (tmp_path / "params.json").write_text(json.dumps(ANSWER))
+    ttr.main(
+        ["--scale", "tiny", "--work", str(run / "w"), "--out", str(tmp_path), "--answer", str(tmp_path / "params.json")]
+    )
     assert read(tmp_path / "time_to_robustness_tiny_points.csv") == before
     assert time.perf_counter() - start < 60
+
+
+def test_an_answer_from_another_model_or_with_a_bad_value_is_refused(capsys, tmp_path):
+    for params, message in (({"model": "minilm"}, "searched with model='minilm'"), ({"head_ratio": 2}, "head_ratio")):
+        answer = tmp_path / "params.json"
+        answer.write_text(json.dumps(params))
+        with pytest.raises(SystemExit) as e:
+            ttr.main(["--scale", "tiny", "--out", str(tmp_path / "out"), "--answer", str(answer)])
+        assert e.value.code == 2 and message in capsys.readouterr().err
+        assert not (tmp_path / "out").exists(), "nothing written"
 
 
 @pytest.mark.parametrize(
@@ -119,6 +152,7 @@ def test_a_rerun_on_the_same_folder_resumes(run, tmp_path):
         (["--arms", "dense_pgd", "random_ticket"], "include earlyrobust"),
         (["--measures", "0"], "--measures must be"),
         (["--seeds", "0"], "--seeds must be"),
+        (["--answer", "/nonexistent/params.json"], "--answer /nonexistent/params.json"),
         (["--arms", "dense_pgd", "earlyrobust_ft_free"], "include earlyrobust"),
         (["--set", "attack=none"], "measures no word-level robustness"),
         (["--set", "head_ratio=2"], "head_ratio"),
