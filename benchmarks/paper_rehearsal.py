@@ -94,6 +94,12 @@ def rehearse(space: str, scale: dict, folder: Path, data: Path, model: str = "ra
         "0",
         "--seed",
         "0",
+        # one trial of the method at the paper's shapes: the spaces' target (dense FreeLB, trained first) is
+        # a dense FreeLB run of the same shapes, which the trial's own FreeLB search already rehearses
+        "--objective",
+        "aua",
+        "--target",
+        "none",
         "--storage-path",
         str(folder / "s"),
         "--mlflow-uri",

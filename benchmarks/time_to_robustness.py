@@ -262,6 +262,13 @@ def main(argv=None) -> None:
     if not set(TARGETS) & set(runs):
         raise SystemExit("no dense adversarial arm finished within the budget: nothing to compare against")
     rows, per_seed, points, info = summarise(runs, cfg, attack, work)
+    if ANSWER in runs:  # what the sweep chose that differs from the scale's settings
+        chosen_by_sweep = validate_config({**cfg, **SETTINGS[ANSWER][0]})
+        info["answer"] = ", ".join(
+            f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
+            for k, v in sorted(chosen_by_sweep.items())
+            if v != cfg[k]
+        )
     curves = {arm: cs[0] for arm, cs in runs.items()}
     dev = device()
     stem = f"time_to_robustness_{args.scale}"

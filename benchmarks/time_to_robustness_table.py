@@ -107,6 +107,7 @@ def summarise(
         arm: [p["clean_vs_target_high"] >= -1e-12 for p in points if p["arm"] == arm and p["seed"] == 0] for arm in runs
     }
     info = {
+        "binds": {arm: what_binds(arm, seeds, points, target_arm) for arm in runs if arm not in TARGETS},
         "target_arm": target_arm,
         "target": runs[target_arm][0].points[-1],
         "outcomes": {arm: o[0] for arm, o in sel.items()},
@@ -118,6 +119,43 @@ def summarise(
 
 def _statuses(bits: np.ndarray) -> dict[int, str]:
     return {i: "failed" if b else "succeeded" for i, b in enumerate(bits)}
+
+
+def what_binds(arm: str, seeds: list[dict], points: list[dict], target_arm: str) -> str:
+    """Per seed, why the arm missed the goal: robustness, accuracy (its paired gaps to the target on the
+    selection split), the report split not confirming its look, or its cost (the ratio to the target's)."""
+    targets = [r for r in seeds if r["arm"] == target_arm]
+    parts = []
+    for s in (r for r in seeds if r["arm"] == arm):
+        tgt = targets[min(s["seed"], len(targets) - 1)]
+        mine = [p for p in points if p["arm"] == arm and p["seed"] == s["seed"]]
+        if s["reached"] == "yes":
+            ratio = tgt["flops_to_target"] / s["flops_to_target"]
+            parts.append(
+                f"seed {s['seed']}: reached at {s['flops_to_target']:.3g} FLOPs against the target's "
+                f"{tgt['flops_to_target']:.3g}, {ratio:.2f}x" + ("" if ratio >= 2 else " (the cost binds)")
+            )
+            continue
+        tied = [p for p in mine if p["vs_target_high"] >= -1e-12 and p["clean_vs_target_high"] >= -1e-12]
+        if tied:
+            p = tied[0]
+            parts.append(
+                f"seed {s['seed']}: tied on the selection split at epoch {p['ft_epoch']:.2f}, not confirmed on the "
+                f"report split (Aua {p['report_aua']:.3f}, clean {p['report_clean_acc']:.3f}; the target's "
+                f"{tgt['final_report_aua']:.3f}, {tgt['final_report_clean']:.3f})"
+            )
+            continue
+        p = mine[-1]
+        binds = [
+            name for name, key in (("robustness", "vs_target"), ("accuracy", "clean_vs_target")) if p[f"{key}_high"] < 0
+        ]
+        parts.append(
+            f"seed {s['seed']}: {' and '.join(binds)} binds (after training, selection split: Aua "
+            f"{p['vs_target']:+.3f} [{p['vs_target_low']:+.3f}, {p['vs_target_high']:+.3f}], clean "
+            f"{p['clean_vs_target']:+.3f} [{p['clean_vs_target_low']:+.3f}, {p['clean_vs_target_high']:+.3f}] "
+            "vs the target)"
+        )
+    return "; ".join(parts)
 
 
 def seven_fold(row: dict) -> str:
@@ -164,7 +202,7 @@ def notes(rows: list[dict], info: dict, cfg: dict, attack: str, n: int) -> str:
             f"**EarlyRobust as published** ({r['seeds']} seeds): mean speed-up to target {r['speedup_flops']:.2f}x "
             f"FLOPs [{r['speedup_flops_low']:.2f}, {r['speedup_flops_high']:.2f}], {r['speedup_s']:.2f}x seconds "
             f"[{r['speedup_s_low']:.2f}, {r['speedup_s_high']:.2f}]; reached in every seed: "
-            f"{r['reached_every_seed']}; the paper's 7x {seven_fold(r)}."
+            f"{r['reached_every_seed']}; the paper's 7x {seven_fold(r)}. Per seed: {info['binds']['earlyrobust']}."
         )
     others = [r for r in rows if r["arm"] not in (*TARGETS, "earlyrobust", ANSWER) and r["seeds"] > 1]
     if others:
@@ -173,10 +211,14 @@ def notes(rows: list[dict], info: dict, cfg: dict, attack: str, n: int) -> str:
             f"**Best new arm** (chosen by its FLOP speed-up on the selection split alone, "
             f"{best['selection_speedup_flops']:.2f}x): {_speedup_line(best)}"
             + ("" if ANSWER in rows_by else f" Goal (issue 31): {_goal_line(best)}.")
+            + f" Per seed: {info['binds'][best['arm']]}."
         )
     if ANSWER in rows_by:
         r = rows_by[ANSWER]
-        out.append(f"**The sweep's answer** (`--answer`, retrained here): {_speedup_line(r)} Goal: {_goal_line(r)}.")
+        out.append(
+            f"**The sweep's answer** (`--answer`, retrained here; {info['answer']}): {_speedup_line(r)} Goal: "
+            f"{_goal_line(r)}. Per seed: {info['binds'][ANSWER]}."
+        )
     out.append(
         f"Measurements every 1/{cfg['measures']} epoch of fine-tuning (dense arms: of training), on both splits. "
         f"Seeded arms ({', '.join(a for a, k in info['seeds'].items() if k > 1)}): training seeds {cfg['seed']}.."

@@ -62,7 +62,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--target",
         help="the robustness to reach: aua=A,clean_acc=C, runs:/RUN_ID, models:/NAME@ALIAS, "
-        "or dense_pgd / dense_freelb (trained first on the same data and sample, or reused from MLflow)",
+        "or dense_pgd / dense_freelb (trained first on the same data and sample, or reused from MLflow); "
+        "none: no target (the space's own is dropped)",
     )
     p.add_argument("--scheduler", choices=SCHEDULERS, help="asha stops weak trials early on eval_acc (default none)")
     p.add_argument("--cpus-per-trial", type=float)
@@ -206,6 +207,8 @@ def plan_from(args: argparse.Namespace) -> Plan:
     if objective not in OBJECTIVES:
         raise UsageError(f"objective {objective!r} is unknown: use one of {', '.join(OBJECTIVES)}")
     target_spec = args.target or sweep.get("target")
+    if target_spec == "none":
+        target_spec = None
     if objective == "cost" and not target_spec:
         raise UsageError(
             "--objective cost minimises training FLOPs subject to reaching a target: give --target "

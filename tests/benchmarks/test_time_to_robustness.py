@@ -110,6 +110,11 @@ def test_the_table_follows_the_rule_from_the_measured_points(run):
         rows[ttr.ANSWER]["budget"].startswith("the sweep's answer:")
         and "ticket fgsm 1 ep" in rows[ttr.ANSWER]["budget"]
     )
+    assert "retrained here; adv_max_norm=0.1, ft_mode=fgsm, head_ratio=0.25)" in md, "what the sweep chose"
+    answer = md.split("**The sweep's answer**")[1].split("\n")[0]
+    for s in (s for s in seeds if s["arm"] == ttr.ANSWER):  # each seed says what binds, or what it reached
+        why = answer.split(f"seed {s['seed']}: ")[1]
+        assert why.startswith("reached at" if s["reached"] == "yes" else ("tied on", "robustness", "accuracy")), why
     assert (run / "out" / "time_to_robustness_tiny.png").read_bytes()[:4] == b"\x89PNG"
 
 

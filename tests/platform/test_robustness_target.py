@@ -11,6 +11,7 @@ from ray import tune
 from platform import summary
 from platform.optuna_search import OutcomeAwareOptunaSearch
 from platform.robustness_target import Target, parse
+from platform.sweep import main
 from platform.usage import UsageError
 from search_spaces import load_space
 from trainables.attacks.attack_stats import clean_bits, robust_bits
@@ -109,3 +110,14 @@ def test_a_bad_target_is_one_line(spec, message):
         parse(spec, load_space("smoke"))
     assert parse("dense_pgd", load_space("smoke")) == "dense_pgd"
     assert math.isclose(parse("aua=0.2,clean_acc=0.8", load_space("smoke")).aua, 0.2)
+
+
+def test_target_none_drops_the_spaces_own_target(tmp_path, capsys):
+    argv = ["--space", "robust-cheap", "--dry-run", "--storage-path", str(tmp_path / "s")]
+    argv += ["--mlflow-uri", f"sqlite:///{tmp_path / 'm.db'}"]
+    assert main(argv) == 0 and "target     dense_pgd" in capsys.readouterr().out
+    assert main(argv + ["--objective", "aua", "--target", "none"]) == 0
+    assert "\n  target " not in capsys.readouterr().out, "the paper's objective: no target is trained"
+    assert main(argv + ["--target", "none"]) == 2, "the cost objective needs a target"
+    assert "--objective cost minimises training FLOPs subject to reaching a target" in capsys.readouterr().err
+    assert not (tmp_path / "s").exists() and not (tmp_path / "m.db").exists()

@@ -51,8 +51,10 @@ def decide(space, mode: str, trainable: str, num_samples: int, max_concurrent: i
     """Whether trials share recorded searches, and why (one line for the sweep's output)."""
     if mode == "off":
         return False, "no (--share-searches off)"
-    if trainable != "ticket" or "searched" in space.candidates("ft_init"):
-        return False, "no (dense trials search nothing; ft_init=searched needs each search's own weights)"
+    if trainable != "ticket":
+        return False, "no: dense trials search nothing"
+    if "searched" in space.candidates("ft_init"):
+        return False, "no: ft_init=searched fine-tunes each search's own weights, which a recording does not keep"
     shared = ", ".join(k for k in space.search if k in SEARCH_KEYS) or "one setting for all trials"
     if mode == "on":
         return True, f"yes (--share-searches on): trials with equal search settings replay one recording ({shared})"

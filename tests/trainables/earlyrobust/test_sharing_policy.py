@@ -39,9 +39,6 @@ BASE = {
 @pytest.mark.parametrize(
     "name, shares",
     [
-        ("sst2-bert-base", False),
-        ("agnews-bert-base", False),
-        ("imdb-bert-base", False),
         ("ticket-sizes", True),
         ("quick", False),
         ("smoke", False),
@@ -54,6 +51,17 @@ def test_auto_shares_where_the_expected_saving_is_positive(name, shares):
     assert decision == shares, reason
     assert reason.startswith("yes: " if shares else "no: ") and "expected saving" in reason
     assert decide(space, "on", "ticket", n, c)[0] and not decide(space, "off", "ticket", n, c)[0]
+
+
+@pytest.mark.parametrize("name", ["sst2-bert-base", "agnews-bert-base", "imdb-bert-base", "robust-cheap"])
+def test_spaces_that_fine_tune_the_searched_weights_never_share(name):
+    space = load_space(name)
+    for mode in ("auto", "on"):
+        decision, reason = decide(space, mode, "ticket", 16, 8)
+        assert not decision and reason.startswith("no: ft_init=searched"), reason
+    fixed = space.with_fixed({"ft_init": "pretrained"})
+    assert decide(fixed, "on", "ticket", 16, 8)[0], "each search's weights are needed only for ft_init=searched"
+    assert decide(space, "auto", "dense", 16, 8) == (False, "no: dense trials search nothing")
 
 
 def test_the_paper_spaces_would_record_more_than_they_save():
