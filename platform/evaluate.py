@@ -21,6 +21,7 @@ import time
 from pathlib import Path
 
 from platform import environment, sweep_tracking
+from platform.label_mapping import class_names, label_map
 from platform.usage import Parser, UsageError
 from trainables.errors import ConfigError
 
@@ -115,47 +116,6 @@ def model_max_length(classifier, given: int | None) -> int:
     own = getattr(classifier.tokenizer, "model_max_length", None)
     own = own if isinstance(own, int) and 0 < own < 100_000 else None  # transformers' "no limit" is ~1e30
     return min(x for x in (own, limit, 512) if x is not None)
-
-
-def label_map(spec: str | None, model_names: list[str], data_names: list[str]) -> list[int] | None:
-    """For each model class, the data class it stands for (`--label-map MODEL=DATA,...`); None: the same classes."""
-
-    def index(side: str, value: str, names: list[str]) -> int:
-        if value in names:
-            return names.index(value)
-        if value.isdigit() and int(value) < len(names):
-            return int(value)
-        raise UsageError(
-            f"--label-map: {side} class {value!r} is not one of {', '.join(names)} (or an id 0..{len(names) - 1})"
-        )
-
-    if not spec:
-        if len(model_names) != len(data_names):
-            raise UsageError(
-                f"--model has {len(model_names)} classes and the data {len(data_names)}: evaluate it on "
-                "data with its own classes, or map them (--label-map MODEL=DATA,... over every model class)"
-            )
-        named = not all(n == f"LABEL_{k}" for k, n in enumerate(model_names))
-        if named and not all(n.isdigit() for n in data_names) and model_names != data_names:
-            raise UsageError(
-                f"--model names its classes {model_names}, the data {data_names}: they must match in "
-                "order, or map them (--label-map MODEL=DATA,...)"
-            )
-        return None
-    pairs = [item.partition("=") for item in spec.split(",")]
-    if any(not sep or not m.strip() or not d.strip() for m, sep, d in pairs):
-        raise UsageError(f"--label-map {spec!r} must look like MODEL=DATA,... (class ids or names)")
-    mapped = {index("model", m.strip(), model_names): index("data", d.strip(), data_names) for m, _, d in pairs}
-    missing = [model_names[k] for k in range(len(model_names)) if k not in mapped]
-    if missing:
-        raise UsageError(
-            f"--label-map leaves model class {missing[0]!r} unmapped: map every model class to a data class"
-        )
-    return [mapped[k] for k in range(len(model_names))]
-
-
-def class_names(config) -> list[str]:
-    return [str(config.id2label[i]) for i in range(config.num_labels)]
 
 
 def rows(result: dict, attacks: list[str]) -> list[dict]:

@@ -7,116 +7,21 @@ import logging
 import math
 import os
 import sys
-import time
 from pathlib import Path
 
 import ray
-from mlflow.entities import Metric
-from ray import tune
-from ray.tune.schedulers import ASHAScheduler, FIFOScheduler
-from ray.tune.search import ConcurrencyLimiter
 
 from platform import environment, summary, sweep_tracking
-from platform.live_table import FollowProgress, LiveReporter
-from platform.optuna_search import OutcomeAwareOptunaSearch, RedactedRDBStorage
 from platform.resources import check_resources, check_storage
-from platform.robustness_target import from_reference, reference_config, reference_key
-from platform.tune_callbacks import CloseMlflowRuns, ReleaseSearchClaims
+from platform.sweep_reference import apply_target, log_target, train_or_reuse
+from platform.sweep_tuner import tuner
 from platform.usage import UsageError
-from trainables.metric_registry import names, objectives, summary_columns
-from trainables.search_sharing import SearchClaims, replay_grid, sweep_flops
+from trainables.metric_registry import names, summary_columns
+from trainables.search_sharing import sweep_flops
 from trainables.secrets import MLFLOW_ENV, OPTUNA_ENV, SECRET_ARGS, redact
 from trainables.tune.final_report import ReportBoard, report_ticket
-from trainables.tune.sampler import make_sampler
-from trainables.tune.trial_functions import TRAINABLES
 from trainables.tune.trial_tracking import TrackingInfo, find_trial_run
 from trainables.tune.tune_reports import per_attack
-
-
-def _searcher(plan):
-    if not plan.space.search:  # everything fixed: run the configuration num_samples times
-        return None
-    storage = None
-    if plan.args.optuna_storage:
-        storage = RedactedRDBStorage(plan.args.optuna_storage)
-    goals = objectives(plan.objective, plan.metric)
-    metric, mode = (list(goals), list(goals.values())) if plan.objective in ("multi", "cost") else (plan.metric, "max")
-    cost = plan.objective == "cost"  # the fewest FLOPs subject to reaching the target: Optuna's constraint
-    search = OutcomeAwareOptunaSearch(
-        metric=metric[0] if cost else metric,
-        mode=mode[0] if cost else mode,
-        sampler=make_sampler(plan.args.seed, plan.num_samples, constrained=cost),
-        storage=storage,
-        study_name=plan.name if storage is not None else None,
-        target=plan.target,
-    )
-    return ConcurrencyLimiter(search, max_concurrent=plan.max_concurrent)
-
-
-def _scheduler(plan):
-    if plan.scheduler == "asha":
-        # rungs at fine-tune epochs: eval_acc exists only from the first fine-tune epoch on
-        return ASHAScheduler(metric="eval_acc", mode="max", time_attr="ft_epoch", grace_period=1, max_t=100)
-    return FIFOScheduler()
-
-
-def _with_resources(plan, info):
-    searches = None
-    if plan.share_searches:
-        searches = {
-            "storage": plan.storage.uri,
-            "sweep": plan.name,
-            "claims": plan.claims,
-            "grid": replay_grid(plan.space),
-        }
-    # with_parameters puts the tracking info and the resolved inputs in Ray's object store once
-    return tune.with_resources(
-        tune.with_parameters(TRAINABLES[plan.trainable], tracking=info, inputs=plan.inputs, searches=searches),
-        {"cpu": plan.cpus, "gpu": plan.gpus},
-    )
-
-
-def _tuner(plan, info):
-    path = plan.storage.where(plan.name)
-    if plan.share_searches:
-        plan.claims = SearchClaims.options(name=f"earlyrobust-searches-{plan.name}", get_if_exists=True).remote()
-    trainable = _with_resources(plan, info)
-    follow = FollowProgress()
-    callbacks = [CloseMlflowRuns(info), follow] + (
-        [ReleaseSearchClaims(f"earlyrobust-searches-{plan.name}")] if plan.share_searches else []
-    )
-    if plan.args.resume and tune.Tuner.can_restore(path):
-        tuner = tune.Tuner.restore(
-            path, trainable=trainable, param_space=plan.space.tune_space(), resume_unfinished=True, resume_errored=True
-        )
-        # what may change on resume (platform/sweep.py RESUMABLE): Tune restores its pickled TuneConfig,
-        # so the new concurrency and time budget are set on it (no public API for this in Ray 2.60)
-        config = tuner._local_tuner._tune_config
-        config.time_budget_s = plan.args.time_budget_s
-        if config.search_alg is not None:
-            config.search_alg.set_max_concurrency(plan.max_concurrent)
-        return tuner
-    # one checkpoint a trial: Tune deletes the older one once the newer is stored, so resume stays
-    # exact while a trial runs, and a finished trial keeps only its last (ticket + results) one
-    run_config = tune.RunConfig(
-        name=plan.name,
-        storage_path=plan.storage.uri,
-        callbacks=callbacks,
-        verbose=1,
-        # live progress: each trial's phase, position, time left (RAY_AIR_NEW_OUTPUT=0: this reporter's table)
-        progress_reporter=LiveReporter(
-            plan.space.varied(), follow, max_report_frequency=15, print_intermediate_tables=True
-        ),
-        checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
-        failure_config=tune.FailureConfig(max_failures=1),
-    )
-    tune_config = tune.TuneConfig(
-        search_alg=_searcher(plan),
-        scheduler=_scheduler(plan),
-        num_samples=plan.num_samples,
-        time_budget_s=plan.args.time_budget_s,
-    )
-    return tune.Tuner(trainable, param_space=plan.space.tune_space(), tune_config=tune_config, run_config=run_config)
 
 
 def _start_tracking(plan):
@@ -133,13 +38,6 @@ def _start_tracking(plan):
         json.dumps({"args": saved, "experiment_id": exp, "parent_run_id": parent}, indent=1), plan.name, "sweep.json"
     )
     return TrackingInfo(plan.mlflow_uri, exp, parent)
-
-
-def _log_target(plan, info) -> None:
-    """The target, on the sweep's parent run."""
-    plan.client.set_tag(info.parent_run_id, "target", plan.target.describe())
-    plan.client.log_metric(info.parent_run_id, "target_aua", plan.target.aua)
-    plan.client.log_metric(info.parent_run_id, "target_clean_acc", plan.target.clean_acc)
 
 
 def _rows(results, plan, info) -> list[dict]:
@@ -166,75 +64,6 @@ def _rows(results, plan, info) -> list[dict]:
             }
         )
     return rows
-
-
-def _reference(plan, info, arm: str) -> tuple:
-    """The dense reference a target names: reused from MLflow when an identical one finished (the same
-    config, `reference_key` tag), else trained now as a trial of its own under the sweep's parent run.
-    Returns (its Target, its row to report on, or None when reused)."""
-    cfg = reference_config(plan.space, arm)
-    key = reference_key(cfg)
-    found = plan.client.search_runs(
-        [info.experiment_id], f"tags.reference_key = '{key}' and attributes.status = 'FINISHED'", max_results=1
-    )
-    if found and "aua" in found[0].data.metrics:
-        run = found[0]
-        print(f"target: {arm}, reused from MLflow run {run.info.run_id} (the same config)", flush=True)
-        row = {**run.data.metrics, **{k: run.data.tags.get(k) for k in ("robust_bits", "clean_bits")}}
-        return from_reference(row, arm), None
-    print(f"target: training the reference {arm} first (the space's data, seed and sample)", flush=True)
-    trainable = tune.with_resources(
-        tune.with_parameters(TRAINABLES["dense"], tracking=info, inputs=plan.inputs),
-        {"cpu": plan.cpus, "gpu": plan.gpus},
-    )
-    follow = FollowProgress()
-    run_config = tune.RunConfig(
-        name=f"{plan.name}-reference",
-        storage_path=plan.storage.uri,
-        verbose=1,
-        callbacks=[CloseMlflowRuns(info), follow],
-        checkpoint_config=tune.CheckpointConfig(num_to_keep=1),
-        progress_reporter=LiveReporter([], follow, max_report_frequency=15),
-        failure_config=tune.FailureConfig(max_failures=1),
-    )
-    result = tune.Tuner(
-        trainable, param_space=cfg, tune_config=tune.TuneConfig(num_samples=1), run_config=run_config
-    ).fit()[0]
-    metrics = result.metrics or {}
-    if result.error or metrics.get("phase") != "done":
-        raise RuntimeError(
-            f"--target {arm}: the reference did not finish ({metrics.get('phase') or result.error}); "
-            "give the target as numbers or a run"
-        )
-    run = find_trial_run(plan.client, info, metrics["trial_id"])
-    plan.client.set_tag(run.info.run_id, "reference_key", key)
-    plan.client.set_tag(run.info.run_id, "role", f"target ({arm})")
-    row = {
-        "trial": metrics["trial_id"],
-        "status": "done",
-        "run_id": run.info.run_id,
-        "config": result.config,
-        "checkpoint": result.checkpoint,
-        **{k: v for k, v in metrics.items() if isinstance(v, (int, float, str))},
-    }
-    return from_reference(row, arm), row
-
-
-def _apply_target(plan, rows: list[dict]) -> None:
-    """Each finished trial's distance to the target, in its row and its MLflow run."""
-    for row in rows:
-        if row["status"] != "done" or row.get("run_id") is None:
-            continue
-        gaps = plan.target.gaps(row)
-        row.update(gaps)
-        plan.client.log_batch(
-            row["run_id"],
-            metrics=[
-                Metric(k, float(v), int(time.time() * 1000), 0)
-                for k, v in gaps.items()
-                if k in names(target=True) and math.isfinite(v)
-            ],
-        )
 
 
 def _close_lost_runs(plan, info, rows: list[dict]) -> None:
@@ -326,13 +155,13 @@ def run_sweep(plan) -> int:
         reference = None
         if isinstance(plan.target, str):  # a reference arm: trained first (or reused) on the same sample
             try:
-                plan.target, reference = _reference(plan, info, plan.target)
+                plan.target, reference = train_or_reuse(plan, info, plan.target)
             except RuntimeError as exc:
                 print(f"sweep: {exc}", file=sys.stderr)
                 plan.client.set_terminated(info.parent_run_id, "FAILED")
                 return 1
         if plan.target is not None:
-            _log_target(plan, info)
+            log_target(plan, info)
         print(
             f"sweep {plan.name}: space {plan.space.name}, {plan.num_samples} trials, objective {plan.objective}, "
             f"scheduler {plan.scheduler}; results in {plan.storage.where(plan.name)}\n"
@@ -340,11 +169,11 @@ def run_sweep(plan) -> int:
             + (f"\ntarget: {plan.target.describe()}" if plan.target is not None else ""),
             flush=True,
         )
-        results = _tuner(plan, info).fit()
+        results = tuner(plan, info).fit()
         rows = _rows(results, plan, info)
         _close_lost_runs(plan, info, rows)
         if plan.target is not None:
-            _apply_target(plan, rows)
+            apply_target(plan, rows)
         table = summary.build_table(rows, plan.space.varied(), plan.objective, plan.metric)
         best = summary.champion(rows, table, plan.metric, plan.objective)
         chosen = [r for r, mark in zip(rows, table["pareto"]) if mark and r["run_id"]]

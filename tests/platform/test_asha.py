@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from platform.sweep_run import _scheduler
+from platform.sweep_tuner import scheduler
 from trainables.tune.tune_reports import complete
 
 
@@ -20,16 +20,16 @@ def reports(folder) -> list[dict]:
 def replay(sequence: list[dict], accuracies: list[float]) -> list[str]:
     """Each trial sends `sequence` one after another (max_concurrent 1) with its own eval_acc; the
     scheduler's decision for each trial: STOP if any report was told to stop."""
-    scheduler = _scheduler(SimpleNamespace(scheduler="asha"))
+    asha = scheduler(SimpleNamespace(scheduler="asha"))
     decisions = []
     for k, accuracy in enumerate(accuracies):
         trial = SimpleNamespace(trial_id=f"t{k}")
-        scheduler.on_trial_add(None, trial)
+        asha.on_trial_add(None, trial)
         actions = set()
         for report in sequence:
             if math.isfinite(report.get("eval_acc", math.nan)):
                 report = {**report, "eval_acc": accuracy}
-            actions.add(scheduler.on_trial_result(None, trial, report))
+            actions.add(asha.on_trial_result(None, trial, report))
             if "STOP" in actions:
                 break
         decisions.append("STOP" if "STOP" in actions else "CONTINUE")

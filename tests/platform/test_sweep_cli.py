@@ -9,7 +9,7 @@ import pytest
 import ray
 
 from platform.sweep import parser, plan_from
-from platform.sweep_run import _tuner
+from platform.sweep_tuner import tuner
 from sweep_helpers import ROOT, sweep_state
 from trainables.config import PARAMS
 from trainables.tune.trial_tracking import TrackingInfo
@@ -82,9 +82,9 @@ def test_resume_may_change_concurrency_and_time_budget_only(smoke_sweep):
     assert (plan.space.name, plan.num_samples, plan.mlflow_uri) == ("smoke", 2, saved["args"]["mlflow_uri"])
     assert plan.max_concurrent == 1 and plan.args.time_budget_s == 77
 
-    try:  # (a shared-search sweep: _tuner starts the actor, hence a Ray, in this process)
-        tuner = _tuner(plan, TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"]))
-        config = tuner._local_tuner._tune_config
+    try:  # (a shared-search sweep: tuner() starts the actor, hence a Ray, in this process)
+        restored = tuner(plan, TrackingInfo(plan.mlflow_uri, saved["experiment_id"], saved["parent_run_id"]))
+        config = restored._local_tuner._tune_config
         assert config.time_budget_s == 77 and config.search_alg.max_concurrent == 1
     finally:
         ray.shutdown()
