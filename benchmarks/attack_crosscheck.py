@@ -13,25 +13,22 @@ imported with a `flair` stub: docs/robustness.md ("Checked against TextAttack").
 from __future__ import annotations
 
 import argparse
-import importlib
-import io
-import os
 import random
 import sys
 import time
 from pathlib import Path
-from unittest import mock
 
 import numpy as np
 import torch
 
 from common import machine, write_results  # noqa: I001
+from textattack_offline import homoglyph_swap, import_textattack
 from trainables.attacks import make_attack
 from trainables.attacks.attack_runs import choose_examples, read_rows, run_attack
 from trainables.attacks.attack_stats import summarize
 from trainables.attacks.pos import same_part_of_speech
 from trainables.attacks.similarity import THRESHOLD, WINDOW, sentence_encoder
-from trainables.attacks.stopwords import NLTK_ENGLISH, TEXTFOOLER
+from trainables.attacks.stopwords import TEXTFOOLER
 from trainables.attacks.synonyms import load_neighbours
 from trainables.attacks.victim import Victim
 from trainables.data.batching import make_loader
@@ -44,49 +41,8 @@ SCALES = {
     "full": {"model": "minilm", "train": 9600, "epochs": 1, "lr": 1e-4, "n": 200, "max_length": 64},
     "tiny": {"model": "tiny-bert", "train": 3000, "epochs": 4, "lr": 2e-3, "n": 40, "max_length": 48},
 }
-FLAIR_STUB = {
-    "__init__.py": "from . import data, models\n",
-    "data.py": "class Sentence:\n    pass\n\n\nclass Tokenizer:\n    pass\n",
-    "models.py": "class SequenceTagger:\n    pass\n\n\nclass TextClassifier:\n    pass\n",
-}
 TOLERANCE = 0.03
 RANDOM = ("deepwordbug", "textbugger")  # recipes with random edits, drawn as TextAttack draws them
-
-
-def import_textattack(folder: Path):
-    """Import TextAttack offline (see the module docstring); None when it is not installed."""
-    if importlib.util.find_spec("textattack") is None:
-        return None
-    folder.mkdir(parents=True, exist_ok=True)
-    if importlib.util.find_spec("flair") is None:
-        (folder / "flair").mkdir(exist_ok=True)
-        for name, text in FLAIR_STUB.items():
-            (folder / "flair" / name).write_text(text)
-        sys.path.insert(0, str(folder))
-    stop = folder / "nltk_data" / "corpora" / "stopwords"
-    stop.mkdir(parents=True, exist_ok=True)
-    (stop / "english").write_text("\n".join(sorted(NLTK_ENGLISH)) + "\n")
-    os.environ["NLTK_DATA"] = str(folder / "nltk_data")
-    cache = folder / "ta_cache"
-    cache.mkdir(exist_ok=True)
-    (cache / "post_install_check_3").touch()
-    os.environ["TA_CACHE_DIR"] = str(cache)
-    return importlib.import_module("textattack")
-
-
-def homoglyph_swap(cls):
-    """TextAttack's `WordSwapHomoglyphSwap`.  Its constructor reads `shared/intentional_homoglyphs.txt`,
-    which the 0.3.11 wheel does not ship; only its differential-evolution search uses that file (the
-    recipe's swap uses the table in the constructor), so it is built with the file read as empty."""
-    real_open = open
-
-    def no_file(path, *args, **kwargs):
-        if str(path).endswith("intentional_homoglyphs.txt") and not Path(path).exists():
-            return io.StringIO("")
-        return real_open(path, *args, **kwargs)
-
-    with mock.patch("builtins.open", no_file):
-        return cls()
 
 
 def assembled(wrapper, device: str) -> dict:

@@ -25,8 +25,9 @@ from pathlib import Path
 
 import torch
 
-from attack_crosscheck import RANDOM, SCALES, assembled, import_textattack, run_textattack, train_victim
+from attack_crosscheck import RANDOM, SCALES, assembled, run_textattack, train_victim
 from common import machine, write_results
+from textattack_offline import import_textattack
 from trainables.attacks import ATTACKS, make_attack
 from trainables.attacks.attack_runs import WIDTH, choose_examples, run_attack
 from trainables.attacks.buckets import bucketed

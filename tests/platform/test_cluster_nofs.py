@@ -12,7 +12,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyarrow.fs as pafs
 import pytest
 from mlflow.tracking import MlflowClient
 
+from node_failure import kill_namespace, namespace, wait_for
 from platform.environment import kill_orphans
 from sweep_helpers import ROOT, child_runs, free_port, mlflow_server
 
@@ -27,34 +27,6 @@ pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
 SHARED = ROOT.parent / "shared"
 HF_CACHE = Path.home() / ".cache" / "huggingface"
-
-
-def wait_for(check, seconds: float, what: str):
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(2)
-    raise AssertionError(f"{what} did not happen within {seconds:.0f} s")
-
-
-def namespace(pid: int) -> str:
-    return os.readlink(f"/proc/{pid}/ns/mnt")
-
-
-def kill_namespace(ns: str) -> int:
-    """Kill every process in a mount namespace: the whole worker node, as a machine failure would."""
-    killed = 0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if namespace(int(entry)) == ns:
-                    os.kill(int(entry), signal.SIGKILL)
-                    killed += 1
-            except (OSError, ProcessLookupError):
-                continue
-    return killed
 
 
 @pytest.fixture(scope="module")
