@@ -18,11 +18,13 @@ ARMS = (
     "earlyrobust_ft_pgd",
     "earlyrobust_ft_fgsm",
     "earlyrobust_ft_free",
+    "earlyrobust_ft_fgsm_half",
     "random_ticket",
 )
 TARGETS = ("dense_pgd", "dense_freelb")
-TICKET_TAKERS = ("earlyrobust_ft_pgd", "earlyrobust_ft_fgsm", "earlyrobust_ft_free", "random_ticket")
-SEEDED = (*TARGETS, "earlyrobust", "earlyrobust_ft_pgd", "earlyrobust_ft_fgsm", "earlyrobust_ft_free")
+NEW_MODES = ("earlyrobust_ft_pgd", "earlyrobust_ft_fgsm", "earlyrobust_ft_free", "earlyrobust_ft_fgsm_half")
+TICKET_TAKERS = (*NEW_MODES, "random_ticket")
+SEEDED = (*TARGETS, "earlyrobust", *NEW_MODES)
 FREE_REPLAYS = 2  # free adversarial training replays each minibatch twice: an epoch costs two training passes
 SETTINGS = {  # arm -> (trial settings, dense?)
     "dense_pgd": ({"ft_mode": "pgd", "adv_max_norm": PGD_RADIUS}, True),
@@ -33,6 +35,12 @@ SETTINGS = {  # arm -> (trial settings, dense?)
     "earlyrobust_ft_pgd": ({"ft_mode": "pgd", "adv_max_norm": PGD_RADIUS}, False),
     "earlyrobust_ft_fgsm": ({"ft_mode": "fgsm", "adv_max_norm": PGD_RADIUS}, False),
     "earlyrobust_ft_free": ({"ft_mode": "free", "adv_max_norm": PGD_RADIUS, "adv_steps": FREE_REPLAYS}, False),
+    # CE for the first half of the fine-tuning, FGSM for the last: FGSM throughout was the most robust
+    # ticket and the least accurate one (time_to_robustness_cpu.md before this arm)
+    "earlyrobust_ft_fgsm_half": (
+        {"ft_mode": "fgsm", "adv_max_norm": PGD_RADIUS, "ft_adv_share": 0.5, "ft_adv_at": "last"},
+        False,
+    ),
     "random_ticket": ({"ft_mode": "ce"}, False),
 }
 
@@ -79,5 +87,6 @@ def budget(arm: str, cfg: dict, work: Path) -> str:
         "earlyrobust_ft_pgd": f"FreeLB search {stop:.2f} ep + ticket PGD-{k} {e} ep",
         "earlyrobust_ft_fgsm": f"FreeLB search {stop:.2f} ep + ticket FGSM (random start) {e} ep",
         "earlyrobust_ft_free": f"FreeLB search {stop:.2f} ep + ticket free (m={FREE_REPLAYS}) {e} ep",
+        "earlyrobust_ft_fgsm_half": f"FreeLB search {stop:.2f} ep + ticket CE, then FGSM for the last half of {e} ep",
         "random_ticket": f"random ticket CE {e} ep",
     }[arm]

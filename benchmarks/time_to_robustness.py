@@ -17,6 +17,7 @@ fine-tuning or dense training, on the same label-stratified samples, with the tr
   earlyrobust_ft_pgd        the earlyrobust ticket (its search counted) fine-tuned with PGD
   earlyrobust_ft_fgsm       ... fine-tuned with single-step FGSM from a random start (Wong et al. 2020)
   earlyrobust_ft_free       ... fine-tuned with free adversarial training, each minibatch replayed (Shafahi et al. 2019)
+  earlyrobust_ft_fgsm_half  ... fine-tuned with CE, then FGSM for the last half of its batches (ft_adv_share 0.5)
   random_ticket             a random ticket of earlyrobust's sparsity, CE fine-tuned (free to draw)
 
 Each arm is measured on two disjoint samples: the selection split chooses (the target arm, and the
@@ -41,10 +42,11 @@ import time
 from pathlib import Path
 
 from common import machine, write_results  # noqa: I001
-from robustness_arms import (  # noqa: F401 (tests read FREE_REPLAYS)
+from robustness_arms import (  # noqa: F401 (tests read FREE_REPLAYS, NEW_MODES)
     ANSWER,
     ARMS,
     FREE_REPLAYS,
+    NEW_MODES,
     SEEDED,
     SETTINGS,
     TARGETS,

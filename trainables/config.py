@@ -170,6 +170,17 @@ PARAMS: dict[str, Param] = {
     "ft_mode": Param(
         "ce", str, choices=lambda: ("ce",) + _adversaries(), help="fine-tuning loss: plain CE or adversarial"
     ),
+    "ft_adv_share": Param(
+        1.0,
+        float,
+        low=0.0,
+        high=1.0,
+        low_open=True,
+        help="share of the fine-tuning batches trained by ft_mode's adversary, the rest plain CE (1 = all)",
+    ),
+    "ft_adv_at": Param(
+        "last", str, choices=("last", "first"), help="where the adversarial share of the fine-tuning lies"
+    ),
     "dense_ref_steps": _positive(
         5, int, "K of the dense FreeLB reference that speedup_vs_dense compares every trial with"
     ),

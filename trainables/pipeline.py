@@ -239,6 +239,8 @@ class Trial:
             opt_state,
             on_mark=mark,
             marks_per_epoch=self.observer.per_epoch if self.observer is not None else 1,
+            adv_share=cfg["ft_adv_share"],
+            adv_at=cfg["ft_adv_at"],
         )
         if cfg["ft_epochs"] == 0:
             self.state["eval_acc"] = evaluate_accuracy(model, eval_loader, self.dev)

@@ -66,10 +66,9 @@ def test_every_arm_is_attacked_every_half_epoch_on_both_splits_with_its_training
     search = ckpt.read_state(run / "w" / "earlyrobust")["cost"]["flops"]["search"]
     assert search > 0 and float(by[("earlyrobust_ft_pgd", 0)][0]["train_flops"]) > search, "the search is counted"
     assert at["random_ticket"] < at["dense_ce"] < at["earlyrobust"], "a random ticket costs nothing to draw"
-    ft = {
-        a: at[a] - search for a in ("earlyrobust", "earlyrobust_ft_fgsm", "earlyrobust_ft_free", "earlyrobust_ft_pgd")
-    }
+    ft = {a: at[a] - search for a in ("earlyrobust", *ttr.NEW_MODES)}
     assert ft["earlyrobust"] < ft["earlyrobust_ft_fgsm"] < ft["earlyrobust_ft_pgd"], "FGSM: 2 passes, PGD-5: 6"
+    assert ft["earlyrobust"] < ft["earlyrobust_ft_fgsm_half"] < ft["earlyrobust_ft_fgsm"], "FGSM for half the batches"
     assert ft["earlyrobust_ft_free"] == pytest.approx(ttr.FREE_REPLAYS * ft["earlyrobust"], rel=1e-9)
     a0, a1 = (read_statuses(run / w / "dense_pgd" / "curve" / "1.000" / "attack.jsonl") for w in ("w", "w/seed1"))
     assert sorted(a0) == sorted(a1), "every seed is attacked on the same sentences"

@@ -4,11 +4,13 @@ norms; adversarial loss >= clean loss when trained; free replays each batch, car
 import pytest
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 from trainables.adversarial import make_adversary
 from trainables.adversarial.adversary import adv_loss, word_embeddings
 from trainables.data.models import load_model
-from trainables.pipeline import run_trial
+from trainables.earlyrobust.finetune import AdversarialWindow
+from trainables.pipeline import FT_WEIGHTS, run_trial
 
 
 def norms(delta, norm):
@@ -172,3 +174,49 @@ def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, fin
         assert result["train_flops"] - result["search_flops"] == pytest.approx(
             2 * (ce["train_flops"] - ce["search_flops"]), rel=1e-9
         )
+
+
+def test_an_adversarial_share_of_the_fine_tuning_costs_its_share(tmp_path):
+    cfg = {
+        "model": "tiny-bert",
+        "train_size": 64,
+        "eval_size": 16,
+        "max_length": 24,
+        "batch_size": 16,  # 4 batches: a half is 2
+        "ft_mode": "free",
+        "adv_max_norm": 0.3,
+        "adv_steps": 2,
+        "search_epochs": 0.5,
+        "check_interval": 0.5,
+        "conv_window": 1,
+        "ft_epochs": 1,
+        "attack": "none",
+        "attack_n": 8,
+    }
+
+    def ft(result):
+        return result["train_flops"] - result["search_flops"]
+
+    ce = ft(run_trial({**cfg, "ft_mode": "ce"}, tmp_path / "ce"))
+    whole = ft(run_trial(cfg, tmp_path / "whole"))
+    assert whole == pytest.approx(2 * ce, rel=1e-9), "m = 2 replays a batch"
+    ends, costs = {}, {}
+    for at in ("first", "last"):
+        costs[at] = ft(run_trial({**cfg, "ft_adv_share": 0.5, "ft_adv_at": at}, tmp_path / at))
+        assert ce < costs[at] < whole
+        ends[at] = load_file(str(tmp_path / at / FT_WEIGHTS))
+    # each batch is replayed twice in one of them and once in the other (batches differ in length)
+    assert costs["first"] + costs["last"] == pytest.approx(whole + ce, rel=1e-9)
+    assert any(not torch.equal(ends["first"][k], ends["last"][k]) for k in ends["first"]), "the share lies elsewhere"
+
+
+def test_the_adversarial_window_counts_the_optimizer_steps_before_a_batch():
+    last, first = AdversarialWindow(10, 0.3, "last"), AdversarialWindow(10, 0.3, "first")
+    assert [b for b in range(10) if last.holds(b)] == [7, 8, 9] and [b for b in range(10) if first.holds(b)] == [
+        0,
+        1,
+        2,
+    ]
+    assert [last.steps_before(b, 3) for b in (0, 7, 8, 10)] == [0, 7, 10, 16]
+    assert [first.steps_before(b, 3) for b in (0, 2, 3, 10)] == [0, 6, 9, 16]
+    assert AdversarialWindow(10, 0.0, "last").steps_before(10, 3) == 10, "no adversary: every batch one step"

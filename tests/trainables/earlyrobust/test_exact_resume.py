@@ -37,9 +37,16 @@ def curve(reports):
     return [(r["ft_epoch"], r["ft_loss"], r["eval_acc"]) for r in reports if r["phase"] == "finetune"]
 
 
-def test_a_restored_trial_continues_exactly(tmp_path):
+# adversarial fine-tuning over the first half of its batches only: the restored trial must place the
+# adversarial share and its learning-rate schedule where the uninterrupted one did
+PARTIAL = {"ft_mode": "pgd", "adv_max_norm": 0.3, "ft_adv_share": 0.5, "ft_adv_at": "first"}
+
+
+@pytest.mark.parametrize("extra", [{}, PARTIAL], ids=["ce", "pgd-first-half"])
+def test_a_restored_trial_continues_exactly(extra, tmp_path):
+    config = {**CONFIG, **extra}
     straight = []
-    run_trial(CONFIG, tmp_path / "a", lambda metrics, folder: straight.append(metrics))
+    run_trial(config, tmp_path / "a", lambda metrics, folder: straight.append(metrics))
     weights = load_file(str(tmp_path / "a" / FT_WEIGHTS))
 
     first, snapshot = [], tmp_path / "checkpoint"
@@ -51,11 +58,11 @@ def test_a_restored_trial_continues_exactly(tmp_path):
             raise Killed
 
     with pytest.raises(Killed):
-        run_trial(CONFIG, tmp_path / "b", dies_after_epoch_one)
+        run_trial(config, tmp_path / "b", dies_after_epoch_one)
     torch.manual_seed(1234)  # a restored worker's RNG is anything: the checkpoint must restore it
     torch.randn(100)
     rest = []
-    run_trial(CONFIG, snapshot, lambda metrics, folder: rest.append(metrics))
+    run_trial(config, snapshot, lambda metrics, folder: rest.append(metrics))
 
     assert len(curve(straight)) == 3 and [e for e, _, _ in curve(rest)] == [2, 3], "resumed after epoch 1"
     assert curve(first) + curve(rest) == curve(straight), "the same losses and accuracies, epoch for epoch"
