@@ -198,6 +198,8 @@ class Trial:
             opt_state = ckpt.load_optimizer_state(self.dir, self.dev)
             ckpt.load_rng(train_loader.generator, self.dir)
         adversary = None if cfg["ft_mode"] == "ce" else adversarial.from_config(cfg, cfg["ft_mode"])
+        if start:
+            ckpt.load_adversary(adversary, self.dir, self.dev)
         reference = adversarial.make_adversary("freelb", cfg["dense_ref_steps"], cfg["adv_lr"], cfg["adv_init_mag"])
         eval_loader = self.loader(self.eval, False)
         mark = None if self.observer is None else (lambda epoch: self.observer.observe(epoch, model, self.cost))
@@ -209,6 +211,7 @@ class Trial:
             ckpt.save_rng(train_loader.generator, self.dir)  # after it: epoch+1 starts from exactly this state
             ckpt.save_weights(model, self.dir / FT_WEIGHTS)
             ckpt.save_optimizer(optimizer, self.dir)
+            ckpt.save_adversary(adversary, self.dir)
             self.save_state(ft_epoch=epoch, eval_acc=acc)
             self.report(
                 {

@@ -40,6 +40,15 @@ class Adversary(ABC):
     def train_backward(self, model, batch: dict, extra_loss: Callable[[], torch.Tensor] | None = None) -> float:
         """Run the adversarial loss and its backward pass(es); return the adversarial loss."""
 
+    def state(self) -> dict[str, torch.Tensor]:
+        """What the method carries from one batch to the next (a checkpoint keeps it); none by default."""
+        return {}
+
+    def load_state(self, tensors: dict[str, torch.Tensor]) -> None:
+        """Restore `state()` on resume."""
+        if tensors:
+            raise ValueError(f"{type(self).__name__} carries nothing between batches, got {sorted(tensors)}")
+
     # -- geometry shared by the methods ------------------------------------------------------
     def init_delta(self, embeds: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         mask = mask.unsqueeze(-1).to(embeds.dtype)

@@ -23,6 +23,12 @@ class Free(Adversary):
     def replays(self) -> int:
         return self.steps
 
+    def state(self) -> dict[str, torch.Tensor]:
+        return {} if self.delta is None else {"delta": self.delta}
+
+    def load_state(self, tensors: dict[str, torch.Tensor]) -> None:
+        self.delta = tensors.get("delta")
+
     def step_flops(self, cost, tokens, seq_len) -> float:
         """One replay: one training pass (its backward yields the perturbation's gradient too)."""
         return cost.train_flops(tokens, seq_len)

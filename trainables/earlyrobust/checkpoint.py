@@ -41,6 +41,22 @@ def load_optimizer_state(folder: Path, dev) -> dict | None:
     return {"state": state, "param_groups": json.loads((folder / "optimizer.json").read_text())}
 
 
+def save_adversary(adversary, folder: Path) -> None:
+    """What an adversary carries between batches (free's perturbation), for an exact resume."""
+    tensors = adversary.state() if adversary is not None else {}
+    path = folder / "adversary.safetensors"
+    if tensors:
+        save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, str(path))
+    else:
+        path.unlink(missing_ok=True)
+
+
+def load_adversary(adversary, folder: Path, dev) -> None:
+    path = folder / "adversary.safetensors"
+    if adversary is not None and path.exists():
+        adversary.load_state({k: v.to(dev) for k, v in load_file(str(path)).items()})
+
+
 def save_rng(loader_generator, folder: Path) -> None:
     """The random state a resumed epoch must start from: the data order's generator and torch's global
     RNG (dropout, adversarial initialisation), CUDA's too where there is one."""

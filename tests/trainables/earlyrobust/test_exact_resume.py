@@ -42,7 +42,12 @@ def curve(reports):
 PARTIAL = {"ft_mode": "pgd", "adv_max_norm": 0.3, "ft_adv_share": 0.5, "ft_adv_at": "first"}
 
 
-@pytest.mark.parametrize("extra", [{}, PARTIAL], ids=["ce", "pgd-first-half"])
+# free carries its perturbation from batch to batch, across the epoch's end too (max_length 8: every
+# batch has the same shape, so it is always carried)
+FREE = {"ft_mode": "free", "adv_max_norm": 0.3, "adv_steps": 2, "max_length": 8}
+
+
+@pytest.mark.parametrize("extra", [{}, PARTIAL, FREE], ids=["ce", "pgd-first-half", "free"])
 def test_a_restored_trial_continues_exactly(extra, tmp_path):
     config = {**CONFIG, **extra}
     straight = []
