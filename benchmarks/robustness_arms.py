@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 
 PGD_RADIUS = 0.1  # l2 radius of PGD: about the norm FreeLB's perturbation reaches in K=5 steps of 0.01
@@ -70,6 +71,14 @@ def answer_settings(params: dict, cfg: dict) -> dict:
         if key in params and params[key] != cfg[key]:
             raise ValueError(f"the answer was searched with {key}={params[key]!r}; this scale runs {cfg[key]!r}")
     return {k: v for k, v in params.items() if k not in SAME_FOR_ALL}
+
+
+def answer_choices(cfg: dict) -> str:
+    """What the sweep's answer chose that differs from the scale's settings, as `key=value, ...`."""
+    chosen = validate_config({**cfg, **SETTINGS[ANSWER][0]})
+    return ", ".join(
+        f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}" for k, v in sorted(chosen.items()) if v != cfg[k]
+    )
 
 
 def budget(arm: str, cfg: dict, work: Path) -> str:

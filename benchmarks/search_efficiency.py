@@ -41,7 +41,8 @@ from trainables.earlyrobust.checkpoint import read_state
 from trainables.earlyrobust.cost import CostMeter
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.metric_registry import MULTI
-from trainables.pipeline import Trial, preset_ticket
+from trainables.pipeline import Trial
+from trainables.preset_tickets import preset_ticket
 from trainables.search_sharing.replay import load_recording, replay, save_recording
 from trainables.tune.mask_plot import plt
 from trainables.tune.sampler import make_sampler

@@ -25,7 +25,8 @@ from trainables.compute import device
 from trainables.config import validate_config
 from trainables.convergence import make_rule
 from trainables.earlyrobust.tickets import random_ticket
-from trainables.pipeline import Trial, preset_ticket
+from trainables.pipeline import Trial
+from trainables.preset_tickets import preset_ticket
 from trainables.search_sharing.replay import load_recording, replay
 
 SCALES = {

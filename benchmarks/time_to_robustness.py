@@ -51,6 +51,7 @@ from robustness_arms import (  # noqa: F401 (tests read FREE_REPLAYS, NEW_MODES)
     SETTINGS,
     TARGETS,
     TICKET_TAKERS,
+    answer_choices,
     answer_settings,
 )
 from robustness_curve import Curve, plot
@@ -60,7 +61,8 @@ from trainables.config import validate_config
 from trainables.earlyrobust import checkpoint as ckpt
 from trainables.earlyrobust.tickets import Ticket, random_ticket
 from trainables.errors import ConfigError
-from trainables.pipeline import Trial, preset_ticket
+from trainables.pipeline import Trial
+from trainables.preset_tickets import preset_ticket
 
 SCALES = {
     # a FreeLB K=5 step of MiniLM takes ~7 s on 2 CPU cores. One epoch over 2,000 phrases (63 steps) so
@@ -202,11 +204,7 @@ def main(argv=None) -> None:
     p.add_argument("--arms", nargs="+", choices=ARMS, default=list(ARMS))
     p.add_argument("--measures", type=int, default=2, help="measurements per epoch (>= 2: every half-epoch)")
     p.add_argument("--seeds", type=int, help="training seeds of the seeded arms (the scale's by default)")
-    p.add_argument(
-        "--answer",
-        type=Path,
-        help="a cost-to-target sweep's champion, as its trial's params.json: retrained as the arm sweep_answer",
-    )
+    p.add_argument("--answer", type=Path, help="a cost-to-target sweep's champion (its trial's params.json)")
     p.add_argument("--budget-s", type=float, default=math.inf, help="start no arm after this many seconds")
     p.add_argument("--work", help="folder for the trials (resumable); a fresh temporary one by default")
     p.add_argument("--out", default=str(Path(__file__).parent / "results"))
@@ -264,13 +262,8 @@ def main(argv=None) -> None:
     if not set(TARGETS) & set(runs):
         raise SystemExit("no dense adversarial arm finished within the budget: nothing to compare against")
     rows, per_seed, points, info = summarise(runs, cfg, attack, work)
-    if ANSWER in runs:  # what the sweep chose that differs from the scale's settings
-        chosen_by_sweep = validate_config({**cfg, **SETTINGS[ANSWER][0]})
-        info["answer"] = ", ".join(
-            f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-            for k, v in sorted(chosen_by_sweep.items())
-            if v != cfg[k]
-        )
+    if ANSWER in runs:
+        info["answer"] = answer_choices(cfg)
     curves = {arm: cs[0] for arm, cs in runs.items()}
     dev = device()
     stem = f"time_to_robustness_{args.scale}"

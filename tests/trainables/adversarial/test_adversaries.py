@@ -148,25 +148,27 @@ def test_bad_adversary_parameters_are_named(kwargs, message):
         make_adversary(**kwargs)
 
 
+# a real tiny trial: 4 batches of 16, half an epoch of search, one epoch of fine-tuning, no attack
+TRIAL = {
+    "model": "tiny-bert",
+    "train_size": 64,
+    "eval_size": 16,
+    "max_length": 24,
+    "batch_size": 16,
+    "adv_max_norm": 0.3,
+    "adv_steps": 2,
+    "search_epochs": 0.5,
+    "check_interval": 0.5,
+    "conv_window": 1,
+    "ft_epochs": 1,
+    "attack": "none",
+    "attack_n": 8,
+}
+
+
 @pytest.mark.parametrize("search, finetune", [("free", "ce"), ("fgsm", "fgsm"), ("freelb", "free")])
 def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, finetune, tmp_path):
-    cfg = {
-        "model": "tiny-bert",
-        "train_size": 64,
-        "eval_size": 16,
-        "max_length": 24,
-        "batch_size": 16,
-        "adv_method": search,
-        "ft_mode": finetune,
-        "adv_max_norm": 0.3,
-        "adv_steps": 2,
-        "search_epochs": 0.5,
-        "check_interval": 0.5,
-        "conv_window": 1,
-        "ft_epochs": 1,
-        "attack": "none",
-        "attack_n": 8,
-    }
+    cfg = {**TRIAL, "adv_method": search, "ft_mode": finetune}
     result = run_trial(cfg, tmp_path / "trial")
     assert result["train_flops"] > 0 and 0 <= result["clean_acc"] <= 1
     ce = run_trial({**cfg, "adv_method": "freelb", "ft_mode": "ce"}, tmp_path / "ce")
@@ -177,22 +179,7 @@ def test_the_cheap_methods_train_a_real_trial_and_count_their_passes(search, fin
 
 
 def test_an_adversarial_share_of_the_fine_tuning_costs_its_share(tmp_path):
-    cfg = {
-        "model": "tiny-bert",
-        "train_size": 64,
-        "eval_size": 16,
-        "max_length": 24,
-        "batch_size": 16,  # 4 batches: a half is 2
-        "ft_mode": "free",
-        "adv_max_norm": 0.3,
-        "adv_steps": 2,
-        "search_epochs": 0.5,
-        "check_interval": 0.5,
-        "conv_window": 1,
-        "ft_epochs": 1,
-        "attack": "none",
-        "attack_n": 8,
-    }
+    cfg = {**TRIAL, "ft_mode": "free"}  # 4 batches: a half is 2
 
     def ft(result):
         return result["train_flops"] - result["search_flops"]
