@@ -16,7 +16,7 @@ FLOORS = [
     ["trainables.earlyrobust"],
     ["trainables.search_sharing"],
     ["trainables.phase_clock"],
-    ["trainables.pipeline"],
+    ["trainables.pipeline", "trainables.preset_tickets"],
     ["trainables.tune"],
     ["search_spaces"],
     ["platform"],
