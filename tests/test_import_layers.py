@@ -14,7 +14,7 @@ FLOORS = [
     ["trainables.attacks"],
     ["trainables.config"],
     ["trainables.earlyrobust"],
-    ["trainables.search_sharing"],
+    ["trainables.search_sharing", "trainables.search_reports"],
     ["trainables.phase_clock"],
     ["trainables.pipeline", "trainables.preset_tickets"],
     ["trainables.tune"],

@@ -33,6 +33,7 @@ from trainables.earlyrobust.pruning import prune_model, save_pruned
 from trainables.earlyrobust.search import SearchSettings, run_search
 from trainables.earlyrobust.tickets import Ticket, full_ticket
 from trainables.phase_clock import PhaseClock
+from trainables.search_reports import check_metrics, searched_metrics
 from trainables.search_sharing import shareable, shared_ticket
 
 Report = Callable[[dict, "Path | None"], None]
@@ -144,36 +145,10 @@ class Trial:
         return result.ticket
 
     def report_check(self, record: dict, flops: float | None = None) -> None:
-        window = max(record["head_window"], record["ffn_window"])
-        dist = window if not math.isnan(window) else max(record["head_prev"], record["ffn_prev"])
-        self.report(
-            {
-                "phase": "search",
-                "mask_distance": dist,
-                "search_epoch": record["epoch"],
-                "mask_distance_head": record["head_window"],
-                "mask_distance_ffn": record["ffn_window"],
-                "train_flops": self.cost.train_flops if flops is None else flops,
-            },
-            None,
-        )
+        self.report(check_metrics(record, self.cost.train_flops if flops is None else flops), None)
 
     def search_metrics(self) -> dict:
-        t = Ticket(**self.state["ticket"]) if "ticket" in self.state else None
-        return {
-            "phase": "searched",
-            "head_sparsity": t.head_sparsity if t else 0.0,
-            "ffn_sparsity": t.ffn_sparsity if t else 0.0,
-            "search_stop_epoch": self.state.get("search_epochs", 0.0),
-            "mask_distance": self.state.get("mask_distance", math.nan),
-            "converged": float(bool(t and t.converged)),
-            "param_sparsity": self.state.get("param_sparsity", math.nan),
-            "search_flops": self.cost.flops.get("search", 0.0),
-            "search_shared": float("shared_search" in self.state),
-            "recorded_search_flops": self.state.get("recorded_search_flops", 0.0),
-            "train_flops": self.cost.train_flops,
-            "train_seconds": self.cost.train_seconds,
-        }
+        return searched_metrics(self.state, self.cost)
 
     def ticket_model(self, ticket: Ticket | None):
         model = self.fresh_model()
