@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 from pathlib import Path
@@ -29,6 +30,17 @@ ANSWER_TIMEOUT_S = 15  # for a tracking server's or database's first answer
 
 def default_uri(cwd: Path) -> str:
     return f"sqlite:///{cwd / 'mlflow.db'}"
+
+
+class _NotFrom(logging.Filter):
+    """Drops the records of one thread: a probe the command has given up on."""
+
+    def __init__(self, thread_id: int | None):
+        super().__init__()
+        self.thread_id = thread_id
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.thread != self.thread_id
 
 
 def check_reachable(uri: str) -> MlflowClient:
@@ -64,6 +76,8 @@ def check_reachable(uri: str) -> MlflowClient:
     thread = threading.Thread(target=probe, daemon=True)
     thread.start()
     thread.join(None if uri.startswith("sqlite") else ANSWER_TIMEOUT_S)  # a local file: however long it migrates
+    if not failure:  # given up on: its retries (MLflow's, for minutes) are no one's to read
+        logging.getLogger("mlflow.store.db.utils").addFilter(_NotFrom(thread.ident))
     if not failure or failure[0] is not None:
         reason = type(failure[0]).__name__ if failure else f"no answer within {ANSWER_TIMEOUT_S} s"
         raise ConfigError(

@@ -69,3 +69,7 @@ def test_a_database_that_never_answers_is_refused_within_seconds(capsys):
         waited = time.monotonic() - started
     assert code == 2 and waited < 30
     assert "MLflow is not reachable (no answer within 15 s)" in capsys.readouterr().err
+    # the abandoned probe goes on retrying (MLflow's engine retries for minutes): its connection now
+    # refused, it must not write into whatever this process does next
+    time.sleep(3)
+    assert "SQLAlchemy engine could not be created" not in capsys.readouterr().err
